@@ -1,0 +1,66 @@
+import re
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+
+from accounts.models import Pseud, User
+from lib.html import clean_html
+
+_PSEUD_NAME = re.compile(r"^[\w][\w .\-]*$")
+
+
+class SignupForm(UserCreationForm[User]):
+    email = forms.EmailField(label="Email", help_text="Used only for password resets and notifications.")
+
+    class Meta:
+        model = User
+        fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("That username is taken.")
+        if not re.fullmatch(r"[A-Za-z0-9_]{3,40}", username):
+            raise ValidationError("Use 3 to 40 letters, digits or underscores.")
+        return str(username)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError("An account with that email already exists. Try resetting your password.")
+        return str(email)
+
+
+class PseudForm(forms.ModelForm[Pseud]):
+    class Meta:
+        model = Pseud
+        fields = ("name", "description")
+        labels = {"name": "Name", "description": "Description"}
+        help_texts = {"name": "Letters, digits, spaces, full stops, hyphens and underscores."}
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not _PSEUD_NAME.match(name):
+            raise ValidationError("Pseuds can have letters, digits, spaces, full stops, hyphens and underscores.")
+        clash = Pseud.objects.filter(user=self.user, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError("You already have a pseud with that name.")
+        return name
+
+    def clean_description(self) -> str:
+        return clean_html(self.cleaned_data["description"])
+
+
+class PreferencesForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ("skip_adult_gate",)
+        labels = {"skip_adult_gate": "Show me adult content without checking"}
+        help_texts = {"skip_adult_gate": "Skip the warning page before works rated Mature, Explicit or Not Rated."}

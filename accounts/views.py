@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+
+from accounts import actions, ratelimit
+from accounts.forms import PreferencesForm, PseudForm, SignupForm
+from accounts.models import Pseud, User
+from works.access import visible_works
+from works.listing import list_works
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = actions.create_account(
+                form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            return redirect("user_profile", user.username)
+    else:
+        form = SignupForm()
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Log in, refusing further tries after too many failures for a username or address."""
+    next_url = _safe_next(request)
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        address = _client_address(request)
+        form = AuthenticationForm(request, data=request.POST)
+        if ratelimit.login_blocked(username, address):
+            form = AuthenticationForm(request)
+            form.add_error(None, "Too many failed log-in attempts. Wait a while and try again, or reset your password.")
+            return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=429)
+        if form.is_valid():
+            ratelimit.clear_failed_logins(username, address)
+            login(request, form.get_user())
+            return redirect(next_url or "home")
+        ratelimit.record_failed_login(username, address)
+    else:
+        form = AuthenticationForm(request)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+def user_profile(request: HttpRequest, username: str) -> HttpResponse:
+    user = get_object_or_404(User, username=username, is_active=True)
+    works = visible_works(request.user).filter(creatorships__pseud__user=user).distinct()
+    listing = list_works(request, works)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": user, "pseuds": user.pseuds.all(), "listing": listing, "pseud": None},
+    )
+
+
+def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    pseud = get_object_or_404(Pseud.objects.select_related("user"), user__username=username, name=pseud_name)
+    works = visible_works(request.user).filter(creatorships__pseud=pseud)
+    listing = list_works(request, works)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": pseud.user, "pseuds": pseud.user.pseuds.all(), "listing": listing, "pseud": pseud},
+    )
+
+
+@login_required
+def pseud_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        form = PseudForm(request.POST, user=request.user)
+        if form.is_valid():
+            pseud = form.save(commit=False)
+            pseud.user = request.user
+            pseud.save()
+            messages.success(request, f"Pseud “{pseud.name}” was created.")
+            return redirect("user_profile", request.user.username)
+    else:
+        form = PseudForm(user=request.user)
+    return render(request, "accounts/pseud_form.html", {"form": form, "pseud": None})
+
+
+@login_required
+def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=request.user)
+    if request.method == "POST":
+        form = PseudForm(request.POST, instance=pseud, user=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Pseud was updated.")
+            return redirect("user_profile", request.user.username)
+    else:
+        form = PseudForm(instance=pseud, user=request.user)
+    return render(request, "accounts/pseud_form.html", {"form": form, "pseud": pseud})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        form = PreferencesForm(request.POST, instance=request.user)
+        if form.is_valid():
+            request.user.skip_adult_gate = form.cleaned_data["skip_adult_gate"]
+            request.user.save(update_fields=["skip_adult_gate"])
+            messages.success(request, "Your preferences were saved.")
+            return redirect("preferences")
+    else:
+        form = PreferencesForm(instance=request.user)
+    return render(request, "accounts/preferences.html", {"form": form})

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from accounts import views as accounts_views
+from lib.tagurl import TagNameConverter
+from tags import views as tags_views
+from works import views as works_views
+
+register_converter(TagNameConverter, "tag")
+
+# /works/<id>/…
+work_urls = [
+    path("", works_views.work_detail, name="work_detail"),
+    path("navigate", works_views.work_navigate, name="work_navigate"),
+    path("edit", works_views.work_edit, name="work_edit"),
+    path("preview", works_views.work_preview, name="work_preview"),
+    path("post", works_views.work_post, name="work_post"),
+    path("delete", works_views.work_delete, name="work_delete"),
+    path("chapters/new", works_views.chapter_new, name="chapter_new"),
+    path("chapters/manage", works_views.chapters_manage, name="chapters_manage"),
+    path("chapters/<int:chapter_id>", works_views.chapter_detail, name="chapter_detail"),
+    path("chapters/<int:chapter_id>/edit", works_views.chapter_edit, name="chapter_edit"),
+    path("chapters/<int:chapter_id>/delete", works_views.chapter_delete, name="chapter_delete"),
+]
+
+account_urls = [
+    path("signup", accounts_views.signup, name="signup"),
+    path("login", accounts_views.login_view, name="login"),
+    path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("preferences", accounts_views.preferences, name="preferences"),
+    path("pseuds/new", accounts_views.pseud_new, name="pseud_new"),
+    path("pseuds/<int:pseud_id>/edit", accounts_views.pseud_edit, name="pseud_edit"),
+    path("drafts", works_views.drafts, name="drafts"),
+    path("password_reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password_reset/done", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("reset/done", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password_change", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
+urlpatterns = [
+    path("", works_views.home, name="home"),
+    path("works", works_views.work_index, name="work_index"),
+    path("works/new", works_views.work_new, name="work_new"),
+    path("works/<int:work_id>/", include(work_urls)),
+    path("series/<int:series_id>", works_views.series_detail, name="series_detail"),
+    path("tags/<tag:name>", tags_views.tag_detail, name="tag_detail"),
+    path("tags/<tag:name>/works", tags_views.tag_works, name="tag_works"),
+    path("media", tags_views.fandom_index, name="fandom_index"),
+    path("users/<str:username>", accounts_views.user_profile, name="user_profile"),
+    path("users/<str:username>/pseuds/<str:pseud_name>", accounts_views.pseud_profile, name="pseud_profile"),
+    path("account/", include(account_urls)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,19 @@
+from django.db import IntegrityError, transaction
+
+from tags.models import Tag, TagType, tag_name_key
+
+
+def find_or_create_tags(names: list[str], tag_type: TagType) -> list[Tag]:
+    """The tags with these names, creating the missing ones (users create tags by using them)."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(name_key=tag_name_key(name), type=tag_type).first()
+        if tag is None:
+            try:
+                with transaction.atomic():
+                    tag = Tag.objects.create(name=name, type=tag_type)
+            except IntegrityError:
+                # Someone created it between our look-up and insert.
+                tag = Tag.objects.get(name_key=tag_name_key(name), type=tag_type)
+        tags.append(tag)
+    return tags

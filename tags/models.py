@@ -1,0 +1,96 @@
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+
+
+class TagType(models.TextChoices):
+    RATING = "rating", "Rating"
+    WARNING = "warning", "Archive Warning"
+    CATEGORY = "category", "Category"
+    MEDIA = "media", "Media"
+    FANDOM = "fandom", "Fandom"
+    RELATIONSHIP = "relationship", "Relationship"
+    CHARACTER = "character", "Character"
+    FREEFORM = "freeform", "Additional Tag"
+
+
+# Tags users create by typing them; the other types are fixed and seeded by a migration.
+USER_DEFINED_TYPES = (TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM)
+# The order in which tag groups are shown on blurbs and work pages (as AO3).
+DISPLAY_ORDER = (
+    TagType.RATING,
+    TagType.WARNING,
+    TagType.CATEGORY,
+    TagType.FANDOM,
+    TagType.RELATIONSHIP,
+    TagType.CHARACTER,
+    TagType.FREEFORM,
+)
+
+
+def tag_name_key(name: str) -> str:
+    return name.casefold()
+
+
+class Tag(models.Model):
+    """A tag. Names are unique across all types, ignoring case.
+
+    `canonical`, `merger` and `unwrangleable` carry tag wrangling: a synonym is
+    a non-canonical tag whose merger is a canonical tag of the same type, and
+    filtering on a canonical tag also matches its synonyms. Until wranglers
+    exist, fixed tags are canonical and user-created tags are not.
+    """
+
+    name = models.CharField(max_length=150)
+    # casefold() of the name: the uniqueness key, identical on SQLite (whose
+    # lower() only knows ASCII) and PostgreSQL.
+    name_key = models.CharField(max_length=150, unique=True, editable=False)
+    type = models.CharField(max_length=20, choices=TagType.choices)
+    canonical = models.BooleanField(default=False)
+    unwrangleable = models.BooleanField(default=False)
+    merger = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="synonyms")
+    # Ratings Not Rated, Mature and Explicit put a work behind the adult-content gate.
+    adult = models.BooleanField(default=False)
+    # Display order of fixed tags (ratings from general to explicit, and so on).
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(type__in=TagType.values), name="tag_type_known"),
+        ]
+        indexes = [models.Index(fields=["type", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = tag_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tag_detail", args=[self.name])
+
+    def get_works_url(self) -> str:
+        return reverse("tag_works", args=[self.name])
+
+
+class TagParent(models.Model):
+    """A wrangling link: a fandom's media, or a character's or relationship's fandom."""
+
+    child = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="child_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "parent"], name="tag_parent_unique"),
+            models.CheckConstraint(condition=~models.Q(child=models.F("parent")), name="tag_parent_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} > {self.child}"

@@ -1,0 +1,71 @@
+"""The one permission-checked way to reach works.
+
+Every page, listing, count and download goes through `visible_works` or one
+of the `get_work_for_*` functions, so drafts, works hidden by staff and
+restricted (logged-in only) works never leak to someone who may not see them.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from works.models import Chapter, Work
+
+AnyUser = User | AnonymousUser
+
+
+class LoginRequiredForWork(Exception):
+    """A guest asked for a work restricted to logged-in users."""
+
+
+def visible_works(user: AnyUser) -> QuerySet[Work]:
+    """Works this user may see in listings: posted, not hidden, and public unless logged in."""
+    works = Work.objects.filter(posted=True, hidden_by_admin=False)
+    if not user.is_authenticated:
+        works = works.filter(restricted=False)
+    return works
+
+
+def is_creator(user: AnyUser, work: Work) -> bool:
+    if not user.is_authenticated:
+        return False
+    return work.creatorships.filter(pseud__user=user).exists()
+
+
+def get_work_for_reader(user: AnyUser, work_id: int) -> Work:
+    """The work if this user may read it; drafts and hidden works are 404 to everyone else."""
+    work = Work.objects.filter(pk=work_id).first()
+    if work is None:
+        raise Http404("No such work.")
+    if is_creator(user, work) or user.is_staff:
+        return work
+    if not work.posted or work.hidden_by_admin:
+        raise Http404("No such work.")
+    if work.restricted and not user.is_authenticated:
+        raise LoginRequiredForWork
+    return work
+
+
+def get_work_for_creator(user: AnyUser, work_id: int) -> Work:
+    """The work if this user is one of its creators.
+
+    Someone else's draft stays a 404 (its existence is private); someone
+    else's visible work is a 403.
+    """
+    work = Work.objects.filter(pk=work_id).first()
+    if work is None:
+        raise Http404("No such work.")
+    if is_creator(user, work):
+        return work
+    if work.posted and not work.hidden_by_admin and (user.is_authenticated or not work.restricted):
+        raise PermissionDenied("Only the work's creators can change it.")
+    raise Http404("No such work.")
+
+
+def readable_chapters(work: Work, user: AnyUser) -> QuerySet[Chapter]:
+    chapters = work.chapters.all()
+    if not is_creator(user, work):
+        chapters = chapters.filter(posted=True)
+    return chapters

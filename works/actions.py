@@ -1,0 +1,231 @@
+"""Writes that touch several tables: works, chapters, creatorships, taggings, series.
+
+Views call these; nothing else writes works. Each runs in one transaction.
+"""
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+
+from accounts.models import Pseud
+from lib.wordcount import count_words
+from tags.actions import find_or_create_tags
+from tags.models import Tag, TagType
+from works.models import Chapter, Creatorship, SerialWork, Series, Tagging, Work
+
+_LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+", re.IGNORECASE)
+_NON_SORTING = re.compile(r"^[^\w]+")
+
+
+def title_sort_key(title: str) -> str:
+    key = _LEADING_ARTICLE.sub("", title.strip().casefold())
+    return _NON_SORTING.sub("", key)[:255]
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+@transaction.atomic
+def create_work(pseuds: list[Pseud], data: dict[str, Any], *, post: bool) -> Work:
+    """Create a work with its first chapter from the posting form's cleaned data."""
+    work = Work(title=data["title"], title_sort=title_sort_key(data["title"]))
+    _apply_work_fields(work, data)
+    work.save()
+    _set_creators(work, pseuds + list(data.get("co_creators", [])))
+    _set_tags(work, data)
+    _set_series(work, data)
+    Chapter.objects.create(work=work, position=1, **_chapter_values(data))
+    if post:
+        post_work(work)
+    else:
+        refresh_work_stats(work)
+    return work
+
+
+@transaction.atomic
+def update_work(work: Work, own_pseuds: list[Pseud], data: dict[str, Any]) -> Work:
+    """Apply the edit form. The user's own pseud choice replaces only their own creatorships."""
+    work.title = data["title"]
+    work.title_sort = title_sort_key(work.title)
+    _apply_work_fields(work, data)
+    work.save()
+    user_id = own_pseuds[0].user_id
+    keep_others = [c.pseud for c in work.creatorships.select_related("pseud") if c.pseud.user_id != user_id]
+    _set_creators(work, own_pseuds + keep_others + list(data.get("co_creators", [])))
+    _set_tags(work, data)
+    _set_series(work, data)
+    if "content" in data:
+        chapter = work.chapters.get(position=1)
+        for field, value in _chapter_values(data).items():
+            setattr(chapter, field, value)
+        chapter.save()
+    refresh_work_stats(work)
+    return work
+
+
+@transaction.atomic
+def post_work(work: Work) -> None:
+    """Publish a draft: the work and all its chapters become visible."""
+    today = timezone.localdate()
+    if not work.backdated:
+        work.published_at = today
+    work.posted = True
+    work.save(update_fields=["posted", "published_at"])
+    work.chapters.filter(posted=False).update(posted=True, published_at=work.published_at)
+    work.revised_at = _start_of_day(work.published_at) if work.backdated else timezone.now()
+    work.save(update_fields=["revised_at"])
+    refresh_work_stats(work)
+
+
+@transaction.atomic
+def delete_work(work: Work) -> None:
+    series_ids = list(work.serial_works.values_list("series_id", flat=True))
+    work.delete()
+    # A series without works has nothing left to show.
+    Series.objects.filter(pk__in=series_ids, serial_works__isnull=True).delete()
+
+
+@transaction.atomic
+def add_chapter(work: Work, data: dict[str, Any], *, post: bool) -> Chapter:
+    last = work.chapters.aggregate(last=Max("position"))["last"] or 0
+    chapter = Chapter.objects.create(
+        work=work,
+        position=last + 1,
+        posted=post and work.posted,
+        **_chapter_values(data),
+    )
+    if chapter.posted:
+        work.revised_at = timezone.now()
+        work.save(update_fields=["revised_at"])
+    refresh_work_stats(work)
+    return chapter
+
+
+@transaction.atomic
+def update_chapter(chapter: Chapter, data: dict[str, Any]) -> Chapter:
+    for field, value in _chapter_values(data).items():
+        setattr(chapter, field, value)
+    chapter.save()
+    refresh_work_stats(chapter.work)
+    return chapter
+
+
+@transaction.atomic
+def post_chapter(chapter: Chapter) -> None:
+    chapter.posted = True
+    chapter.published_at = timezone.localdate()
+    chapter.save(update_fields=["posted", "published_at"])
+    work = chapter.work
+    work.revised_at = timezone.now()
+    work.save(update_fields=["revised_at"])
+    refresh_work_stats(work)
+
+
+@transaction.atomic
+def delete_chapter(chapter: Chapter) -> None:
+    """Delete a chapter and close the gap in positions. The last chapter can't go (delete the work)."""
+    work = chapter.work
+    chapter.delete()
+    _renumber(work, list(work.chapters.order_by("position").values_list("pk", flat=True)))
+    refresh_work_stats(work)
+
+
+@transaction.atomic
+def reorder_chapters(work: Work, chapter_ids_in_order: list[int]) -> None:
+    _renumber(work, chapter_ids_in_order)
+
+
+def _renumber(work: Work, chapter_ids_in_order: list[int]) -> None:
+    # Positions are unique per work, and SQLite cannot defer that check, so
+    # move everything out of the way first.
+    offset = 1_000_000
+    work.chapters.update(position=F("position") + offset)
+    for position, chapter_id in enumerate(chapter_ids_in_order, start=1):
+        work.chapters.filter(pk=chapter_id).update(position=position)
+
+
+def refresh_work_stats(work: Work) -> None:
+    """Recompute the denormalised counts from the posted chapters."""
+    posted = work.chapters.filter(posted=True)
+    totals = posted.aggregate(words=Sum("word_count"))
+    work.word_count = totals["words"] or 0
+    work.chapter_count = posted.count()
+    if work.expected_chapters is not None and work.expected_chapters < work.chapter_count:
+        work.expected_chapters = work.chapter_count
+    work.complete = work.expected_chapters is not None and work.chapter_count >= work.expected_chapters
+    first = work.creatorships.select_related("pseud").order_by("position", "id").first()
+    work.creator_sort = first.pseud.name.casefold()[:40] if first else ""
+    work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete", "creator_sort"])
+
+
+def _apply_work_fields(work: Work, data: dict[str, Any]) -> None:
+    work.summary = data["summary"]
+    work.notes = data["notes"]
+    work.endnotes = data["endnotes"]
+    work.language = data["language"]
+    work.restricted = data["restricted"]
+    work.expected_chapters = data["expected_chapters"]
+    work.backdated = bool(data.get("backdate"))
+    if work.backdated:
+        work.published_at = data["published_at"]
+        if work.posted and work.chapter_count <= 1:
+            work.revised_at = _start_of_day(work.published_at)
+
+
+def _chapter_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data.get("chapter_title", ""),
+        "summary": data.get("chapter_summary", ""),
+        "notes": data.get("chapter_notes", ""),
+        "endnotes": data.get("chapter_endnotes", ""),
+        "content": data["content"],
+        "word_count": count_words(data["content"]),
+    }
+
+
+def _set_creators(work: Work, pseuds: list[Pseud]) -> None:
+    unique = list({p.pk: p for p in pseuds}.values())
+    work.creatorships.exclude(pseud__in=unique).delete()
+    existing = set(work.creatorships.values_list("pseud_id", flat=True))
+    for position, pseud in enumerate(unique):
+        if pseud.pk in existing:
+            work.creatorships.filter(pseud=pseud).update(position=position)
+        else:
+            Creatorship.objects.create(work=work, pseud=pseud, position=position)
+
+
+def _set_tags(work: Work, data: dict[str, Any]) -> None:
+    wanted: list[Tag] = []
+    fixed = [data["rating"], *data["warnings"], *data["categories"]]
+    wanted += list(Tag.objects.filter(name__in=fixed, type__in=[TagType.RATING, TagType.WARNING, TagType.CATEGORY]))
+    wanted += find_or_create_tags(data["fandoms"], TagType.FANDOM)
+    wanted += find_or_create_tags(data["relationships"], TagType.RELATIONSHIP)
+    wanted += find_or_create_tags(data["characters"], TagType.CHARACTER)
+    wanted += find_or_create_tags(data["freeforms"], TagType.FREEFORM)
+    wanted_ids = {tag.pk for tag in wanted}
+    work.taggings.exclude(tag_id__in=wanted_ids).delete()
+    existing = set(work.taggings.values_list("tag_id", flat=True))
+    Tagging.objects.bulk_create([Tagging(work=work, tag_id=tag_id) for tag_id in wanted_ids - existing])
+
+
+def _set_series(work: Work, data: dict[str, Any]) -> None:
+    series = data.get("series")
+    if data.get("new_series_title"):
+        series = Series.objects.create(title=data["new_series_title"])
+    if series is None:
+        return
+    series.pseuds.add(*[c.pseud for c in work.creatorships.select_related("pseud")])
+    position = data.get("series_position")
+    link = SerialWork.objects.filter(series=series, work=work).first()
+    if link is None:
+        if position is None:
+            position = (series.serial_works.aggregate(last=Max("position"))["last"] or 0) + 1
+        SerialWork.objects.create(series=series, work=work, position=position)
+    elif position is not None and link.position != position:
+        link.position = position
+        link.save(update_fields=["position"])

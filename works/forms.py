@@ -1,0 +1,250 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils import timezone
+
+from accounts.models import Pseud, User
+from lib.html import clean_html, strip_html
+from lib.languages import LANGUAGES
+from tags.fixed import CATEGORIES, RATINGS, WARNINGS
+from tags.models import TagType
+from tags.parsing import split_tag_names, validate_tag_names
+from works.models import CHAPTER_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, USER_TAGS_MAX, Series
+
+# The minimum length of chapter text, as AO3.
+CHAPTER_MIN = 10
+
+TAG_FIELDS = {
+    "fandoms": TagType.FANDOM,
+    "relationships": TagType.RELATIONSHIP,
+    "characters": TagType.CHARACTER,
+    "freeforms": TagType.FREEFORM,
+}
+
+
+def _text_field(label: str, max_length: int, help_text: str = "", rows: int = 5) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        strip=True,
+    )
+
+
+def _tag_field(label: str, help_text: str = "", required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text or "Separate tags with commas.",
+        widget=forms.TextInput(attrs={"class": "tag-input", "autocomplete": "off"}),
+    )
+
+
+class ChapterFields(forms.Form):
+    """Fields shared by the chapter form and the first chapter of the work form."""
+
+    chapter_title = forms.CharField(label="Chapter Title", required=False, max_length=TITLE_MAX)
+    chapter_summary = _text_field("Chapter Summary", SUMMARY_MAX, rows=3)
+    chapter_notes = _text_field("Chapter Notes (at the beginning)", NOTES_MAX, rows=3)
+    chapter_endnotes = _text_field("Chapter End Notes", NOTES_MAX, rows=3)
+    content = forms.CharField(
+        label="Work Text",
+        max_length=CHAPTER_MAX,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text="Plain text (blank lines start new paragraphs) or HTML: "
+        "p, em, strong, a, blockquote, lists, tables and other formatting tags are allowed.",
+        error_messages={"required": "The chapter text can't be empty."},
+    )
+
+    def clean_content(self) -> str:
+        content = clean_html(self.cleaned_data["content"])
+        if len(strip_html(content).strip()) < CHAPTER_MIN:
+            raise ValidationError(f"The chapter text must be at least {CHAPTER_MIN} characters long.")
+        return content
+
+    def clean_chapter_summary(self) -> str:
+        return clean_html(self.cleaned_data["chapter_summary"])
+
+    def clean_chapter_notes(self) -> str:
+        return clean_html(self.cleaned_data["chapter_notes"])
+
+    def clean_chapter_endnotes(self) -> str:
+        return clean_html(self.cleaned_data["chapter_endnotes"])
+
+
+class ChapterForm(ChapterFields):
+    pass
+
+
+class WorkForm(ChapterFields):
+    """The posting form. Field labels are AO3's, so authors find what they know."""
+
+    title = forms.CharField(label="Title", max_length=TITLE_MAX)
+    pseuds = forms.ModelMultipleChoiceField(
+        label="Creator/Pseud(s)",
+        queryset=Pseud.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one of your pseuds."},
+    )
+    co_creators = forms.CharField(
+        label="Add co-creators",
+        required=False,
+        help_text="Usernames, or “pseud (username)”, separated by commas.",
+    )
+    rating = forms.ChoiceField(
+        label="Rating",
+        choices=[("", "Choose a rating")] + [(name, name) for name, _s, _a in RATINGS],
+        error_messages={"required": "Choose a rating."},
+    )
+    warnings = forms.MultipleChoiceField(
+        label="Archive Warnings",
+        choices=[(name, name) for name in WARNINGS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one archive warning."},
+    )
+    categories = forms.MultipleChoiceField(
+        label="Categories",
+        required=False,
+        choices=[(name, name) for name in CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fandoms = _tag_field("Fandoms", required=True)
+    relationships = _tag_field("Relationships", "Use “/” for romantic and “&” for platonic relationships.")
+    characters = _tag_field("Characters")
+    freeforms = _tag_field("Additional Tags")
+    summary = _text_field("Summary", SUMMARY_MAX)
+    notes = _text_field("Notes (at the beginning)", NOTES_MAX)
+    endnotes = _text_field("End Notes", NOTES_MAX)
+    language = forms.ChoiceField(label="Language", choices=LANGUAGES, initial="en")
+    restricted = forms.BooleanField(
+        label="Only show your work to registered users",
+        required=False,
+    )
+    series = forms.ModelChoiceField(
+        label="Add to series",
+        queryset=Series.objects.none(),
+        required=False,
+        empty_label="(none)",
+    )
+    new_series_title = forms.CharField(label="Or create a new series", required=False, max_length=TITLE_MAX)
+    series_position = forms.IntegerField(
+        label="Position in series",
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        help_text="Leave empty to add it at the end.",
+    )
+    expected_chapters = forms.IntegerField(
+        label="Expected number of chapters",
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        help_text="Leave empty if you don't know yet (shown as “?”).",
+    )
+    backdate = forms.BooleanField(label="Set a different publication date", required=False)
+    published_at = forms.DateField(
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    field_order = [
+        "rating", "warnings", "fandoms", "categories", "relationships", "characters",
+        "freeforms", "title", "pseuds", "co_creators", "summary", "notes", "endnotes",
+        "series", "new_series_title", "series_position", "expected_chapters", "backdate",
+        "published_at", "language", "restricted",
+    ]  # fmt: skip
+
+    def __init__(self, *args: Any, user: User, include_chapter: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        pseuds_field = self.fields["pseuds"]
+        assert isinstance(pseuds_field, forms.ModelMultipleChoiceField)
+        pseuds_field.queryset = user.pseuds.all()
+        if not self.is_bound and "pseuds" not in self.initial:
+            self.initial["pseuds"] = [p.pk for p in user.pseuds.all() if p.is_default]
+        series_field = self.fields["series"]
+        assert isinstance(series_field, forms.ModelChoiceField)
+        series_field.queryset = Series.objects.filter(pseuds__user=user).distinct().order_by("title")
+        if not include_chapter:
+            for name in list(ChapterFields.base_fields):
+                del self.fields[name]
+
+    def clean_summary(self) -> str:
+        return clean_html(self.cleaned_data["summary"])
+
+    def clean_notes(self) -> str:
+        return clean_html(self.cleaned_data["notes"])
+
+    def clean_endnotes(self) -> str:
+        return clean_html(self.cleaned_data["endnotes"])
+
+    def clean_rating(self) -> str:
+        # A select sends one value; a crafted request may send several. Refuse
+        # rather than silently keep the last one.
+        submitted = self.data.getlist("rating") if isinstance(self.data, QueryDict) else []
+        if len(submitted) > 1:
+            raise ValidationError("Choose only one rating.")
+        return str(self.cleaned_data["rating"])
+
+    def clean_co_creators(self) -> list[Pseud]:
+        found = []
+        errors = []
+        for entry in split_tag_names(self.cleaned_data["co_creators"]):
+            pseud = _find_pseud(entry)
+            if pseud is None:
+                errors.append(f"There is no user or pseud called “{entry}”.")
+            elif pseud.user_id == self.user.pk:
+                errors.append(f"“{entry}” is one of your own pseuds: tick it under Creator/Pseud(s).")
+            else:
+                found.append(pseud)
+        if errors:
+            raise ValidationError(errors)
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        total_user_tags = 0
+        for field, tag_type in TAG_FIELDS.items():
+            if field not in cleaned:
+                continue
+            names = split_tag_names(cleaned[field])
+            try:
+                validate_tag_names(names, tag_type)
+            except ValidationError as error:
+                self.add_error(field, error)
+                continue
+            cleaned[field] = names
+            total_user_tags += len(names)
+        if "fandoms" in cleaned and not cleaned["fandoms"] and not self.has_error("fandoms"):
+            self.add_error("fandoms", "Add at least one fandom.")
+        if total_user_tags > USER_TAGS_MAX:
+            raise ValidationError(
+                f"You have {total_user_tags} fandom, relationship, character and additional tags; "
+                f"the maximum is {USER_TAGS_MAX}."
+            )
+        if cleaned.get("series") and cleaned.get("new_series_title"):
+            self.add_error("new_series_title", "Choose an existing series or name a new one, not both.")
+        if cleaned.get("backdate"):
+            published_at = cleaned.get("published_at")
+            if published_at is None:
+                self.add_error("published_at", "Give the publication date, or untick the backdating box.")
+            elif published_at > timezone.localdate():
+                self.add_error("published_at", "The publication date can't be in the future.")
+        return cleaned
+
+
+def _find_pseud(entry: str) -> Pseud | None:
+    """A pseud from “name (username)” or a username (meaning that user's default pseud)."""
+    if entry.endswith(")") and "(" in entry:
+        name, _, username = entry[:-1].rpartition("(")
+        return (
+            Pseud.objects.select_related("user")
+            .filter(name__iexact=name.strip(), user__username__iexact=username.strip())
+            .first()
+        )
+    return Pseud.objects.select_related("user").filter(user__username__iexact=entry, is_default=True).first()

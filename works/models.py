@@ -1,0 +1,188 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from accounts.models import Pseud
+from lib.languages import LANGUAGES, text_direction
+from tags.fixed import RATING_SYMBOLS
+from tags.models import DISPLAY_ORDER, Tag
+
+# Length limits, as AO3 (research/ao3.md §1).
+TITLE_MAX = 255
+SUMMARY_MAX = 1250
+NOTES_MAX = 5000
+CHAPTER_MAX = 510_000
+USER_TAGS_MAX = 75
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    complete = models.BooleanField(default=False)
+    pseuds = models.ManyToManyField(Pseud, related_name="series")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("series_detail", args=[self.pk])
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=TITLE_MAX)
+    # Sort keys kept in step by works.actions: lower-cased, leading article dropped.
+    title_sort = models.CharField(max_length=TITLE_MAX, db_index=True, editable=False)
+    creator_sort = models.CharField(max_length=40, db_index=True, editable=False, default="")
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    endnotes = models.TextField(blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
+    # None means the author does not know yet how many chapters there will be ("3/?").
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True)
+    complete = models.BooleanField(default=False)
+    posted = models.BooleanField(default=False)
+    restricted = models.BooleanField(default=False, help_text="Only logged-in users can see it.")
+    hidden_by_admin = models.BooleanField(default=False)
+    word_count = models.PositiveIntegerField(default=0)
+    # Posted chapters only, so blurbs read "2/5" while chapter 3 is a draft.
+    chapter_count = models.PositiveIntegerField(default=0)
+    hits = models.PositiveIntegerField(default=0)
+    published_at = models.DateField(default=timezone.localdate)
+    backdated = models.BooleanField(default=False)
+    revised_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    pseuds = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
+    tags = models.ManyToManyField(Tag, through="Tagging", related_name="works")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_chapters__isnull=True) | models.Q(expected_chapters__gte=1),
+                name="work_expected_chapters_positive",
+            ),
+        ]
+        indexes = [
+            # The public listing filter (posted, not hidden) followed by each sort key.
+            models.Index(fields=["posted", "hidden_by_admin", "revised_at"], name="work_listing_revised"),
+            models.Index(fields=["posted", "hidden_by_admin", "published_at"], name="work_listing_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("work_detail", args=[self.pk])
+
+    @cached_property
+    def tag_groups(self) -> dict[str, list[Tag]]:
+        """Tags by type value ("rating", "fandom", …), from the prefetched taggings."""
+        groups: dict[str, list[Tag]] = {tag_type.value: [] for tag_type in DISPLAY_ORDER}
+        for tagging in self.taggings.all():
+            groups.setdefault(tagging.tag.type, []).append(tagging.tag)
+        return groups
+
+    @property
+    def rating(self) -> Tag | None:
+        ratings = self.tag_groups["rating"]
+        return ratings[0] if ratings else None
+
+    @property
+    def rating_symbol(self) -> str:
+        return RATING_SYMBOLS.get(self.rating.name, "?") if self.rating else "?"
+
+    @property
+    def is_adult(self) -> bool:
+        # As AO3: a missing rating counts as adult.
+        return self.rating is None or self.rating.adult
+
+    @cached_property
+    def creator_pseuds(self) -> list[Pseud]:
+        return [creatorship.pseud for creatorship in self.creatorships.all()]
+
+    @property
+    def chapter_total_display(self) -> str:
+        return str(self.expected_chapters) if self.expected_chapters else "?"
+
+    @property
+    def text_direction(self) -> str:
+        return text_direction(self.language)
+
+
+class Creatorship(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pseud_id} created {self.work_id}"
+
+
+class Tagging(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="taggings")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "tag"], name="tagging_unique")]
+        # The unique constraint's index serves work -> tags; tag pages need tag -> works.
+        indexes = [models.Index(fields=["tag", "work"], name="tagging_tag_work")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} tagged {self.tag_id}"
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    endnotes = models.TextField(blank=True)
+    content = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)
+    posted = models.BooleanField(default=False)
+    published_at = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique"),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="chapter_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapter_detail", args=[self.work_id, self.pk])
+
+    @property
+    def display_title(self) -> str:
+        heading = f"Chapter {self.position}"
+        return f"{heading}: {self.title}" if self.title else heading
+
+
+class SerialWork(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="serial_works")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="serial_works")
+    position = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["series", "work"], name="serial_work_unique")]
+
+    def __str__(self) -> str:
+        return f"Part {self.position} of {self.series_id}"

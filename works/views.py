@@ -1,0 +1,368 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Pseud, User
+from works import actions, hits
+from works.access import (
+    LoginRequiredForWork,
+    get_work_for_creator,
+    get_work_for_reader,
+    is_creator,
+    readable_chapters,
+    visible_works,
+)
+from works.forms import ChapterForm, WorkForm
+from works.listing import list_works, with_blurb_data
+from works.models import Chapter, Series, Work
+
+ADULT_SESSION_KEY = "view_adult"
+
+
+def _login_for_restricted(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequiredForWork:
+            messages.info(request, "This work is only available to logged-in users of the archive. Please log in.")
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    recent = with_blurb_data(visible_works(request.user).order_by("-revised_at", "-id"))[:10]
+    return render(request, "works/home.html", {"works": recent})
+
+
+def work_index(request: HttpRequest) -> HttpResponse:
+    listing = list_works(request, visible_works(request.user))
+    return render(request, "works/work_list.html", {"listing": listing, "heading": "Works"})
+
+
+def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = get_object_or_404(Series, pk=series_id)
+    works = with_blurb_data(
+        visible_works(request.user).filter(serial_works__series=series).order_by("serial_works__position", "id")
+    )
+    works_list = list(works)
+    if not works_list:
+        # A series whose works are all drafts or restricted reveals nothing.
+        raise Http404("No such series.")
+    return render(request, "works/series_detail.html", {"series": series, "works": works_list})
+
+
+# Reading
+
+
+def _needs_adult_gate(request: HttpRequest, work: Work, creator: bool) -> bool:
+    if not work.is_adult or creator:
+        return False
+    if request.GET.get("view_adult") == "true":
+        request.session[ADULT_SESSION_KEY] = True
+        return False
+    user = request.user
+    if isinstance(user, User) and user.skip_adult_gate:
+        return False
+    return not request.session.get(ADULT_SESSION_KEY, False)
+
+
+def _series_navigation(request: HttpRequest, work: Work) -> list[dict[str, Any]]:
+    navigation = []
+    for link in work.serial_works.all():
+        siblings = list(
+            visible_works(request.user)
+            .filter(serial_works__series=link.series)
+            .order_by("serial_works__position", "id")
+            .values_list("pk", "title")
+        )
+        ids = [pk for pk, _title in siblings]
+        if work.pk not in ids:
+            continue
+        index = ids.index(work.pk)
+        navigation.append(
+            {
+                "series": link.series,
+                "part": index + 1,
+                "previous": siblings[index - 1] if index > 0 else None,
+                "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            }
+        )
+    return navigation
+
+
+def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> HttpResponse:
+    work = get_work_for_reader(request.user, work_id)
+    work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    creator = is_creator(request.user, work)
+    if _needs_adult_gate(request, work, creator):
+        return render(request, "works/adult_gate.html", {"work": work})
+    chapters = list(readable_chapters(work, request.user).defer("content"))
+    if not chapters:
+        raise Http404("This work has no chapters yet.")
+    full_work = request.GET.get("view_full_work") == "true" or len(chapters) == 1
+    if chapter_id is not None:
+        index = next((i for i, c in enumerate(chapters) if c.pk == chapter_id), None)
+        if index is None:
+            raise Http404("No such chapter.")
+        full_work = False
+    else:
+        index = 0
+    if full_work:
+        shown = list(readable_chapters(work, request.user))
+    else:
+        shown = [Chapter.objects.get(pk=chapters[index].pk)]
+    if not creator:
+        hits.record_hit(request, work.pk)
+    context = {
+        "work": work,
+        "chapters": chapters,
+        "shown_chapters": shown,
+        "full_work": full_work,
+        "multi_chapter": len(chapters) > 1,
+        "previous_chapter": chapters[index - 1] if not full_work and index > 0 else None,
+        "next_chapter": chapters[index + 1] if not full_work and index + 1 < len(chapters) else None,
+        "is_creator": creator,
+        "series_navigation": _series_navigation(request, work),
+    }
+    return render(request, "works/work_detail.html", context)
+
+
+@_login_for_restricted
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    return _render_work(request, work_id, None)
+
+
+@_login_for_restricted
+def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    return _render_work(request, work_id, chapter_id)
+
+
+@_login_for_restricted
+def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_reader(request.user, work_id)
+    chapters = readable_chapters(work, request.user).defer("content")
+    return render(request, "works/work_navigate.html", {"work": work, "chapters": chapters})
+
+
+# Posting and editing
+
+
+def _own_pseuds(form: WorkForm) -> list[Pseud]:
+    return list(form.cleaned_data["pseuds"])
+
+
+@login_required
+def work_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        form = WorkForm(request.POST, user=request.user)
+        if form.is_valid():
+            action = request.POST.get("action", "post")
+            work = actions.create_work(_own_pseuds(form), form.cleaned_data, post=action == "post")
+            if action == "post":
+                messages.success(request, "Work was successfully posted.")
+                return redirect(work)
+            if action == "preview":
+                return redirect("work_preview", work.pk)
+            messages.success(request, "Draft was successfully saved. It is visible only to you.")
+            return redirect(work)
+    else:
+        form = WorkForm(user=request.user)
+    return render(request, "works/work_form.html", {"form": form, "editing": False})
+
+
+def _initial_from_work(work: Work, user: User, include_chapter: bool) -> dict[str, Any]:
+    work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    groups = work.tag_groups
+    series_link = work.serial_works.first()
+    initial: dict[str, Any] = {
+        "title": work.title,
+        "pseuds": [p.pk for p in work.creator_pseuds if p.user_id == user.pk],
+        "rating": groups["rating"][0].name if groups["rating"] else "",
+        "warnings": [t.name for t in groups["warning"]],
+        "categories": [t.name for t in groups["category"]],
+        "fandoms": ", ".join(t.name for t in groups["fandom"]),
+        "relationships": ", ".join(t.name for t in groups["relationship"]),
+        "characters": ", ".join(t.name for t in groups["character"]),
+        "freeforms": ", ".join(t.name for t in groups["freeform"]),
+        "summary": work.summary,
+        "notes": work.notes,
+        "endnotes": work.endnotes,
+        "language": work.language,
+        "restricted": work.restricted,
+        "expected_chapters": work.expected_chapters,
+        "backdate": work.backdated,
+        "published_at": work.published_at,
+        "series": series_link.series_id if series_link else None,
+        "series_position": series_link.position if series_link else None,
+    }
+    if include_chapter:
+        chapter = work.chapters.get(position=1)
+        initial.update(
+            chapter_title=chapter.title,
+            chapter_summary=chapter.summary,
+            chapter_notes=chapter.notes,
+            chapter_endnotes=chapter.endnotes,
+            content=chapter.content,
+        )
+    return initial
+
+
+@login_required
+def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    work = get_work_for_creator(request.user, work_id)
+    # One-shots are edited in one place; longer works edit chapters separately.
+    include_chapter = work.chapters.count() == 1
+    if request.method == "POST":
+        form = WorkForm(request.POST, user=request.user, include_chapter=include_chapter)
+        if form.is_valid():
+            actions.update_work(work, _own_pseuds(form), form.cleaned_data)
+            action = request.POST.get("action", "save")
+            if action == "post" and not work.posted:
+                actions.post_work(work)
+                messages.success(request, "Work was successfully posted.")
+            elif action == "preview":
+                return redirect("work_preview", work.pk)
+            else:
+                messages.success(request, "Work was successfully updated.")
+            return redirect(work)
+    else:
+        form = WorkForm(
+            user=request.user,
+            include_chapter=include_chapter,
+            initial=_initial_from_work(work, request.user, include_chapter),
+        )
+    return render(request, "works/work_form.html", {"form": form, "editing": True, "work": work})
+
+
+@login_required
+def work_preview(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request.user, work_id)
+    work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    chapters = list(work.chapters.all())
+    return render(request, "works/work_preview.html", {"work": work, "shown_chapters": chapters})
+
+
+@require_POST
+@login_required
+def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request.user, work_id)
+    if not work.posted:
+        actions.post_work(work)
+        messages.success(request, "Work was successfully posted.")
+    return redirect(work)
+
+
+@login_required
+def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request.user, work_id)
+    if request.method == "POST":
+        title = work.title
+        actions.delete_work(work)
+        messages.success(request, f"Your work “{title}” was deleted.")
+        return redirect("user_profile", request.user.get_username())
+    return render(request, "works/work_confirm_delete.html", {"work": work})
+
+
+@login_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    works = with_blurb_data(
+        Work.objects.filter(creatorships__pseud__user=request.user, posted=False).order_by("-created_at").distinct()
+    )
+    return render(request, "works/drafts.html", {"works": works})
+
+
+# Chapters
+
+
+@login_required
+def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request.user, work_id)
+    if request.method == "POST":
+        form = ChapterForm(request.POST)
+        if form.is_valid():
+            post = request.POST.get("action", "post") == "post"
+            chapter = actions.add_chapter(work, form.cleaned_data, post=post)
+            if chapter.posted:
+                messages.success(request, "Chapter was successfully posted.")
+            else:
+                messages.success(request, "Chapter was saved as a draft; it is visible only to you.")
+            return redirect(chapter)
+    else:
+        form = ChapterForm()
+    return render(request, "works/chapter_form.html", {"form": form, "work": work, "chapter": None})
+
+
+def _chapter_for_creator(request: HttpRequest, work_id: int, chapter_id: int) -> tuple[Work, Chapter]:
+    work = get_work_for_creator(request.user, work_id)
+    chapter = get_object_or_404(Chapter, pk=chapter_id, work=work)
+    return work, chapter
+
+
+@login_required
+def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work, chapter = _chapter_for_creator(request, work_id, chapter_id)
+    if request.method == "POST":
+        form = ChapterForm(request.POST)
+        if form.is_valid():
+            actions.update_chapter(chapter, form.cleaned_data)
+            if request.POST.get("action") == "post" and not chapter.posted and work.posted:
+                actions.post_chapter(chapter)
+            messages.success(request, "Chapter was successfully updated.")
+            return redirect(chapter)
+    else:
+        form = ChapterForm(
+            initial={
+                "chapter_title": chapter.title,
+                "chapter_summary": chapter.summary,
+                "chapter_notes": chapter.notes,
+                "chapter_endnotes": chapter.endnotes,
+                "content": chapter.content,
+            }
+        )
+    return render(request, "works/chapter_form.html", {"form": form, "work": work, "chapter": chapter})
+
+
+@login_required
+def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work, chapter = _chapter_for_creator(request, work_id, chapter_id)
+    if work.chapters.count() == 1:
+        messages.error(request, "A work needs at least one chapter. To remove it, delete the whole work.")
+        return redirect(work)
+    if request.method == "POST":
+        actions.delete_chapter(chapter)
+        messages.success(request, "The chapter was deleted.")
+        return redirect(work)
+    return render(request, "works/chapter_confirm_delete.html", {"work": work, "chapter": chapter})
+
+
+@login_required
+def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = get_work_for_creator(request.user, work_id)
+    chapters = list(work.chapters.defer("content"))
+    if request.method == "POST":
+        positions: dict[int, int] = {}
+        for chapter in chapters:
+            raw = request.POST.get(f"position-{chapter.pk}", "")
+            try:
+                positions[chapter.pk] = int(raw)
+            except ValueError:
+                return HttpResponseBadRequest("Every chapter needs a whole-number position.")
+        if sorted(positions.values()) != list(range(1, len(chapters) + 1)):
+            messages.error(request, f"Give each chapter a different position from 1 to {len(chapters)}.")
+            return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters}, status=400)
+        actions.reorder_chapters(work, sorted(positions, key=lambda pk: positions[pk]))
+        messages.success(request, "Chapter order was updated.")
+        return redirect("work_navigate", work.pk)
+    return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters})
