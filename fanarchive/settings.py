@@ -154,10 +154,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if DEBUG:
+# Hashed, compressed names need `collectstatic` (./run does it); development and
+# tests serve the files as they are.
+if DEBUG or env_bool("PLAIN_STATIC_FILES", False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-# Serve from the finders too, so a missing collectstatic degrades instead of breaking.
-WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Hits are buffered in each process and written in one batch this often, so a
 # page view never waits for the database's write lock.
