@@ -52,9 +52,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         address = _client_address(request)
         form = AuthenticationForm(request, data=request.POST)
         if ratelimit.login_blocked(username, address):
-            form = AuthenticationForm(request)
-            form.add_error(None, "Too many failed log-in attempts. Wait a while and try again, or reset your password.")
-            return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=429)
+            context = {"form": AuthenticationForm(request), "next": next_url, "blocked": True}
+            return render(request, "accounts/login.html", context, status=429)
         if form.is_valid():
             ratelimit.clear_failed_logins(username, address)
             login(request, form.get_user())

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
 ]
+FORM_RENDERER = "lib.forms.ArchiveFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,10 +6,12 @@ Alice's works. Guests are the anonymous test client.
 
 from typing import Any
 
+from django.core.cache import cache
 from django.test import TestCase
 
 from accounts.actions import create_account
 from accounts.models import User
+from works import hits
 from works.models import Work
 
 
@@ -42,6 +44,11 @@ class BaseTestCase(TestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        # Hit de-duplication and login throttling live in the cache; start each test clean.
+        cache.clear()
+        # Hits buffered by an earlier test would land on this test's rows (ids are reused
+        # after rollback); flushing before any work exists drops them.
+        hits.flush_hits()
         self.alice = create_account("alice", "alice@example.org", self.password)
         self.bob = create_account("bob", "bob@example.org", self.password)
 
@@ -52,10 +59,29 @@ class BaseTestCase(TestCase):
         """Post a work through the form as `author` (Alice by default) and return it."""
         author = author or self.alice
         self.login(author)
-        data = work_form_data(pseuds=[author.default_pseud.pk], **overrides)
+        data = work_form_data(**{"pseuds": [author.default_pseud.pk], **overrides})
         response = self.client.post("/works/new", data)
         assert response.status_code == 302, response.content.decode()[:3000]
         work = Work.objects.order_by("-id").first()
         assert work is not None
         self.client.logout()
         return work
+
+    def make_work(self, author: User | None = None, **overrides: Any) -> Work:
+        """Create a posted work through the posting form and actions, without HTTP (for setting up listings)."""
+        from django.http import QueryDict
+
+        from works import actions
+        from works.forms import WorkForm
+
+        author = author or self.alice
+        data = work_form_data(**{"pseuds": [author.default_pseud.pk], **overrides})
+        query = QueryDict(mutable=True)
+        for key, value in data.items():
+            if isinstance(value, list):
+                query.setlist(key, [str(v) for v in value])
+            else:
+                query[key] = str(value)
+        form = WorkForm(query, user=author)
+        assert form.is_valid(), form.errors
+        return actions.create_work(list(form.cleaned_data["pseuds"]), form.cleaned_data, post=data["action"] == "post")
