@@ -1,11 +1,12 @@
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.models import Pseud
 from lib.languages import LANGUAGES, text_direction
-from tags.fixed import RATING_SYMBOLS
+from tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS_APPLY, RATING_SYMBOLS
 from tags.models import DISPLAY_ORDER, Tag
 
 # Length limits, as AO3 (research/ao3.md §1).
@@ -70,9 +71,20 @@ class Work(models.Model):
             ),
         ]
         indexes = [
-            # The public listing filter (posted, not hidden) followed by each sort key.
-            models.Index(fields=["posted", "hidden_by_admin", "revised_at"], name="work_listing_revised"),
-            models.Index(fields=["posted", "hidden_by_admin", "published_at"], name="work_listing_published"),
+            # The default listing order, for guests and for logged-in readers. Partial
+            # indexes because SQLite cannot use an index on a bare boolean test.
+            models.Index(
+                F("revised_at").desc(),
+                F("id").desc(),
+                name="work_public_by_revised",
+                condition=models.Q(posted=True, hidden_by_admin=False, restricted=False),
+            ),
+            models.Index(
+                F("revised_at").desc(),
+                F("id").desc(),
+                name="work_visible_by_revised",
+                condition=models.Q(posted=True, hidden_by_admin=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +109,27 @@ class Work(models.Model):
     @property
     def rating_symbol(self) -> str:
         return RATING_SYMBOLS.get(self.rating.name, "?") if self.rating else "?"
+
+    @cached_property
+    def symbols(self) -> dict[str, str]:
+        """Classes, letters and labels of the four required-tag symbols on a blurb."""
+        warnings = [tag.name for tag in self.tag_groups["warning"]]
+        if warnings == [NO_WARNINGS_APPLY]:
+            warning_class = "warnings-none"
+        elif warnings == [CHOSE_NOT_TO_WARN]:
+            warning_class = "warnings-chose-not"
+        else:
+            warning_class = "warnings-yes"
+        categories = [tag.name for tag in self.tag_groups["category"]]
+        return {
+            "rating_class": f"rating-{self.rating_symbol.lower()}",
+            "rating_symbol": self.rating_symbol,
+            "rating_label": self.rating.name if self.rating else "No rating",
+            "warning_class": warning_class,
+            "warning_label": ", ".join(warnings) or "No warnings given",
+            "category_symbol": categories[0] if len(categories) == 1 else ("Multi" if categories else "–"),
+            "category_label": ", ".join(categories) or "No category",
+        }
 
     @property
     def is_adult(self) -> bool:

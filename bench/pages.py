@@ -1,0 +1,101 @@
+"""Server time of the main read pages at archive scale.
+
+Usage:
+    FANARCHIVE_DATA_DIR=/tmp/fa-bench .venv/bin/python bench/pages.py --generate 10000
+    DATABASE_URL=postgres://postgres@127.0.0.1/fa_bench .venv/bin/python bench/pages.py --generate 10000
+
+--generate N migrates and fills an empty database with N synthetic works first
+(manage.py generate_archive). Each page is requested in-process through
+Django's test client as a guest (middleware, views, queries and template
+rendering; no network), after warm-up, and p50/p95/max are printed in ms along
+with the number of SQL queries.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanarchive.settings")
+os.environ.setdefault("PLAIN_STATIC_FILES", "true")
+os.environ.setdefault("HITS_FLUSH_SECONDS", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from tags.models import Tag, TagType  # noqa: E402
+from works.models import Chapter, Work  # noqa: E402
+
+
+def measure(client: Client, url: str, runs: int) -> tuple[list[float], int, int]:
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    with override_settings(DEBUG=True):
+        reset_queries()
+        client.get(url)
+        queries = len(connection.queries)
+    return timings, queries, len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--generate", type=int, default=0, help="Fill an empty database with N works first.")
+    parser.add_argument("--runs", type=int, default=50, help="Timed requests per page (default 50).")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    if args.generate and not Work.objects.exists():
+        call_command("generate_archive", works=args.generate, seed=1)
+    total = Work.objects.count()
+    if not total:
+        sys.exit("The database has no works: pass --generate N.")
+    biggest = (
+        Tag.objects.filter(type=TagType.FANDOM)
+        .annotate(n=Count("taggings"))
+        .order_by("-n")
+        .values_list("name", "n")
+        .first()
+    )
+    assert biggest is not None
+    long_chapter = (
+        Chapter.objects.filter(word_count__gte=100_000, posted=True, work__posted=True, work__restricted=False)
+        .select_related("work")
+        .first()
+    )
+    pages = [
+        ("works index, page 1", "/works"),
+        ("works index, page 50, by word count", "/works?sort=words&page=50"),
+        (f"tag page: biggest fandom ({biggest[1]:,} works)", Tag.objects.get(name=biggest[0]).get_works_url()),
+    ]
+    if long_chapter:
+        words = f"{long_chapter.word_count:,}"
+        pages.append((f"chapter of {words} words", long_chapter.get_absolute_url() + "?view_adult=true"))
+    client = Client()
+    print(f"Database: {connection.vendor}, {total:,} works, {Chapter.objects.count():,} chapters")
+    print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'KB':>6}")
+    for label, url in pages:
+        timings, queries, size = measure(client, url, args.runs)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(
+            f"{label:48} {statistics.median(timings):8.1f} {p95:8.1f} {max(timings):8.1f} {queries:8d} {size / 1024:6.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
