@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanarchive.settings")
 os.environ.setdefault("PLAIN_STATIC_FILES", "true")
 os.environ.setdefault("HITS_FLUSH_SECONDS", "0")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -91,10 +91,8 @@ def main() -> None:
     print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'KB':>6}")
     for label, url in pages:
         timings, queries, size = measure(client, url, args.runs)
-        p95 = statistics.quantiles(timings, n=20)[-1]
-        print(
-            f"{label:48} {statistics.median(timings):8.1f} {p95:8.1f} {max(timings):8.1f} {queries:8d} {size / 1024:6.0f}"
-        )
+        p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
+        print(f"{label:48} {p50:8.1f} {p95:8.1f} {max(timings):8.1f} {queries:8d} {size / 1024:6.0f}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ FORM_RENDERER = "lib.forms.ArchiveFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +168,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 HITS_FLUSH_SECONDS = env_int("HITS_FLUSH_SECONDS", 30)
 
 WORKS_PER_PAGE = 20
+# A 510,000-character chapter in a CJK script is ~4.6 MB once form-encoded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -100,7 +100,7 @@ class PasswordResetTests(BaseTestCase):
         response = self.client.post("/account/password_reset", {"email": "alice@example.org"})
         self.assertRedirects(response, "/account/password_reset/done")
         self.assertEqual(len(mail.outbox), 1)
-        link = re.search(r"http://testserver(/account/reset/\S+)", mail.outbox[0].body)
+        link = re.search(r"http://testserver(/account/reset/\S+)", str(mail.outbox[0].body))
         assert link is not None
         form_page = self.client.get(link.group(1), follow=True)
         self.assertContains(form_page, "Choose a new password")

@@ -13,7 +13,7 @@ _LISTING_COUNT = re.compile(r'<p class="listing-count">\s*(.*?)\s*</p>', re.DOTA
 
 
 def listing_text(response: HttpResponse) -> str:
-    """The "1 – 2 of 2 Works" line above a listing of blurbs."""
+    """The "1 to 2 of 2 Works" line above a listing of blurbs (with an en dash for "to")."""
     match = _LISTING_COUNT.search(response.content.decode())
     assert match is not None, "the page has no listing count"
     return match.group(1)

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from fanarchive.test import work_form_data
 from works.models import Chapter, Work
 from works.tests.helpers import WorksTestCase
-from fanarchive.test import work_form_data
 
 # The first chapter of `work_form_data()`: "The lamp turned all night." and nine more words.
 FIRST_CHAPTER_WORDS = 14
@@ -215,9 +215,7 @@ class ReorderChapterTests(WorksTestCase):
         for dawn, noon, dusk in [(1, 1, 2), (1, 2, 4), (0, 1, 2), (3, 3, 3)]:
             with self.subTest(order=(dawn, noon, dusk)):
                 response = self.reorder(dawn, noon, dusk)
-                self.assertContains(
-                    response, "Give each chapter a different position from 1 to 3.", status_code=400
-                )
+                self.assertContains(response, "Give each chapter a different position from 1 to 3.", status_code=400)
                 self.assertEqual(self.positions(), before)
 
     def test_positions_that_are_not_whole_numbers_are_refused(self):
@@ -398,7 +396,10 @@ class EditWorkTests(WorksTestCase):
         work.refresh_from_db()
         self.assertEqual(work.title, "Renamed")
         self.assertEqual(work.chapter_count, 2)
-        self.assertEqual(work.chapters.get(position=1).content, "<p>The lamp turned all night.</p>\n<p>In the morning the sea was flat and grey.</p>")
+        self.assertEqual(
+            work.chapters.get(position=1).content,
+            "<p>The lamp turned all night.</p>\n<p>In the morning the sea was flat and grey.</p>",
+        )
 
 
 class DeleteWorkTests(WorksTestCase):

@@ -1,5 +1,5 @@
-from works.models import Work
 from fanarchive.test import BaseTestCase, work_form_data
+from works.models import Work
 
 
 class PostWorkTests(BaseTestCase):
@@ -45,9 +45,7 @@ class PostWorkTests(BaseTestCase):
         self.assertIn(("relationship", "Mara Quill/Ida Fenn"), names)
         self.assertIn(("character", "Ida Fenn"), names)
         self.assertIn(("freeform", "Hurt/Comfort"), names)
-        self.assertEqual(
-            {p.name for p in work.pseuds.all()}, {"alice", "Quill Writes", "bob"}
-        )
+        self.assertEqual({p.name for p in work.pseuds.all()}, {"alice", "Quill Writes", "bob"})
         self.assertEqual(work.serial_works.get().series.title, "Tidewater Tales")
         chapter = work.chapters.get()
         self.assertEqual(chapter.title, "The Lamp")

@@ -281,7 +281,11 @@ class PermissionTests(WorksTestCase):
 
     def forbidden_requests(self, work: Work) -> list[tuple[str, str, dict[str, Any]]]:
         first, second = work.chapters.order_by("position")
-        chapter_data = {"chapter_title": "Bob was here", "content": "Bob rewrote this chapter entirely.", "action": "post"}
+        chapter_data = {
+            "chapter_title": "Bob was here",
+            "content": "Bob rewrote this chapter entirely.",
+            "action": "post",
+        }
         return [
             ("get", f"/works/{work.pk}/edit", {}),
             (

@@ -9,7 +9,7 @@ import random
 import string
 import time
 from bisect import bisect
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import accumulate
 from typing import Any
 
@@ -52,7 +52,7 @@ class Prose:
     def __init__(self, rng: random.Random, vocabulary_size: int = 8000) -> None:
         self.rng = rng
         syllables = [c + v for c in "bcdfghklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou", "ee")]
-        words = set()
+        words: set[str] = set()
         while len(words) < vocabulary_size:
             words.add("".join(rng.choice(syllables) for _ in range(rng.choice((1, 2, 2, 3)))))
         self.vocabulary = self.FUNCTION_WORDS + sorted(words)
@@ -116,7 +116,9 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(
-            self.style.SUCCESS(f"Created {count:,} works in {time.monotonic() - started:.1f} s (seed {options['seed']}).")
+            self.style.SUCCESS(
+                f"Created {count:,} works in {time.monotonic() - started:.1f} s (seed {options['seed']})."
+            )
         )
 
     # Tags and users

@@ -2,7 +2,7 @@
 
 import json
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +99,20 @@ class Command(BaseCommand):
                 series_by_title[link.series.title] = link.series
             for chapter in chapters[1:]:
                 actions.add_chapter(work, _chapter_data(chapter), post=True)
+            if len(chapters) > 1:
+                _spread_chapter_dates(work, today)
         return len(data["works"])
+
+
+def _spread_chapter_dates(work: Work, today: date) -> None:
+    """A demo serial was updated weekly, not all on the day the demo was loaded."""
+    published = work.published_at
+    for chapter in work.chapters.all():
+        chapter.published_at = min(today, published + timedelta(days=7 * (chapter.position - 1)))
+        chapter.save(update_fields=["published_at"])
+    last = work.chapters.order_by("-position").values_list("published_at", flat=True)[0]
+    work.revised_at = timezone.make_aware(datetime.combine(last, time(12, 0)))
+    work.save(update_fields=["revised_at"])
 
 
 def _chapter_data(chapter: dict[str, Any]) -> dict[str, Any]:
