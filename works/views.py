@@ -103,11 +103,14 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
     work = get_work_for_reader(request.user, work_id)
     work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
     creator = is_creator(request.user, work)
-    if _needs_adult_gate(request, work, creator):
-        return render(request, "works/adult_gate.html", {"work": work})
     chapters = list(readable_chapters(work, request.user).defer("content"))
     if not chapters:
         raise Http404("This work has no chapters yet.")
+    # A chapter the reader can't see is a 404 before any gate, so the gate reveals nothing.
+    if chapter_id is not None and all(chapter.pk != chapter_id for chapter in chapters):
+        raise Http404("No such chapter.")
+    if _needs_adult_gate(request, work, creator):
+        return render(request, "works/adult_gate.html", {"work": work})
     full_work = request.GET.get("view_full_work") == "true" or len(chapters) == 1
     if chapter_id is not None:
         index = next((i for i, c in enumerate(chapters) if c.pk == chapter_id), None)
@@ -337,8 +340,13 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
 @login_required
 def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work, chapter = _chapter_for_creator(request, work_id, chapter_id)
-    if work.chapters.count() == 1:
-        messages.error(request, "A work needs at least one chapter. To remove it, delete the whole work.")
+    # A posted work must keep a posted chapter: readers would otherwise find an empty work.
+    other_chapters = work.chapters.exclude(pk=chapter.pk)
+    if not other_chapters.exists() or (work.posted and not other_chapters.filter(posted=True).exists()):
+        messages.error(
+            request,
+            "A work needs at least one posted chapter. Post another chapter first, or delete the whole work.",
+        )
         return redirect(work)
     if request.method == "POST":
         actions.delete_chapter(chapter)

@@ -1,18 +1,20 @@
 """Helpers shared by the works tests: adding chapters and reading listing pages."""
 
 import re
-from typing import Any
-
-from django.http import HttpResponse
+from typing import TYPE_CHECKING, Any
 
 from accounts.models import User
 from fanarchive.test import BaseTestCase
 from works.models import Chapter, Work
 
+if TYPE_CHECKING:
+    # What the test client returns; the stubs declare it, Django itself does not.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 _LISTING_COUNT = re.compile(r'<p class="listing-count">\s*(.*?)\s*</p>', re.DOTALL)
 
 
-def listing_text(response: HttpResponse) -> str:
+def listing_text(response: "TestResponse") -> str:
     """The "1 to 2 of 2 Works" line above a listing of blurbs (with an en dash for "to")."""
     match = _LISTING_COUNT.search(response.content.decode())
     assert match is not None, "the page has no listing count"
@@ -40,7 +42,7 @@ class WorksTestCase(BaseTestCase):
         self.client.logout()
         return chapter
 
-    def assertListingCount(self, response: HttpResponse, count: int) -> None:
+    def assertListingCount(self, response: "TestResponse", count: int) -> None:
         """The listing says how many works it holds, with the right plural."""
         if count == 0:
             self.assertEqual(listing_text(response), "No works found.")

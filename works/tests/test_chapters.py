@@ -171,7 +171,7 @@ class DeleteChapterTests(WorksTestCase):
             with self.subTest(method=method):
                 response = getattr(self.client, method)(f"/works/{work.pk}/chapters/{only.pk}/delete", follow=True)
                 self.assertRedirects(response, f"/works/{work.pk}/")
-                self.assertContains(response, "A work needs at least one chapter. To remove it, delete the whole work.")
+                self.assertContains(response, "A work needs at least one posted chapter.")
                 self.assertTrue(Chapter.objects.filter(pk=only.pk).exists())
 
 
@@ -423,3 +423,18 @@ class DeleteWorkTests(WorksTestCase):
         self.assertNotContains(self.client.get("/works"), "The Lighthouse Keeper")
         self.client.logout()
         self.assertEqual(self.client.get(f"/works/{work.pk}/").status_code, 404)
+
+
+class OnlyPostedChapterTests(WorksTestCase):
+    def test_deleting_the_only_posted_chapter_is_refused_while_a_draft_chapter_remains(self):
+        work = self.post_work(title="Nearly Empty")
+        posted = work.chapters.get()
+        self.add_chapter(work, "A chapter still being written.", action="draft")
+        self.login(self.alice)
+        response = self.client.post(f"/works/{work.pk}/chapters/{posted.pk}/delete", follow=True)
+        self.assertRedirects(response, f"/works/{work.pk}/")
+        self.assertTrue(Chapter.objects.filter(pk=posted.pk).exists())
+        self.client.logout()
+        # Otherwise the work stays listed while its page is a 404 to every reader.
+        self.assertContains(self.client.get("/works"), "Nearly Empty")
+        self.assertEqual(self.client.get(f"/works/{work.pk}/").status_code, 200)

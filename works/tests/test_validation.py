@@ -6,10 +6,9 @@ text 10 to 510,000, tags 150 each and 75 user-defined tags in total.
 
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -17,10 +16,14 @@ from fanarchive.test import BaseTestCase, work_form_data
 from tags.models import Tag, TagType
 from works.models import Chapter, Creatorship, SerialWork, Series, Tagging, Work
 
+if TYPE_CHECKING:
+    # What the test client returns; the stubs declare it, Django itself does not.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 _ERROR_SUMMARY = re.compile(r'<div class="form-errors"[^>]*>(.*?)</div>', re.DOTALL)
 
 
-def error_summary(response: HttpResponse) -> str:
+def error_summary(response: "TestResponse") -> str:
     """The "Sorry! We couldn't save this because:" block at the top of a refused form."""
     match = _ERROR_SUMMARY.search(response.content.decode())
     assert match is not None, "the page shows no form errors"
@@ -37,17 +40,17 @@ class FormValidationTestCase(BaseTestCase):
         super().setUp()
         self.login(self.alice)
 
-    def assert_shows_error(self, response: HttpResponse, message: str, field: str | None = None) -> None:
+    def assert_shows_error(self, response: "TestResponse", message: str, field: str | None = None) -> None:
         """The form came back (200) listing `message`, against `field`'s label or for the whole form."""
         self.assertEqual(response.status_code, 200)
         expected = f"{field}</a>: {escape(message)}</li>" if field else f"<li>{escape(message)}</li>"
         self.assertIn(expected, error_summary(response))
 
-    def post_new_work(self, **overrides: Any) -> HttpResponse:
+    def post_new_work(self, **overrides: Any) -> "TestResponse":
         data = work_form_data(**{"pseuds": [self.alice.default_pseud.pk], **overrides})
         return self.client.post("/works/new", data)
 
-    def assert_new_work_refused(self, message: str, field: str | None = None, **overrides: Any) -> HttpResponse:
+    def assert_new_work_refused(self, message: str, field: str | None = None, **overrides: Any) -> "TestResponse":
         before = database_counts()
         response = self.post_new_work(**overrides)
         self.assert_shows_error(response, message, field)
@@ -393,7 +396,7 @@ class EditFormValidationTests(FormValidationTestCase):
         super().setUp()
         self.work = self.post_alice_work(summary="The original summary.")
 
-    def edit(self, **overrides: Any) -> HttpResponse:
+    def edit(self, **overrides: Any) -> "TestResponse":
         defaults = {"pseuds": [self.alice.default_pseud.pk], "summary": "The original summary."}
         data = work_form_data(**{**defaults, **overrides})
         data["action"] = "save"

@@ -11,15 +11,18 @@ got through, and by parsing the page for script-capable markup.
 
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
 from django.utils.html import escape
 
 from accounts.models import Pseud
 from fanarchive.test import BaseTestCase, work_form_data
 from tags.models import Tag, TagType
 from works.models import Chapter, Series, Tagging, Work
+
+if TYPE_CHECKING:
+    # What the test client returns; the stubs declare it, Django itself does not.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -76,7 +79,7 @@ class _MarkupAudit(HTMLParser):
             self.problems.append(f"<a href={href!r}> without rel=nofollow")
 
 
-def unsafe_markup(response: HttpResponse) -> list[str]:
+def unsafe_markup(response: "TestResponse") -> list[str]:
     audit = _MarkupAudit()
     audit.feed(response.content.decode())
     audit.close()
@@ -84,20 +87,20 @@ def unsafe_markup(response: HttpResponse) -> list[str]:
 
 
 class XssTestCase(BaseTestCase):
-    def get_page(self, url: str) -> HttpResponse:
+    def get_page(self, url: str) -> "TestResponse":
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200, url)
         self.assertEqual(unsafe_markup(response), [], url)
         return response
 
-    def assert_escaped(self, response: HttpResponse, text: str) -> None:
+    def assert_escaped(self, response: "TestResponse", text: str) -> None:
         """Plain text shows escaped, never as markup."""
         page = response.content.decode()
         self.assertIn(escape(text), page)
         if escape(text) != text:
             self.assertNotIn(text, page)
 
-    def assert_no_live_payload(self, response: HttpResponse) -> None:
+    def assert_no_live_payload(self, response: "TestResponse") -> None:
         page = response.content.decode()
         for fragment in LIVE_FRAGMENTS:
             self.assertNotIn(fragment, page)
