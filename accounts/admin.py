@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from accounts.models import Pseud, User
+from lib.admin import SanitizingAdmin
 
 
 class PseudInline(admin.TabularInline[Pseud, User]):
@@ -21,7 +22,8 @@ class ArchiveUserAdmin(UserAdmin[User]):
 
 
 @admin.register(Pseud)
-class PseudAdmin(admin.ModelAdmin[Pseud]):
+class PseudAdmin(SanitizingAdmin):
+    html_fields = ("description",)
     list_display = ("name", "user", "is_default", "created_at")
     search_fields = ("name", "user__username")
     raw_id_fields = ("user",)

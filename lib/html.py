@@ -68,7 +68,7 @@ def clean_html(value: str) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not value.strip():
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         add_paragraphs(value),
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
@@ -78,6 +78,10 @@ def clean_html(value: str) -> str:
         link_rel="nofollow",
         strip_comments=True,
     ).strip()
+    # Nothing left but empty markup (say, a field that held only a script): store nothing.
+    if not strip_html(cleaned).strip() and "<img" not in cleaned and "<hr" not in cleaned:
+        return ""
+    return cleaned
 
 
 def add_paragraphs(text: str) -> str:

@@ -1,6 +1,11 @@
 from django.db import IntegrityError, transaction
 
 from tags.models import Tag, TagType, tag_name_key
+from tags.parsing import describe_type
+
+
+class TagTypeConflict(Exception):
+    """A tag name is taken by a tag of another type (names are unique across types)."""
 
 
 def find_or_create_tags(names: list[str], tag_type: TagType) -> list[Tag]:
@@ -13,7 +18,12 @@ def find_or_create_tags(names: list[str], tag_type: TagType) -> list[Tag]:
                 with transaction.atomic():
                     tag = Tag.objects.create(name=name, type=tag_type)
             except IntegrityError:
-                # Someone created it between our look-up and insert.
-                tag = Tag.objects.get(name_key=tag_name_key(name), type=tag_type)
+                # Someone created it between our look-up and insert, maybe as another type.
+                tag = Tag.objects.get(name_key=tag_name_key(name))
+                if tag.type != tag_type:
+                    raise TagTypeConflict(
+                        f"“{tag.name}” was just created as {describe_type(TagType(tag.type))}, "
+                        f"so it can't be used as {describe_type(tag_type)}."
+                    ) from None
         tags.append(tag)
     return tags

@@ -52,7 +52,8 @@ class Tag(models.Model):
     name = models.CharField(max_length=150)
     # casefold() of the name: the uniqueness key, identical on SQLite (whose
     # lower() only knows ASCII) and PostgreSQL.
-    name_key = models.CharField(max_length=150, unique=True, editable=False)
+    # casefold() can make a name up to three times longer ("ß" -> "ss", "ΐ" -> 3 characters).
+    name_key = models.CharField(max_length=450, unique=True, editable=False)
     type = models.CharField(max_length=20, choices=TagType.choices)
     canonical = models.BooleanField(default=False)
     unwrangleable = models.BooleanField(default=False)

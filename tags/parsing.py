@@ -25,6 +25,12 @@ def split_tag_names(raw: str) -> list[str]:
     return names
 
 
+def describe_type(tag_type: TagType) -> str:
+    """ "a Fandom tag", "an Archive Warning tag", "an Additional Tag"."""
+    kind = tag_type.label if tag_type.label.endswith("Tag") else f"{tag_type.label} tag"
+    return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+
+
 def validate_tag_names(names: list[str], tag_type: TagType) -> None:
     """Raise a ValidationError naming every bad tag: too long, bad characters, or another type."""
     errors = []
@@ -39,8 +45,8 @@ def validate_tag_names(names: list[str], tag_type: TagType) -> None:
         existing = Tag.objects.filter(name_key__in=keys).exclude(type=tag_type)
         for tag in existing:
             errors.append(
-                f"“{tag.name}” is already a {tag.get_type_display()} tag, "
-                f"so it can't be used as a {tag_type.label} tag."
+                f"“{tag.name}” is already {describe_type(TagType(tag.type))}, "
+                f"so it can't be used as {describe_type(tag_type)}."
             )
     if errors:
         raise ValidationError(errors)

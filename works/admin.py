@@ -1,5 +1,12 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from lib.admin import SanitizingAdmin
+from lib.wordcount import count_words
+from works.actions import refresh_work_stats
 from works.models import Chapter, Creatorship, SerialWork, Series, Work
 
 
@@ -18,7 +25,8 @@ class ChapterInline(admin.TabularInline[Chapter, Work]):
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin[Work]):
+class WorkAdmin(SanitizingAdmin):
+    html_fields = ("summary", "notes", "endnotes")
     list_display = (
         "title", "id", "posted", "restricted", "hidden_by_admin", "language",
         "word_count", "chapter_count", "hits", "revised_at",
@@ -33,12 +41,19 @@ class WorkAdmin(admin.ModelAdmin[Work]):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin[Chapter]):
+class ChapterAdmin(SanitizingAdmin):
+    html_fields = ("summary", "notes", "endnotes", "content")
     list_display = ("__str__", "work", "position", "posted", "word_count", "published_at")
     list_filter = ("posted",)
     search_fields = ("title", "work__title")
     raw_id_fields = ("work",)
     readonly_fields = ("word_count",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        obj.word_count = count_words(obj.content)
+        obj.save(update_fields=["word_count"])
+        refresh_work_stats(obj.work)
 
 
 class SerialWorkInline(admin.TabularInline[SerialWork, Series]):
@@ -48,7 +63,8 @@ class SerialWorkInline(admin.TabularInline[SerialWork, Series]):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin[Series]):
+class SeriesAdmin(SanitizingAdmin):
+    html_fields = ("summary", "notes")
     list_display = ("title", "complete", "created_at")
     search_fields = ("title",)
     filter_horizontal = ("pseuds",)

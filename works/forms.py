@@ -9,7 +9,7 @@ from accounts.models import Pseud, User
 from lib.html import clean_html, strip_html
 from lib.languages import LANGUAGES
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
-from tags.models import TagType
+from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
 from works.models import CHAPTER_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, USER_TAGS_MAX, Series
 
@@ -24,8 +24,21 @@ TAG_FIELDS = {
 }
 
 
+class TextAreaField(forms.CharField):
+    """A textarea's text with browser line breaks (CR LF) made single, before lengths are checked.
+
+    Browsers count a line break as one character against `maxlength` and then
+    send two; counting them twice would refuse text the browser allowed.
+    """
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return str(super().to_python(value))
+
+
 def _text_field(label: str, max_length: int, help_text: str = "", rows: int = 5) -> forms.CharField:
-    return forms.CharField(
+    return TextAreaField(
         label=label,
         required=False,
         max_length=max_length,
@@ -51,7 +64,7 @@ class ChapterFields(forms.Form):
     chapter_summary = _text_field("Chapter Summary", SUMMARY_MAX, rows=3)
     chapter_notes = _text_field("Chapter Notes (at the beginning)", NOTES_MAX, rows=3)
     chapter_endnotes = _text_field("Chapter End Notes", NOTES_MAX, rows=3)
-    content = forms.CharField(
+    content = TextAreaField(
         label="Work Text",
         max_length=CHAPTER_MAX,
         widget=forms.Textarea(attrs={"rows": 20}),
@@ -209,6 +222,8 @@ class WorkForm(ChapterFields):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         total_user_tags = 0
+        # Names are unique across types, so one new name can't go in two tag fields.
+        field_of_name: dict[str, str] = {}
         for field, tag_type in TAG_FIELDS.items():
             if field not in cleaned:
                 continue
@@ -218,6 +233,18 @@ class WorkForm(ChapterFields):
             except ValidationError as error:
                 self.add_error(field, error)
                 continue
+            clashes = [name for name in names if tag_name_key(name) in field_of_name]
+            if clashes:
+                self.add_error(
+                    field,
+                    [
+                        f"“{name}” is also in {self.fields[field_of_name[tag_name_key(name)]].label}: "
+                        "a tag can only be one kind of tag."
+                        for name in clashes
+                    ],
+                )
+                continue
+            field_of_name.update((tag_name_key(name), field) for name in names)
             cleaned[field] = names
             total_user_tags += len(names)
         if "fandoms" in cleaned and not cleaned["fandoms"] and not self.has_error("fandoms"):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Pseud, User
+from tags.actions import TagTypeConflict
 from works import actions, hits
 from works.access import (
     LoginRequiredForWork,
@@ -170,7 +171,11 @@ def work_new(request: HttpRequest) -> HttpResponse:
         form = WorkForm(request.POST, user=request.user)
         if form.is_valid():
             action = request.POST.get("action", "post")
-            work = actions.create_work(_own_pseuds(form), form.cleaned_data, post=action == "post")
+            try:
+                work = actions.create_work(_own_pseuds(form), form.cleaned_data, post=action == "post")
+            except TagTypeConflict as conflict:
+                form.add_error(None, str(conflict))
+                return render(request, "works/work_form.html", {"form": form, "editing": False})
             if action == "post":
                 messages.success(request, "Work was successfully posted.")
                 return redirect(work)
@@ -229,7 +234,11 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST":
         form = WorkForm(request.POST, user=request.user, include_chapter=include_chapter)
         if form.is_valid():
-            actions.update_work(work, _own_pseuds(form), form.cleaned_data)
+            try:
+                actions.update_work(work, _own_pseuds(form), form.cleaned_data)
+            except TagTypeConflict as conflict:
+                form.add_error(None, str(conflict))
+                return render(request, "works/work_form.html", {"form": form, "editing": True, "work": work})
             action = request.POST.get("action", "save")
             if action == "post" and not work.posted:
                 actions.post_work(work)

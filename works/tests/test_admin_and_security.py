@@ -52,3 +52,31 @@ class SecurityHeaderTests(BaseTestCase):
         response = client.post("/works/new", {"title": "x"})
         self.assertEqual(response.status_code, 403)
         self.assertFalse(Work.objects.exists())
+
+
+class AdminSanitizingTests(BaseTestCase):
+    def test_staff_edits_to_chapter_text_are_sanitized_and_recounted(self):
+        work = self.make_work()
+        chapter = work.chapters.get()
+        staff = User.objects.create_superuser("owner", "owner@example.org", self.password)
+        self.login(staff)
+        response = self.client.post(
+            f"/admin/works/chapter/{chapter.pk}/change/",
+            {
+                "work": work.pk,
+                "position": 1,
+                "title": "",
+                "summary": "",
+                "notes": "",
+                "endnotes": "",
+                "content": "<p>Three new words</p><script>alert(1)</script>",
+                "posted": "on",
+                "published_at": "2024-01-01",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        chapter.refresh_from_db()
+        work.refresh_from_db()
+        self.assertEqual(chapter.content, "<p>Three new words</p>")
+        self.assertEqual(chapter.word_count, 3)
+        self.assertEqual(work.word_count, 3)
