@@ -91,7 +91,7 @@ TEMPLATES = [
 # SQLite by default; DATABASE_URL=postgres://user@host:port/name switches engines.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'fanarchive.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fanarchive.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }

@@ -95,10 +95,10 @@ class Work(models.Model):
 
     @cached_property
     def tag_groups(self) -> dict[str, list[Tag]]:
-        """Tags by type value ("rating", "fandom", …), from the prefetched taggings."""
+        """Tags by type value ("rating", "fandom", …), from the prefetched tags."""
         groups: dict[str, list[Tag]] = {tag_type.value: [] for tag_type in DISPLAY_ORDER}
-        for tagging in self.taggings.all():
-            groups.setdefault(tagging.tag.type, []).append(tagging.tag)
+        for tag in self.tags.all():
+            groups.setdefault(tag.type, []).append(tag)
         return groups
 
     @property
