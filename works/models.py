@@ -163,8 +163,9 @@ class Creatorship(models.Model):
 
 
 class Tagging(models.Model):
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings")
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="taggings")
+    # No single-column indexes: the unique (work, tag) and the (tag, work) index cover both directions.
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="taggings", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "tag"], name="tagging_unique")]
