@@ -41,3 +41,33 @@ class Pseud(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pseud_profile", args=[self.user.username, self.name])
+
+
+class SavedFilter(models.Model):
+    """A reader's named filter: the query string of a listing URL."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(max_length=100)
+    query = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagExclusion(models.Model):
+    """A tag this reader never wants to see: works carrying it are left out of every listing."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tag_exclusions")
+    tag = models.ForeignKey("tags.Tag", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_exclusion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} excludes {self.tag_id}"

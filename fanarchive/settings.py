@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "tags",
     "works",
+    "jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -107,3 +107,65 @@ class TagParent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent} > {self.child}"
+
+
+class MetaTagging(models.Model):
+    """A meta/sub tag link inside one type: filtering by the meta tag also finds the sub tag's works.
+
+    Only direct links are stored; ancestors are followed transitively when filters are computed.
+    """
+
+    meta_tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="sub_links")
+    sub_tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="meta_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meta_tag", "sub_tag"], name="meta_tagging_unique"),
+            models.CheckConstraint(condition=~models.Q(meta_tag=models.F("sub_tag")), name="meta_tagging_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meta_tag_id} ⊃ {self.sub_tag_id}"
+
+
+class WranglerAssignment(models.Model):
+    """A user appointed as tag wrangler, for one fandom or (fandom empty) for every fandom."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="wrangler_assignments")
+    fandom = models.ForeignKey(
+        Tag,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="wrangler_assignments",
+        limit_choices_to={"type": TagType.FANDOM, "canonical": True},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fandom"], name="wrangler_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(fandom__isnull=True), name="wrangler_assignment_one_global"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} wrangles {self.fandom_id or 'everything'}"
+
+
+class WranglingLog(models.Model):
+    """Every wrangling change: who, what, when. Kept when the tag or user is deleted."""
+
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.SET_NULL, related_name="wrangling_log")
+    tag_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=40)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.tag_name}"

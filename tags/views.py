@@ -16,7 +16,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     tag = _tag_by_name(name)
     parents = Tag.objects.filter(child_links__child=tag).order_by("type", "name")
     children = Tag.objects.filter(parent_links__parent=tag).order_by("type", "name")
-    work_count = visible_works(request.user).filter(taggings__tag=tag).count()
+    work_count = visible_works(request.user).filter(filter_taggings__tag=tag).count()
     return render(
         request,
         "tags/tag_detail.html",
@@ -28,7 +28,7 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
     tag = _tag_by_name(name)
     if tag.type == TagType.MEDIA:
         raise Http404("Media tags list fandoms, not works.")
-    works = visible_works(request.user).filter(taggings__tag=tag)
+    works = visible_works(request.user).filter(filter_taggings__tag=tag)
     listing = list_works(request, works)
     return render(request, "tags/tag_works.html", {"tag": tag, "listing": listing})
 

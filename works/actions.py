@@ -15,6 +15,7 @@ from accounts.models import Pseud
 from lib.wordcount import count_words
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
+from works.filters import note_changed, refresh_filters
 from works.models import Chapter, Creatorship, SerialWork, Series, Tagging, Work
 
 _LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+", re.IGNORECASE)
@@ -85,6 +86,7 @@ def post_work(work: Work) -> None:
 @transaction.atomic
 def delete_work(work: Work) -> None:
     series_ids = list(work.serial_works.values_list("series_id", flat=True))
+    note_changed([work.pk])
     work.delete()
     # A series without works has nothing left to show.
     Series.objects.filter(pk__in=series_ids, serial_works__isnull=True).delete()
@@ -161,6 +163,7 @@ def refresh_work_stats(work: Work) -> None:
     first = work.creatorships.select_related("pseud").order_by("position", "id").first()
     work.creator_sort = first.pseud.name.casefold()[:40] if first else ""
     work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete", "creator_sort"])
+    refresh_filters([work.pk])
 
 
 def _apply_work_fields(work: Work, data: dict[str, Any]) -> None:

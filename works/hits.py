@@ -20,6 +20,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from works.filters import note_changed
 from works.models import Work
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ def flush_hits() -> int:
         with transaction.atomic():
             for work_id, count in batch.items():
                 Work.objects.filter(pk=work_id).update(hits=F("hits") + count)
+            # The hits sort reads the in-memory filter index, which catches up from this log.
+            note_changed(batch)
     except Exception:
         # Keep the counts for the next try rather than lose them.
         with _lock:

@@ -55,6 +55,12 @@ class Work(models.Model):
     # Posted chapters only, so blurbs read "2/5" while chapter 3 is a draft.
     chapter_count = models.PositiveIntegerField(default=0)
     hits = models.PositiveIntegerField(default=0)
+    # Engagement counters (kudos, comments, bookmarks arrive with reader engagement); sortable now.
+    kudos_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+    bookmarks_count = models.PositiveIntegerField(default=0)
+    # Set by works.filters when the work's filters are computed: fandoms that share no meta tag.
+    crossover = models.BooleanField(default=False)
     published_at = models.DateField(default=timezone.localdate)
     backdated = models.BooleanField(default=False)
     revised_at = models.DateTimeField(default=timezone.now)
@@ -220,3 +226,33 @@ class SerialWork(models.Model):
 
     def __str__(self) -> str:
         return f"Part {self.position} of {self.series_id}"
+
+
+class FilterTagging(models.Model):
+    """What a work matches when readers filter by tag: its own tags, the canonical tags its
+    synonyms merge into, and every meta tag above those (`inherited`). Written only by works.filters.
+    """
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="filter_taggings", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="filter_taggings", db_index=False)
+    inherited = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "tag"], name="filter_tagging_unique")]
+        indexes = [models.Index(fields=["tag", "work"], name="filter_tagging_tag_work")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} filters as {self.tag_id}"
+
+
+class FilterChange(models.Model):
+    """An append-only log of works whose listing data changed, so every process's
+    in-memory filter index (works.filter_index) can catch up without a rebuild."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No foreign key: deleted works are logged too.
+    work_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"change {self.id}: work {self.work_id}"

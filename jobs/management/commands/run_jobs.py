@@ -1,0 +1,25 @@
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from jobs.queue import run_pending
+
+
+class Command(BaseCommand):
+    help = "Run background jobs (filter recomputation after tag wrangling, …) from the database queue."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run what is queued now, then exit.")
+        parser.add_argument("--sleep", type=float, default=1.0, help="Seconds to wait when the queue is empty.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            ran = run_pending()
+            if ran:
+                self.stdout.write(f"Ran {ran} job(s).")
+            if options["once"]:
+                return
+            close_old_connections()
+            time.sleep(options["sleep"])
