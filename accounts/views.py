@@ -6,12 +6,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from accounts import actions, ratelimit
 from accounts.forms import PreferencesForm, PseudForm, SignupForm
-from accounts.models import Pseud, User
-from works.access import visible_works
+from accounts.models import Pseud, SavedFilter, TagExclusion, User
+from tags.models import Tag, tag_name_key
+from tags.parsing import split_tag_names
 from works.listing import list_works
+from works.models import Creatorship
+
+# Enough for everything a reader may never want to see; AO3's most requested feature.
+MAX_EXCLUSIONS = 500
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -66,8 +72,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def user_profile(request: HttpRequest, username: str) -> HttpResponse:
     user = get_object_or_404(User, username=username, is_active=True)
-    works = visible_works(request.user).filter(creatorships__pseud__user=user).distinct()
-    listing = list_works(request, works)
+    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    listing = list_works(request, only_ids=work_ids)
     return render(
         request,
         "accounts/profile.html",
@@ -77,8 +83,8 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
 
 def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
     pseud = get_object_or_404(Pseud.objects.select_related("user"), user__username=username, name=pseud_name)
-    works = visible_works(request.user).filter(creatorships__pseud=pseud)
-    listing = list_works(request, works)
+    work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
+    listing = list_works(request, only_ids=work_ids)
     return render(
         request,
         "accounts/profile.html",
@@ -130,3 +136,70 @@ def preferences(request: HttpRequest) -> HttpResponse:
     else:
         form = PreferencesForm(instance=request.user)
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+# Saved filters and the permanent exclusion list
+
+
+@require_POST
+@login_required
+def saved_filter_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    name = " ".join(request.POST.get("name", "").split())[:100]
+    path = request.POST.get("path", "/works")
+    query = request.POST.get("query", "")
+    # Only paths on this site: a saved filter is a link its owner will follow.
+    if not path.startswith("/") or path.startswith("//"):
+        path = "/works"
+    target = f"{path}?{query}" if query else path
+    if not name:
+        messages.error(request, "Give the saved filter a name.")
+    elif len(target) > 4000:
+        messages.error(request, "Those filters are too long to save.")
+    else:
+        SavedFilter.objects.update_or_create(user=request.user, name=name, defaults={"query": target})
+        messages.success(request, f"Saved your filters as “{name}”.")
+    return redirect(target)
+
+
+@login_required
+def saved_filters(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        SavedFilter.objects.filter(user=request.user, pk=request.POST.get("delete", "0")).delete()
+        messages.success(request, "The saved filter was deleted.")
+        return redirect("saved_filters")
+    return render(request, "accounts/saved_filters.html", {"filters": request.user.saved_filters.all()})
+
+
+@login_required
+def exclusions(request: HttpRequest) -> HttpResponse:
+    """The tags this reader never wants to see; works with them are left out of every listing."""
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            TagExclusion.objects.filter(user=request.user, tag_id=request.POST.get("remove", "0")).delete()
+            messages.success(request, "The tag was removed from your exclusion list.")
+            return redirect("exclusions")
+        names = split_tag_names(request.POST.get("tags", ""))
+        found = {t.name_key: t for t in Tag.objects.filter(name_key__in=[tag_name_key(n) for n in names])}
+        missing = [n for n in names if tag_name_key(n) not in found]
+        if missing:
+            messages.error(request, "No tag is called " + ", ".join(f"“{n}”" for n in missing) + "; nothing was added.")
+        elif not names:
+            messages.error(request, "Type the names of the tags to exclude.")
+        else:
+            current = TagExclusion.objects.filter(user=request.user).count()
+            if current + len(found) > MAX_EXCLUSIONS:
+                messages.error(request, f"An exclusion list can hold at most {MAX_EXCLUSIONS} tags.")
+            else:
+                for tag in found.values():
+                    TagExclusion.objects.get_or_create(user=request.user, tag=tag)
+                messages.success(
+                    request, f"Added {len(found)} tag{'s' if len(found) != 1 else ''} to your exclusion list."
+                )
+        return redirect("exclusions")
+    excluded = Tag.objects.filter(pk__in=TagExclusion.objects.filter(user=request.user).values("tag_id")).order_by(
+        "name"
+    )
+    return render(request, "accounts/exclusions.html", {"excluded": excluded, "limit": MAX_EXCLUSIONS})

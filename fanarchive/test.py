@@ -12,6 +12,7 @@ from django.test import TestCase
 from accounts.actions import create_account
 from accounts.models import User
 from works import hits
+from works.filter_index import INDEX
 from works.models import Work
 
 
@@ -49,6 +50,8 @@ class BaseTestCase(TestCase):
         # Hits buffered by an earlier test would land on this test's rows (ids are reused
         # after rollback); flushing before any work exists drops them.
         hits.flush_hits()
+        # The in-memory filter index outlives each test's rolled-back transaction.
+        INDEX.reset()
         self.alice = create_account("alice", "alice@example.org", self.password)
         self.bob = create_account("bob", "bob@example.org", self.password)
 

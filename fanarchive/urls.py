@@ -32,6 +32,9 @@ account_urls = [
     path("pseuds/new", accounts_views.pseud_new, name="pseud_new"),
     path("pseuds/<int:pseud_id>/edit", accounts_views.pseud_edit, name="pseud_edit"),
     path("drafts", works_views.drafts, name="drafts"),
+    path("filters", accounts_views.saved_filters, name="saved_filters"),
+    path("filters/new", accounts_views.saved_filter_new, name="saved_filter_new"),
+    path("exclusions", accounts_views.exclusions, name="exclusions"),
     path("password_reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password_reset/done", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -53,6 +56,7 @@ urlpatterns = [
     path("tags/<tag:name>", tags_views.tag_detail, name="tag_detail"),
     path("tags/<tag:name>/works", tags_views.tag_works, name="tag_works"),
     path("media", tags_views.fandom_index, name="fandom_index"),
+    path("autocomplete/tags", tags_views.tag_autocomplete, name="tag_autocomplete"),
     path("users/<str:username>", accounts_views.user_profile, name="user_profile"),
     path("users/<str:username>/pseuds/<str:pseud_name>", accounts_views.pseud_profile, name="pseud_profile"),
     path("account/", include(account_urls)),

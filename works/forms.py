@@ -48,12 +48,14 @@ def _text_field(label: str, max_length: int, help_text: str = "", rows: int = 5)
     )
 
 
-def _tag_field(label: str, help_text: str = "", required: bool = False) -> forms.CharField:
+def _tag_field(label: str, tag_type: TagType, help_text: str = "", required: bool = False) -> forms.CharField:
+    # data-tag-type turns on static/js/autocomplete.js; without JavaScript the field is plain text.
+    attrs = {"class": "tag-input", "autocomplete": "off", "data-tag-type": tag_type.value}
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text or "Separate tags with commas.",
-        widget=forms.TextInput(attrs={"class": "tag-input", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs=attrs),
     )
 
 
@@ -125,10 +127,12 @@ class WorkForm(ChapterFields):
         choices=[(name, name) for name in CATEGORIES],
         widget=forms.CheckboxSelectMultiple,
     )
-    fandoms = _tag_field("Fandoms", required=True)
-    relationships = _tag_field("Relationships", "Use “/” for romantic and “&” for platonic relationships.")
-    characters = _tag_field("Characters")
-    freeforms = _tag_field("Additional Tags")
+    fandoms = _tag_field("Fandoms", TagType.FANDOM, required=True)
+    relationships = _tag_field(
+        "Relationships", TagType.RELATIONSHIP, "Use “/” for romantic and “&” for platonic relationships."
+    )
+    characters = _tag_field("Characters", TagType.CHARACTER)
+    freeforms = _tag_field("Additional Tags", TagType.FREEFORM)
     summary = _text_field("Summary", SUMMARY_MAX)
     notes = _text_field("Notes (at the beginning)", NOTES_MAX)
     endnotes = _text_field("End Notes", NOTES_MAX)

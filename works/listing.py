@@ -1,27 +1,50 @@
-"""Work listings: sorting, paging, and fetching everything a blurb shows in a fixed number of queries."""
+"""Work listings: filtering, sorting, paging, facets, and fetching what blurbs show.
 
-from dataclasses import dataclass
+Every listing (works index, tag pages, profiles) goes through `list_works`:
+the in-memory filter index (works.filter_index) finds, counts and orders the
+matching works among those the reader may see (works.access rules: posted,
+not hidden, restricted only for logged-in readers), then the database loads
+the 20 on the page in a fixed number of queries.
+"""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
-from tags.models import Tag
+from accounts.models import SavedFilter, TagExclusion, User
+from lib.languages import LANGUAGES
+from tags.models import Tag, TagType
+from works.filter_form import SORT_LABELS, ParsedFilters, parse_filters
+from works.filter_index import FACET_TYPES, INDEX, FilterSpec
+from works.filters import refresh_pending
 from works.models import Creatorship, SerialWork, Work
 
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
-
-# name -> (label, ordering). Every ordering ends in -id so pages are stable.
-SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "updated": ("Date Updated", ("-revised_at", "-id")),
-    "posted": ("Date Posted", ("-published_at", "-id")),
-    "title": ("Title", ("title_sort", "id")),
-    "creator": ("Creator", ("creator_sort", "id")),
-    "words": ("Word Count", ("-word_count", "-id")),
-    "hits": ("Hits", ("-hits", "-id")),
+# As AO3: past this many results, pages stop (the count stays exact).
+MAX_PAGED_RESULTS = 100_000
+FACET_SIZE = 10
+FACET_LABELS = {
+    TagType.RATING: "Ratings",
+    TagType.WARNING: "Warnings",
+    TagType.CATEGORY: "Categories",
+    TagType.FANDOM: "Fandoms",
+    TagType.CHARACTER: "Characters",
+    TagType.RELATIONSHIP: "Relationships",
+    TagType.FREEFORM: "Additional Tags",
 }
-DEFAULT_SORT = "updated"
+
+
+@dataclass
+class Facet:
+    type: str
+    label: str
+    tags: list[tuple[Tag, int]]
 
 
 @dataclass
@@ -30,6 +53,42 @@ class Listing:
     sort: str
     sorts: list[tuple[str, str]]
     page_numbers: list[int | str]
+    filters: ParsedFilters
+    facets: list[Facet] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    hidden_by_exclusions: int = 0
+    exclusion_count: int = 0
+    saved_filters: list[SavedFilter] = field(default_factory=list)
+    counts_updating: bool = False
+    languages: list[tuple[str, str]] = field(default_factory=lambda: LANGUAGES)
+    # The request's query string without its page number, for page links.
+    query: str = ""
+
+    @property
+    def included_ids(self) -> set[int]:
+        return {t.pk for t in self.filters.included}
+
+    @property
+    def excluded_ids(self) -> set[int]:
+        return {t.pk for t in self.filters.excluded}
+
+
+class _CountedIds:
+    """A sequence of `total` items of which only one page is ever materialized."""
+
+    def __init__(self, total: int, load: Callable[[int, int], list[Work]]) -> None:
+        self.total = total
+        self.load = load
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, item: slice) -> list[Work]:
+        return self.load(item.start or 0, item.stop or 0)
 
 
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
@@ -51,21 +110,101 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     )
 
 
-def list_works(request: HttpRequest, works: QuerySet[Work]) -> Listing:
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    ordered = with_blurb_data(works.order_by(*SORTS[sort][1]).defer("notes", "endnotes"))
-    paginator = Paginator(ordered, settings.WORKS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+def _load_works(ids: list[int]) -> list[Work]:
+    works = {w.pk: w for w in with_blurb_data(Work.objects.filter(pk__in=ids).defer("notes", "endnotes"))}
+    return [works[pk] for pk in ids if pk in works]
+
+
+def _title_or_creator_matches(query: str) -> set[int]:
+    words = query.casefold().split()
+    condition = Q()
+    for word in words:
+        condition &= Q(title_sort__contains=word) | Q(creatorships__pseud__name__icontains=word)
+    return set(Work.objects.filter(condition).values_list("pk", flat=True))
+
+
+def list_works(
+    request: HttpRequest,
+    *,
+    fixed_tag: Tag | None = None,
+    only_ids: set[int] | None = None,
+) -> Listing:
+    """The filtered, sorted page of works for this request.
+
+    `fixed_tag` is the tag of a tag page (its works are the base set);
+    `only_ids` limits the listing to given works (a creator's).
+    """
+    user = request.user
+    parsed = parse_filters(request.GET, members=user.is_authenticated)
+    spec = parsed.spec
+    if fixed_tag is not None:
+        spec.all_of = [fixed_tag.pk, *spec.all_of]
+    if only_ids is not None:
+        spec.only_ids = only_ids
+    if parsed.query:
+        matches = _title_or_creator_matches(parsed.query)
+        spec.only_ids = matches if spec.only_ids is None else spec.only_ids & matches
+    if parsed.impossible:
+        spec.only_ids = set()
+
+    listing_extra: dict[str, object] = {}
+    excluded_by_list: list[int] = []
+    if isinstance(user, User):
+        excluded_by_list = list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
+        listing_extra["exclusion_count"] = len(excluded_by_list)
+        listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
+    ids = INDEX.match(spec)
+    hidden = 0
+    if excluded_by_list and parsed.use_exclusions:
+        before = len(ids)
+        with_exclusions = FilterSpec(**{**spec.__dict__, "none_of": [*spec.none_of, *excluded_by_list]})
+        ids = INDEX.match(with_exclusions)
+        hidden = before - len(ids)
+
+    total = len(ids)
+    per_page = settings.WORKS_PER_PAGE
+    pageable = min(total, MAX_PAGED_RESULTS)
+    pages = _CountedIds(pageable, lambda start, stop: _load_works(INDEX.page(ids, parsed.sort, start, stop - start)))
+    paginator: Paginator[Work] = Paginator(cast(Any, pages), per_page)
+    page = paginator.get_page(request.GET.get("page", 1))
+    facets = _facets(ids, parsed, fixed_tag)
     return Listing(
         page=page,
-        sort=sort,
-        sorts=[(key, label) for key, (label, _o) in SORTS.items()],
+        sort=parsed.sort,
+        sorts=list(SORT_LABELS.items()),
         page_numbers=list(paginator.get_elided_page_range(page.number)),
+        filters=parsed,
+        facets=facets,
+        total=total,
+        capped=total > MAX_PAGED_RESULTS,
+        hidden_by_exclusions=hidden,
+        counts_updating=refresh_pending(),
+        query=_without_page(request),
+        **listing_extra,  # type: ignore[arg-type]
     )
+
+
+def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> list[Facet]:
+    counted = INDEX.facets(ids, top=FACET_SIZE)
+    wanted = {tag_id for pairs in counted.values() for tag_id, _n in pairs}
+    wanted |= {t.pk for t in parsed.included} | {t.pk for t in parsed.excluded}
+    tags = {t.pk: t for t in Tag.objects.filter(pk__in=wanted).only("name", "type", "canonical", "merger_id")}
+    facets = []
+    for tag_type in FACET_TYPES:
+        shown: list[tuple[Tag, int]] = []
+        for tag_id, count in counted[tag_type.value]:
+            tag = tags.get(tag_id)
+            # A synonym is counted under its canonical tag already; the page's own tag is not a choice.
+            if tag is None or tag.merger_id or (fixed_tag is not None and tag.pk == fixed_tag.pk):
+                continue
+            shown.append((tag, count))
+            if len(shown) == FACET_SIZE:
+                break
+        facets.append(Facet(type=tag_type.value, label=FACET_LABELS[tag_type], tags=shown))
+    return facets
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_index(request: HttpRequest) -> HttpResponse:
-    listing = list_works(request, visible_works(request.user))
+    listing = list_works(request)
     return render(request, "works/work_list.html", {"listing": listing, "heading": "Works"})
 
 

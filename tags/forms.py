@@ -1,0 +1,187 @@
+"""Forms of the wrangling pages. Tags are typed as names; the actions look them up and explain refusals."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.models import User
+from tags.actions import BULK_ACTIONS, PARENT_TYPES, TARGETED_ACTIONS, TagEdit
+from tags.models import USER_DEFINED_TYPES, Tag, TagType, tag_name_key
+from tags.parsing import TAG_NAME_MAX, split_tag_names
+
+
+def tag_input(tag_type: str, **attrs: str) -> forms.TextInput:
+    """A tag name box that autocomplete scripts can find by class and tag type."""
+    return forms.TextInput(attrs={"class": "tag-input", "data-tag-type": tag_type, "autocomplete": "off", **attrs})
+
+
+def _tag_names_field(label: str, tag_type: str, help_text: str = "Separate tags with commas.") -> forms.CharField:
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=tag_input(tag_type))
+
+
+def _remove_field(label: str, tags: QuerySet[Tag]) -> forms.ModelMultipleChoiceField:
+    field = forms.ModelMultipleChoiceField(
+        label=label, queryset=tags, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    field.label_from_instance = lambda tag: f"{tag.name} ({tag.get_type_display()})"  # type: ignore[method-assign]
+    return field
+
+
+# Parent field name -> (label, parent type), by the edited tag's type.
+PARENT_FIELDS = {
+    TagType.MEDIA: ("add_media", "Add media"),
+    TagType.FANDOM: ("add_fandoms", "Add parent fandoms"),
+    TagType.CHARACTER: ("add_characters", "Add characters"),
+}
+
+
+class TagEditForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=TAG_NAME_MAX,
+        help_text="Wranglers can change capitalisation and accents; archive staff can rename freely.",
+    )
+    canonical = forms.BooleanField(
+        label="Canonical",
+        required=False,
+        help_text="Canonical tags are the ones readers filter by; they can have synonyms, meta and sub tags.",
+    )
+    unwrangleable = forms.BooleanField(
+        label="Unwrangleable",
+        required=False,
+        help_text="Keeps an additional tag out of the unwrangled lists for good.",
+    )
+
+    def __init__(self, *args: Any, tag: Tag, **kwargs: Any) -> None:
+        self.tag = tag
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": tag.name,
+                "canonical": tag.canonical,
+                "unwrangleable": tag.unwrangleable,
+                "synonym_of": tag.merger.name if tag.merger else "",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if tag.type != TagType.FREEFORM:
+            del self.fields["unwrangleable"]
+        self.fields["synonym_of"] = _tag_names_field(
+            "Synonym of",
+            tag.type,
+            "The canonical tag this one means the same as. Leave empty for none.",
+        )
+        self.fields["add_synonyms"] = _tag_names_field("Add synonyms", tag.type)
+        if tag.synonyms.exists():
+            self.fields["remove_synonyms"] = _remove_field("Remove synonyms", tag.synonyms.order_by("name"))
+        self.fields["add_meta_tags"] = _tag_names_field("Add meta tags", tag.type)
+        metas = Tag.objects.filter(sub_links__sub_tag=tag).order_by("name")
+        if metas.exists():
+            self.fields["remove_meta_tags"] = _remove_field("Remove meta tags", metas)
+        self.fields["add_sub_tags"] = _tag_names_field("Add sub tags", tag.type)
+        subs = Tag.objects.filter(meta_links__meta_tag=tag).order_by("name")
+        if subs.exists():
+            self.fields["remove_sub_tags"] = _remove_field("Remove sub tags", subs)
+        for parent_type in PARENT_TYPES.get(tag.type, ()):
+            name, label = PARENT_FIELDS[parent_type]
+            self.fields[name] = _tag_names_field(label, parent_type)
+        parents = Tag.objects.filter(child_links__child=tag).order_by("type", "name")
+        if parents.exists():
+            self.fields["remove_parents"] = _remove_field("Remove parent tags", parents)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None
+        if data.get("canonical") and data.get("synonym_of"):
+            self.add_error(
+                "synonym_of",
+                "A synonym can't be canonical: untick “Canonical” to make this tag a synonym.",
+            )
+        return data
+
+    def parent_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _label in PARENT_FIELDS.values() if name in self.fields]
+
+    def edit(self) -> TagEdit:
+        data = self.cleaned_data
+        return TagEdit(
+            name=data["name"],
+            canonical=data["canonical"],
+            unwrangleable=data.get("unwrangleable", False),
+            synonym_of=data["synonym_of"].strip(),
+            add_synonyms=split_tag_names(data["add_synonyms"]),
+            remove_synonyms=list(data.get("remove_synonyms", [])),
+            add_meta_tags=split_tag_names(data["add_meta_tags"]),
+            remove_meta_tags=list(data.get("remove_meta_tags", [])),
+            add_sub_tags=split_tag_names(data["add_sub_tags"]),
+            remove_sub_tags=list(data.get("remove_sub_tags", [])),
+            add_parents={
+                name: split_tag_names(data[name]) for name, _label in PARENT_FIELDS.values() if name in self.fields
+            },
+            remove_parents=list(data.get("remove_parents", [])),
+        )
+
+
+class BulkWrangleForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        label="Tags",
+        queryset=Tag.objects.filter(type__in=USER_DEFINED_TYPES),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one tag."},
+    )
+    action = forms.ChoiceField(label="Action", choices=[("", "Choose an action"), *BULK_ACTIONS.items()])
+    target = forms.CharField(
+        label="Target tag",
+        required=False,
+        help_text="The canonical tag to merge into, the parent fandom, or the meta tag. "
+        "When adding a parent fandom in a fandom's list, leave it empty to use that fandom.",
+    )
+
+    def __init__(self, *args: Any, tag_type: str = "", default_parent: Tag | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_parent = default_parent
+        self.fields["target"].widget = tag_input(tag_type, **{"data-parent-tag-type": "fandom"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None
+        action, name = data.get("action"), (data.get("target") or "").strip()
+        data["target_tag"] = None
+        if action in TARGETED_ACTIONS:
+            if name:
+                target = Tag.objects.filter(name_key=tag_name_key(name)).first()
+                if target is None:
+                    self.add_error("target", f"There is no tag named “{name}”.")
+                data["target_tag"] = target
+            elif action == "add_parent" and self.default_parent is not None:
+                data["target_tag"] = self.default_parent
+            else:
+                self.add_error("target", "This action needs a target tag.")
+        return data
+
+
+class AppointWranglerForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    fandom = forms.CharField(
+        label="Fandom",
+        required=False,
+        help_text="A canonical fandom. Leave empty to let this wrangler wrangle every fandom.",
+        widget=tag_input(TagType.FANDOM),
+    )
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no user named “{username}”.")
+        return user
+
+    def clean_fandom(self) -> Tag | None:
+        name = self.cleaned_data["fandom"].strip()
+        if not name:
+            return None
+        fandom = Tag.objects.filter(name_key=tag_name_key(name)).first()
+        if fandom is None:
+            raise forms.ValidationError(f"There is no tag named “{name}”.")
+        return fandom

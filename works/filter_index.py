@@ -1,0 +1,489 @@
+"""The in-memory filter index: tag filtering, counts, sorting and facets in milliseconds.
+
+SQL joins cost 100–800 ms for a big tag at a million works on this machine
+(research/performance.md §2.4), so each process keeps, for every filter tag,
+a compressed bitmap (roaring) of the works it matches, the two visibility
+sets (logged-in readers see restricted works, guests don't), and one numpy
+column per sort key and range filter. A listing is bitmap algebra, a few
+numpy masks, and a partial sort; the database then loads only the 20 works
+shown.
+
+The index is built from FilterTagging and Work on first use and kept current
+from FilterChange, the append-only log every write path adds to: before each
+query the index reads the log past the last id it applied (one indexed
+MAX(id)), reloads those works, and patches its bitmaps. The same code serves
+SQLite and PostgreSQL, one process or many machines.
+"""
+
+import logging
+import threading
+import time
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import Max, Q
+from django.utils import timezone
+from pyroaring import BitMap
+
+from lib.languages import LANGUAGES
+from tags.models import Tag, TagType
+from works.models import FilterChange, FilterTagging, Work
+
+logger = logging.getLogger(__name__)
+
+# Facet groups, in the sidebar's order.
+FACET_TYPES = (
+    TagType.RATING,
+    TagType.WARNING,
+    TagType.CATEGORY,
+    TagType.FANDOM,
+    TagType.CHARACTER,
+    TagType.RELATIONSHIP,
+    TagType.FREEFORM,
+)
+_TYPE_CODES = {tag_type.value: code for code, tag_type in enumerate(TagType, start=1)}
+_LANGUAGE_CODES = {code: number for number, (code, _name) in enumerate(LANGUAGES, start=1)}
+# Changes committed out of id order (concurrent PostgreSQL transactions) are
+# caught by re-reading this much of the recent log on every catch-up.
+_LOG_OVERLAP = timedelta(seconds=30)
+# Below this many results, facets are counted from each work's tags; above it,
+# from bitmap intersections with the most used tags of each type.
+_SMALL_RESULT = 30_000
+_FACET_CANDIDATES = 60
+_EPOCH = date(1970, 1, 1)
+_RANK_STEP = 2000
+
+# Sort name -> (column, descending). Ties break on the work id in the same direction.
+SORT_COLUMNS: dict[str, tuple[str, bool]] = {
+    "updated": ("revised", True),
+    "posted": ("published", True),
+    "title": ("title_rank", False),
+    "creator": ("creator_rank", False),
+    "words": ("words", True),
+    "hits": ("hits", True),
+    "kudos": ("kudos", True),
+    "comments": ("comments", True),
+    "bookmarks": ("bookmarks", True),
+}
+
+_WORK_FIELDS = (
+    "pk",
+    "posted",
+    "hidden_by_admin",
+    "restricted",
+    "revised_at",
+    "published_at",
+    "word_count",
+    "hits",
+    "kudos_count",
+    "comments_count",
+    "bookmarks_count",
+    "complete",
+    "crossover",
+    "language",
+    "title_sort",
+    "creator_sort",
+)
+_COLUMNS = {
+    "revised": np.int64,
+    "published": np.int32,
+    "words": np.int64,
+    "hits": np.int64,
+    "kudos": np.int64,
+    "comments": np.int64,
+    "bookmarks": np.int64,
+    "complete": np.bool_,
+    "crossover": np.bool_,
+    "language": np.int16,
+    # Position in title / creator order, times _RANK_STEP, so later inserts fit between neighbours.
+    "title_rank": np.int64,
+    "creator_rank": np.int64,
+}
+
+
+@dataclass
+class FilterSpec:
+    """What a listing asks for, in tag ids and plain values (see works.filter_form)."""
+
+    members: bool = False
+    any_of: list[int] = field(default_factory=list)  # ratings: a work has one, so "any of"
+    all_of: list[int] = field(default_factory=list)
+    none_of: list[int] = field(default_factory=list)
+    crossover: str = "include"  # include | exclude | only
+    complete: str = ""  # "" | complete | wip
+    words_from: int | None = None
+    words_to: int | None = None
+    updated_from: date | None = None
+    updated_to: date | None = None
+    language: str = ""
+    # Restrict to these works (a creator's works, a title search), found in the database; None: all.
+    only_ids: set[int] | None = None
+
+
+@dataclass
+class _State:
+    tag_bitmaps: dict[int, BitMap]
+    public: BitMap
+    members: BitMap
+    columns: dict[str, np.ndarray]
+    tag_types: np.ndarray
+    # Each work's filter tags, compressed-row style, as loaded; works changed since live in `patched`.
+    tag_ptr: np.ndarray
+    tag_flat: np.ndarray
+    patched: dict[int, np.ndarray]
+    patched_ids: BitMap
+    title_keys: list[tuple[str, int]]
+    creator_keys: list[tuple[str, int]]
+    last_change_id: int
+    # Change-log ids already applied within the overlap window.
+    recent_change_ids: set[int]
+    built_at: float
+
+
+def _day_number(value: date) -> int:
+    return (value - _EPOCH).days
+
+
+class FilterIndex:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+
+    # Building and catching up
+
+    def reset(self) -> None:
+        """Forget everything; the next query rebuilds from the database (tests use this)."""
+        with self._lock:
+            self._state = None
+
+    def ensure_current(self) -> _State:
+        with self._lock:
+            if self._state is None:
+                self._state = self._build()
+            else:
+                self._catch_up(self._state)
+            return self._state
+
+    def _current_state(self) -> _State:
+        # page() and facets() work on ids from match(), which caught up: no second look at the log.
+        return self._state if self._state is not None else self.ensure_current()
+
+    def _build(self) -> _State:
+        started = time.monotonic()
+        last_change_id = FilterChange.objects.aggregate(last=Max("id"))["last"] or 0
+        max_work = Work.objects.aggregate(last=Max("id"))["last"] or 0
+        capacity = max_work + 1024
+        columns = {name: np.zeros(capacity, dtype=dtype) for name, dtype in _COLUMNS.items()}
+        public, members = BitMap(), BitMap()
+        titles: list[tuple[str, int]] = []
+        creators: list[tuple[str, int]] = []
+        for row in Work.objects.values_list(*_WORK_FIELDS).iterator(chunk_size=20_000):
+            self._store_work(row, columns, public, members)
+            titles.append((row[14], row[0]))
+            creators.append((row[15], row[0]))
+        titles.sort()
+        creators.sort()
+        _rank(columns["title_rank"], titles)
+        _rank(columns["creator_rank"], creators)
+
+        work_ids, tag_ids = _load_filter_pairs()
+        order = np.lexsort((work_ids, tag_ids))
+        by_tag_works, by_tag_tags = work_ids[order], tag_ids[order]
+        tag_bitmaps: dict[int, BitMap] = {}
+        if len(by_tag_tags):
+            boundaries = np.flatnonzero(np.diff(by_tag_tags)) + 1
+            starts = np.concatenate(([0], boundaries))
+            ends = np.concatenate((boundaries, [len(by_tag_tags)]))
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+                tag_bitmaps[int(by_tag_tags[start])] = BitMap(by_tag_works[start:end])
+        order = np.lexsort((tag_ids, work_ids))
+        flat_works, tag_flat = work_ids[order], tag_ids[order].astype(np.int32)
+        tag_ptr = np.searchsorted(flat_works, np.arange(capacity + 1)).astype(np.int64)
+
+        state = _State(
+            tag_bitmaps=tag_bitmaps,
+            public=public,
+            members=members,
+            columns=columns,
+            tag_types=_load_tag_types(),
+            tag_ptr=tag_ptr,
+            tag_flat=tag_flat,
+            patched={},
+            patched_ids=BitMap(),
+            title_keys=titles,
+            creator_keys=creators,
+            last_change_id=last_change_id,
+            recent_change_ids=set(
+                FilterChange.objects.filter(created_at__gte=timezone.now() - _LOG_OVERLAP).values_list("id", flat=True)
+            ),
+            built_at=time.monotonic(),
+        )
+        logger.info(
+            "Filter index built: %d works, %d filter tags, %d postings in %.1f s",
+            len(members),
+            len(tag_bitmaps),
+            len(tag_flat),
+            time.monotonic() - started,
+        )
+        return state
+
+    def _catch_up(self, state: _State) -> None:
+        """Apply the log entries this process has not seen: newer than the last one applied, or
+        recent ones that committed late (concurrent writers may commit ids out of order)."""
+        since = timezone.now() - _LOG_OVERLAP
+        rows = list(
+            FilterChange.objects.filter(Q(id__gt=state.last_change_id) | Q(created_at__gte=since)).values_list(
+                "id", "work_id", "created_at"
+            )
+        )
+        fresh = [
+            (change_id, work_id)
+            for change_id, work_id, _at in rows
+            if change_id > state.last_change_id or change_id not in state.recent_change_ids
+        ]
+        if fresh:
+            state.last_change_id = max(state.last_change_id, max(change_id for change_id, _w in fresh))
+            self._apply(state, sorted({work_id for _c, work_id in fresh}))
+        state.recent_change_ids = {change_id for change_id, _w, at in rows if at >= since}
+
+    def _apply(self, state: _State, work_ids: list[int]) -> None:
+        """Reload these works from the database and patch every structure that holds them."""
+        rows = {row[0]: row for row in Work.objects.filter(pk__in=work_ids).values_list(*_WORK_FIELDS)}
+        new_tags: dict[int, list[int]] = {pk: [] for pk in work_ids}
+        for work_id, tag_id in FilterTagging.objects.filter(work_id__in=work_ids).values_list("work_id", "tag_id"):
+            new_tags[work_id].append(tag_id)
+        needed = max(work_ids) + 1
+        if needed > len(state.columns["revised"]):
+            grow = max(needed, int(len(state.columns["revised"]) * 1.25))
+            for name, column in state.columns.items():
+                state.columns[name] = np.concatenate((column, np.zeros(grow - len(column), dtype=column.dtype)))
+        unknown_tags = set()
+        for work_id in work_ids:
+            for tag_id in self._tags_of(state, work_id).tolist():
+                bitmap = state.tag_bitmaps.get(tag_id)
+                if bitmap is not None:
+                    bitmap.discard(work_id)
+            state.public.discard(work_id)
+            state.members.discard(work_id)
+            tags = np.array(sorted(new_tags[work_id]), dtype=np.int32)
+            row = rows.get(work_id)
+            if row is None:
+                tags = np.array([], dtype=np.int32)
+            else:
+                self._store_work(row, state.columns, state.public, state.members)
+                state.columns["title_rank"][work_id] = _insert_rank(state.title_keys, (row[14], work_id))
+                state.columns["creator_rank"][work_id] = _insert_rank(state.creator_keys, (row[15], work_id))
+            for tag_id in tags.tolist():
+                state.tag_bitmaps.setdefault(tag_id, BitMap()).add(work_id)
+                if tag_id >= len(state.tag_types) or state.tag_types[tag_id] == 0:
+                    unknown_tags.add(tag_id)
+            state.patched[work_id] = tags
+            state.patched_ids.add(work_id)
+        if unknown_tags:
+            state.tag_types = _load_tag_types()
+
+    @staticmethod
+    def _store_work(row: tuple[Any, ...], columns: dict[str, np.ndarray], public: BitMap, members: BitMap) -> None:
+        (pk, posted, hidden, restricted, revised, published, words, hits, kudos, comments, bookmarks) = row[:11]
+        complete, crossover, language = row[11:14]
+        columns["revised"][pk] = int(revised.timestamp())
+        columns["published"][pk] = _day_number(published)
+        columns["words"][pk] = words
+        columns["hits"][pk] = hits
+        columns["kudos"][pk] = kudos
+        columns["comments"][pk] = comments
+        columns["bookmarks"][pk] = bookmarks
+        columns["complete"][pk] = complete
+        columns["crossover"][pk] = crossover
+        columns["language"][pk] = _LANGUAGE_CODES.get(language, 0)
+        if posted and not hidden:
+            members.add(pk)
+            if not restricted:
+                public.add(pk)
+
+    @staticmethod
+    def _tags_of(state: _State, work_id: int) -> np.ndarray:
+        if work_id in state.patched_ids:
+            return state.patched[work_id]
+        if work_id + 1 >= len(state.tag_ptr):
+            return np.array([], dtype=np.int32)
+        return state.tag_flat[state.tag_ptr[work_id] : state.tag_ptr[work_id + 1]]
+
+    # Queries
+
+    def match(self, spec: FilterSpec) -> np.ndarray:
+        """Ids of the works the spec matches, in no particular order."""
+        state = self.ensure_current()
+        with self._lock:
+            result = (state.members if spec.members else state.public).copy()
+            if spec.any_of:
+                result &= BitMap.union(*[state.tag_bitmaps.get(t, BitMap()) for t in spec.any_of])
+            for bitmap in sorted((state.tag_bitmaps.get(t, BitMap()) for t in spec.all_of), key=len):
+                result &= bitmap
+                if not result:
+                    break
+            if spec.none_of and result:
+                excluded = [state.tag_bitmaps[t] for t in spec.none_of if t in state.tag_bitmaps]
+                if excluded:
+                    result -= BitMap.union(*excluded)
+            if spec.only_ids is not None:
+                result &= BitMap(spec.only_ids)
+            ids = np.frombuffer(result.to_array(), dtype=np.uint32).astype(np.int64)
+            return self._apply_ranges(state, spec, ids)
+
+    @staticmethod
+    def _apply_ranges(state: _State, spec: FilterSpec, ids: np.ndarray) -> np.ndarray:
+        columns = state.columns
+        mask = np.ones(len(ids), dtype=bool)
+        if spec.crossover == "exclude":
+            mask &= ~columns["crossover"][ids]
+        elif spec.crossover == "only":
+            mask &= columns["crossover"][ids]
+        if spec.complete == "complete":
+            mask &= columns["complete"][ids]
+        elif spec.complete == "wip":
+            mask &= ~columns["complete"][ids]
+        if spec.words_from is not None:
+            mask &= columns["words"][ids] >= spec.words_from
+        if spec.words_to is not None:
+            mask &= columns["words"][ids] <= spec.words_to
+        if spec.updated_from is not None:
+            start = datetime.combine(spec.updated_from, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+            mask &= columns["revised"][ids] >= int(start.timestamp())
+        if spec.updated_to is not None:
+            end = datetime.combine(
+                spec.updated_to + timedelta(days=1), datetime.min.time(), tzinfo=timezone.get_current_timezone()
+            )
+            mask &= columns["revised"][ids] < int(end.timestamp())
+        if spec.language:
+            mask &= columns["language"][ids] == _LANGUAGE_CODES.get(spec.language, -1)
+        return ids if mask.all() else ids[mask]
+
+    def page(self, ids: np.ndarray, sort: str, offset: int, limit: int) -> list[int]:
+        """The ids at [offset, offset+limit) in the sort's order, ties broken by id."""
+        if offset >= len(ids) or limit <= 0:
+            return []
+        column_name, descending = SORT_COLUMNS[sort]
+        with self._lock:
+            state = self._current_state()
+            keys = state.columns[column_name][ids]
+        keys = keys.astype(np.int64)
+        # One composite int64 key per work (31 bits of key, 32 of id), so a partial sort is
+        # exact even with many ties (every work has 0 kudos until kudos exist).
+        span = 1 << 30
+        keys = np.clip(keys, -span + 1, span - 1) + span
+        if descending:
+            composite = ((2 * span - keys) << 32) | ((1 << 32) - 1 - ids)
+        else:
+            composite = (keys << 32) | ids
+        wanted = offset + limit
+        if wanted < len(composite):
+            top = np.argpartition(composite, wanted - 1)[:wanted]
+            top = top[np.argsort(composite[top])]
+        else:
+            top = np.argsort(composite)
+        return [int(i) for i in ids[top[offset:wanted]]]
+
+    def facets(self, ids: np.ndarray, top: int = 10) -> dict[str, list[tuple[int, int]]]:
+        """For each facet type, the most common filter tags among these works, with their counts."""
+        with self._lock:
+            state = self._current_state()
+            if len(ids) <= _SMALL_RESULT:
+                counts = self._count_tags(state, ids)
+            else:
+                counts = self._count_tags_by_bitmap(state, ids)
+        tag_types = state.tag_types
+        result: dict[str, list[tuple[int, int]]] = {}
+        for tag_type in FACET_TYPES:
+            code = _TYPE_CODES[tag_type.value]
+            of_type = [(tag_id, n) for tag_id, n in counts if tag_id < len(tag_types) and tag_types[tag_id] == code]
+            of_type.sort(key=lambda item: (-item[1], item[0]))
+            result[tag_type.value] = of_type[: top * 3]  # room for dropping synonyms later
+        return result
+
+    def _count_tags(self, state: _State, ids: np.ndarray) -> list[tuple[int, int]]:
+        if not len(ids):
+            return []
+        clean = ids
+        extra: list[np.ndarray] = []
+        if state.patched_ids:
+            is_patched = np.isin(ids, np.frombuffer(state.patched_ids.to_array(), dtype=np.uint32))
+            clean = ids[~is_patched]
+            extra = [state.patched[int(i)] for i in ids[is_patched]]
+        in_range = clean[clean + 1 < len(state.tag_ptr)]
+        starts = state.tag_ptr[in_range]
+        lengths = state.tag_ptr[in_range + 1] - starts
+        total = int(lengths.sum())
+        if total:
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            gathered = state.tag_flat[offsets]
+        else:
+            gathered = np.array([], dtype=np.int32)
+        if extra:
+            gathered = np.concatenate([gathered, *extra])
+        tag_ids, counts = np.unique(gathered, return_counts=True)
+        return list(zip(tag_ids.tolist(), counts.tolist(), strict=True))
+
+    def _count_tags_by_bitmap(self, state: _State, ids: np.ndarray) -> list[tuple[int, int]]:
+        result = BitMap(ids.astype(np.uint32))
+        counts = []
+        for tag_type in FACET_TYPES:
+            code = _TYPE_CODES[tag_type.value]
+            candidates = [
+                (len(bitmap), tag_id)
+                for tag_id, bitmap in state.tag_bitmaps.items()
+                if tag_id < len(state.tag_types) and state.tag_types[tag_id] == code
+            ]
+            candidates.sort(reverse=True)
+            for _size, tag_id in candidates[:_FACET_CANDIDATES]:
+                n = result.intersection_cardinality(state.tag_bitmaps[tag_id])
+                if n:
+                    counts.append((tag_id, n))
+        return counts
+
+
+def _rank(column: np.ndarray, sorted_keys: list[tuple[str, int]]) -> None:
+    if sorted_keys:
+        ids = np.fromiter((pk for _key, pk in sorted_keys), dtype=np.int64, count=len(sorted_keys))
+        column[ids] = np.arange(len(sorted_keys), dtype=np.int64) * _RANK_STEP
+
+
+def _insert_rank(sorted_keys: list[tuple[str, int]], key: tuple[str, int]) -> int:
+    """A rank between the built neighbours of a new or renamed work. The built list stays as it
+    was, so works added between the same two neighbours order among themselves by id."""
+    position = bisect_left(sorted_keys, key)
+    return position * _RANK_STEP - _RANK_STEP // 2 + key[1] % (_RANK_STEP // 2)
+
+
+def _load_tag_types() -> np.ndarray:
+    max_id = Tag.objects.aggregate(last=Max("id"))["last"] or 0
+    types = np.zeros(max_id + 1, dtype=np.int8)
+    for pk, tag_type in Tag.objects.values_list("pk", "type").iterator(chunk_size=50_000):
+        types[pk] = _TYPE_CODES.get(tag_type, 0)
+    return types
+
+
+def _load_filter_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """(work ids, tag ids) of every filter tagging, read with a raw cursor for speed."""
+    table = FilterTagging._meta.db_table
+    works: list[np.ndarray] = []
+    tags: list[np.ndarray] = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT work_id, tag_id FROM {table}")  # noqa: S608 - a model's table name
+        while True:
+            rows = cursor.fetchmany(200_000)
+            if not rows:
+                break
+            pairs = np.array(rows, dtype=np.int64)
+            works.append(pairs[:, 0])
+            tags.append(pairs[:, 1])
+    if not works:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return np.concatenate(works), np.concatenate(tags)
+
+
+INDEX = FilterIndex()
