@@ -169,6 +169,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 HITS_FLUSH_SECONDS = env_int("HITS_FLUSH_SECONDS", 30)
 
 WORKS_PER_PAGE = 20
+# As AO3: past this many results a listing stops paging (its count stays exact).
+MAX_PAGED_RESULTS = env_int("MAX_PAGED_RESULTS", 100_000)
 # A 510,000-character chapter in a CJK script is ~4.6 MB once form-encoded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 

@@ -26,8 +26,6 @@ from works.filters import refresh_pending
 from works.models import Creatorship, SerialWork, Work
 
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
-# As AO3: past this many results, pages stop (the count stays exact).
-MAX_PAGED_RESULTS = 100_000
 FACET_SIZE = 10
 FACET_LABELS = {
     TagType.RATING: "Ratings",
@@ -64,6 +62,7 @@ class Listing:
     languages: list[tuple[str, str]] = field(default_factory=lambda: LANGUAGES)
     # The request's query string without its page number, for page links.
     query: str = ""
+    max_paged: int = 0
 
     @property
     def included_ids(self) -> set[int]:
@@ -163,7 +162,7 @@ def list_works(
 
     total = len(ids)
     per_page = settings.WORKS_PER_PAGE
-    pageable = min(total, MAX_PAGED_RESULTS)
+    pageable = min(total, settings.MAX_PAGED_RESULTS)
     pages = _CountedIds(pageable, lambda start, stop: _load_works(INDEX.page(ids, parsed.sort, start, stop - start)))
     paginator: Paginator[Work] = Paginator(cast(Any, pages), per_page)
     page = paginator.get_page(request.GET.get("page", 1))
@@ -176,10 +175,11 @@ def list_works(
         filters=parsed,
         facets=facets,
         total=total,
-        capped=total > MAX_PAGED_RESULTS,
+        capped=total > settings.MAX_PAGED_RESULTS,
         hidden_by_exclusions=hidden,
         counts_updating=refresh_pending(),
         query=_without_page(request),
+        max_paged=settings.MAX_PAGED_RESULTS,
         **listing_extra,  # type: ignore[arg-type]
     )
 
