@@ -27,14 +27,14 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import override_settings
 
-from tags.models import Tag, TagType  # noqa: E402
-from works.models import Chapter, Work  # noqa: E402
+from tags.models import Tag, TagType
+from works.models import Chapter, Work
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[list[float], int, int]:

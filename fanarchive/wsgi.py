@@ -4,3 +4,13 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanarchive.settings")
 application = get_wsgi_application()
+
+if os.environ.get("FANARCHIVE_PRELOAD_INDEX") == "1":
+    # Build the filter index in the server's parent process so every worker starts
+    # with it (shared copy-on-write), then drop the connection the workers must not share.
+    from django.db import connections
+
+    from works.filter_index import INDEX
+
+    INDEX.ensure_current()
+    connections.close_all()
