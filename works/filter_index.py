@@ -55,6 +55,7 @@ _LOG_OVERLAP = timedelta(seconds=30)
 _SMALL_RESULT = 30_000
 _FACET_CANDIDATES = 60
 _EPOCH = date(1970, 1, 1)
+REBUILD_AFTER_IDLE = 6 * 3600
 _RANK_STEP = 2000
 
 # Sort name -> (column, descending). Ties break on the work id in the same direction.
@@ -142,6 +143,7 @@ class _State:
     # Change-log ids already applied within the overlap window.
     recent_change_ids: set[int]
     built_at: float
+    synced_at: float = 0.0
 
 
 def _day_number(value: date) -> int:
@@ -162,10 +164,14 @@ class FilterIndex:
 
     def ensure_current(self) -> _State:
         with self._lock:
-            if self._state is None:
+            now = time.monotonic()
+            # The change log is pruned after a day (works.filters.prune_change_log); a process
+            # idle for longer than REBUILD_AFTER_IDLE may have missed entries, so it starts over.
+            if self._state is None or now - self._state.synced_at > REBUILD_AFTER_IDLE:
                 self._state = self._build()
             else:
                 self._catch_up(self._state)
+            self._state.synced_at = now
             return self._state
 
     def _current_state(self) -> _State:
@@ -263,20 +269,22 @@ class FilterIndex:
                 state.columns[name] = np.concatenate((column, np.zeros(grow - len(column), dtype=column.dtype)))
         unknown_tags = set()
         for work_id in work_ids:
-            for tag_id in self._tags_of(state, work_id).tolist():
-                bitmap = state.tag_bitmaps.get(tag_id)
-                if bitmap is not None:
-                    bitmap.discard(work_id)
             state.public.discard(work_id)
             state.members.discard(work_id)
-            tags = np.array(sorted(new_tags[work_id]), dtype=np.int32)
             row = rows.get(work_id)
-            if row is None:
-                tags = np.array([], dtype=np.int32)
-            else:
+            tags = np.array(sorted(new_tags[work_id]) if row else [], dtype=np.int32)
+            if row is not None:
                 self._store_work(row, state.columns, state.public, state.members)
                 state.columns["title_rank"][work_id] = _insert_rank(state.title_keys, (row[14], work_id))
                 state.columns["creator_rank"][work_id] = _insert_rank(state.creator_keys, (row[15], work_id))
+            old_tags = self._tags_of(state, work_id)
+            # Most changes (hits, edits of text) leave the tags alone: keep the compact copy.
+            if np.array_equal(old_tags, tags):
+                continue
+            for tag_id in old_tags.tolist():
+                bitmap = state.tag_bitmaps.get(tag_id)
+                if bitmap is not None:
+                    bitmap.discard(work_id)
             for tag_id in tags.tolist():
                 state.tag_bitmaps.setdefault(tag_id, BitMap()).add(work_id)
                 if tag_id >= len(state.tag_types) or state.tag_types[tag_id] == 0:

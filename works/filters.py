@@ -17,9 +17,11 @@ reads to catch up.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from jobs.queue import enqueue, handler, pending_jobs
 from tags.models import MetaTagging, Tag, TagType
@@ -154,6 +156,12 @@ def refresh_filters(work_ids: Iterable[int]) -> None:
     Work.objects.filter(pk__in=list(own)).exclude(crossover=False).exclude(pk__in=crossover_ids).update(crossover=False)
     Work.objects.filter(pk__in=crossover_ids, crossover=False).update(crossover=True)
     note_changed(ids)
+
+
+def prune_change_log(keep: timedelta = timedelta(days=1)) -> int:
+    """Drop change-log entries older than `keep` (indexes idle that long rebuild instead)."""
+    deleted, _ = FilterChange.objects.filter(created_at__lt=timezone.now() - keep).delete()
+    return deleted
 
 
 def related_tag_ids(tag_ids: Iterable[int]) -> set[int]:

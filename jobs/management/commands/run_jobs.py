@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from jobs.queue import run_pending
+from works.filters import prune_change_log
+
+HOUSEKEEPING_SECONDS = 3600
 
 
 class Command(BaseCommand):
@@ -15,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--sleep", type=float, default=1.0, help="Seconds to wait when the queue is empty.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        last_housekeeping = 0.0
         while True:
+            if time.monotonic() - last_housekeeping > HOUSEKEEPING_SECONDS:
+                prune_change_log()
+                last_housekeeping = time.monotonic()
             ran = run_pending()
             if ran:
                 self.stdout.write(f"Ran {ran} job(s).")
