@@ -294,3 +294,40 @@ class SavedFilterTests(FilterTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertIn("/account/login", response["Location"])
         self.assertFalse(SavedFilter.objects.exists())
+
+
+class ChangeLogTests(FilterTestCase):
+    def test_a_change_committed_late_with_a_lower_id_is_still_applied(self):
+        from works.models import FilterChange
+
+        self.make_work(title="Seen")
+        self.assertEqual(self.titles("/works"), ["Seen"])  # the index is built here
+        late = self.make_work(title="Committed Late")
+        # Pretend the second work's log entry committed after a later one was read.
+        FilterChange.objects.filter(work_id=late.pk).delete()
+        newest = self.make_work(title="Newest")
+        self.assertNotIn("Committed Late", self.titles("/works"))
+        lower_id = FilterChange.objects.filter(work_id=newest.pk).order_by("id").first().pk - 1
+        FilterChange.objects.create(id=lower_id, work_id=late.pk)
+        self.assertIn("Committed Late", self.titles("/works"))
+
+    def test_the_worker_command_runs_queued_recomputations_and_prunes_the_log(self):
+        from datetime import timedelta
+
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from jobs.models import Job
+        from works.models import FilterChange
+
+        work = self.make_work(freeforms="AU")
+        canonical = Tag.objects.create(name="Alternate Universe", type="freeform", canonical=True)
+        Tag.objects.filter(name="AU").update(merger=canonical)
+        queue_refresh_for_tags([canonical.pk])
+        FilterChange.objects.update(created_at=timezone.now() - timedelta(days=2))
+        call_command("run_jobs", "--once")
+        self.assertEqual(Job.objects.get().status, Job.Status.DONE)
+        self.assertTrue(work.filter_taggings.filter(tag=canonical).exists())
+        # Old entries went; the recomputation's own entries are new and stay.
+        self.assertFalse(FilterChange.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).exists())
+        self.assertTrue(FilterChange.objects.filter(work_id=work.pk).exists())

@@ -18,9 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--sleep", type=float, default=1.0, help="Seconds to wait when the queue is empty.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        last_housekeeping = 0.0
+        last_housekeeping: float | None = None
         while True:
-            if time.monotonic() - last_housekeeping > HOUSEKEEPING_SECONDS:
+            if last_housekeeping is None or time.monotonic() - last_housekeeping > HOUSEKEEPING_SECONDS:
                 prune_change_log()
                 last_housekeeping = time.monotonic()
             ran = run_pending()
