@@ -54,6 +54,7 @@ _LOG_OVERLAP = timedelta(seconds=30)
 # from bitmap intersections with the most used tags of each type.
 _SMALL_RESULT = 30_000
 _FACET_CANDIDATES = 60
+_FACET_CANDIDATES_TTL = 300
 _EPOCH = date(1970, 1, 1)
 REBUILD_AFTER_IDLE = 6 * 3600
 _RANK_STEP = 2000
@@ -144,6 +145,8 @@ class _State:
     recent_change_ids: set[int]
     built_at: float
     synced_at: float = 0.0
+    facet_candidates: dict[int, list[int]] = field(default_factory=dict)
+    facet_candidates_at: float = 0.0
 
 
 def _day_number(value: date) -> int:
@@ -397,28 +400,35 @@ class FilterIndex:
         return [int(i) for i in ids[top[offset:wanted]]]
 
     def facets(self, ids: np.ndarray, top: int = 10) -> dict[str, list[tuple[int, int]]]:
-        """For each facet type, the most common filter tags among these works, with their counts."""
+        """For each facet type, the most common filter tags among these works, with their counts.
+
+        Returns up to 3 × `top` per type, most common first, so the caller can drop synonyms.
+        """
         with self._lock:
             state = self._current_state()
             if len(ids) <= _SMALL_RESULT:
-                counts = self._count_tags(state, ids)
+                tag_ids, counts = self._count_tags(state, ids)
             else:
-                counts = self._count_tags_by_bitmap(state, ids)
-        tag_types = state.tag_types
+                tag_ids, counts = self._count_tags_by_bitmap(state, ids)
+        types = np.zeros(len(tag_ids), dtype=np.int8)
+        known = tag_ids < len(state.tag_types)
+        types[known] = state.tag_types[tag_ids[known]]
         result: dict[str, list[tuple[int, int]]] = {}
         for tag_type in FACET_TYPES:
-            code = _TYPE_CODES[tag_type.value]
-            of_type = [(tag_id, n) for tag_id, n in counts if tag_id < len(tag_types) and tag_types[tag_id] == code]
-            of_type.sort(key=lambda item: (-item[1], item[0]))
-            result[tag_type.value] = of_type[: top * 3]  # room for dropping synonyms later
+            chosen = types == _TYPE_CODES[tag_type.value]
+            of_type_ids, of_type_counts = tag_ids[chosen], counts[chosen]
+            wanted = min(top * 3, len(of_type_ids))
+            if wanted < len(of_type_ids):
+                best = np.argpartition(-of_type_counts, wanted - 1)[:wanted]
+                of_type_ids, of_type_counts = of_type_ids[best], of_type_counts[best]
+            order = np.lexsort((of_type_ids, -of_type_counts))
+            result[tag_type.value] = list(zip(of_type_ids[order].tolist(), of_type_counts[order].tolist(), strict=True))
         return result
 
-    def _count_tags(self, state: _State, ids: np.ndarray) -> list[tuple[int, int]]:
-        if not len(ids):
-            return []
+    def _count_tags(self, state: _State, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         clean = ids
         extra: list[np.ndarray] = []
-        if state.patched_ids:
+        if state.patched_ids and len(ids):
             is_patched = np.isin(ids, np.frombuffer(state.patched_ids.to_array(), dtype=np.uint32))
             clean = ids[~is_patched]
             extra = [state.patched[int(i)] for i in ids[is_patched]]
@@ -433,25 +443,39 @@ class FilterIndex:
             gathered = np.array([], dtype=np.int32)
         if extra:
             gathered = np.concatenate([gathered, *extra])
-        tag_ids, counts = np.unique(gathered, return_counts=True)
-        return list(zip(tag_ids.tolist(), counts.tolist(), strict=True))
+        tag_ids, counts = np.unique(gathered.astype(np.int64), return_counts=True)
+        return tag_ids, counts
 
-    def _count_tags_by_bitmap(self, state: _State, ids: np.ndarray) -> list[tuple[int, int]]:
+    def _count_tags_by_bitmap(self, state: _State, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Big result sets: count only the most used tags of each type, by bitmap intersection.
         result = BitMap(ids.astype(np.uint32))
-        counts = []
-        for tag_type in FACET_TYPES:
-            code = _TYPE_CODES[tag_type.value]
-            candidates = [
-                (len(bitmap), tag_id)
-                for tag_id, bitmap in state.tag_bitmaps.items()
-                if tag_id < len(state.tag_types) and state.tag_types[tag_id] == code
-            ]
-            candidates.sort(reverse=True)
-            for _size, tag_id in candidates[:_FACET_CANDIDATES]:
+        tag_ids, counts = [], []
+        for candidates in self._facet_candidates(state).values():
+            for tag_id in candidates:
                 n = result.intersection_cardinality(state.tag_bitmaps[tag_id])
                 if n:
-                    counts.append((tag_id, n))
-        return counts
+                    tag_ids.append(tag_id)
+                    counts.append(n)
+        return np.array(tag_ids, dtype=np.int64), np.array(counts, dtype=np.int64)
+
+    def _facet_candidates(self, state: _State) -> dict[int, list[int]]:
+        """The most used tags of each facet type; recomputed every few minutes (sizes move slowly)."""
+        now = time.monotonic()
+        if state.facet_candidates and now - state.facet_candidates_at < _FACET_CANDIDATES_TTL:
+            return state.facet_candidates
+        codes = {_TYPE_CODES[t.value] for t in FACET_TYPES}
+        by_type: dict[int, list[tuple[int, int]]] = {code: [] for code in codes}
+        tag_types = state.tag_types
+        for tag_id, bitmap in state.tag_bitmaps.items():
+            code = int(tag_types[tag_id]) if tag_id < len(tag_types) else 0
+            if code in by_type:
+                by_type[code].append((len(bitmap), tag_id))
+        state.facet_candidates = {
+            code: [tag_id for _n, tag_id in sorted(sizes, reverse=True)[:_FACET_CANDIDATES]]
+            for code, sizes in by_type.items()
+        }
+        state.facet_candidates_at = now
+        return state.facet_candidates
 
 
 def _rank(column: np.ndarray, sorted_keys: list[tuple[str, int]]) -> None:
