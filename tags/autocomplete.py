@@ -70,7 +70,7 @@ def _ranked(candidates: "QuerySet[Tag]", scope: Exists | None, limit: int) -> li
     ranked = candidates.select_related("merger").annotate(
         uses=Coalesce(Subquery(uses.values("n")), 0, output_field=IntegerField())
     )
-    order = ["-canonical", "-uses", "name"]
+    order = ["-canonical", "-uses", "name_key"]
     if scope is not None:
         ranked = ranked.annotate(in_fandom=scope)
         order.insert(0, "-in_fandom")

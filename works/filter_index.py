@@ -374,6 +374,16 @@ class FilterIndex:
             mask &= columns["language"][ids] == _LANGUAGE_CODES.get(spec.language, -1)
         return ids if mask.all() else ids[mask]
 
+    def counts_for_tags(self, tag_ids: list[int], *, members: bool) -> dict[int, int]:
+        """How many works each tag's filter matches among those a reader may see."""
+        state = self.ensure_current()
+        with self._lock:
+            visible = state.members if members else state.public
+            empty = BitMap()
+            return {
+                tag_id: visible.intersection_cardinality(state.tag_bitmaps.get(tag_id, empty)) for tag_id in tag_ids
+            }
+
     def page(self, ids: np.ndarray, sort: str, offset: int, limit: int) -> list[int]:
         """The ids at [offset, offset+limit) in the sort's order, ties broken by id."""
         if offset >= len(ids) or limit <= 0:

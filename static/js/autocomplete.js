@@ -9,18 +9,14 @@
     for (const name in attrs) el.setAttribute(name, attrs[name]);
     return el;
   };
-  const make = (tag, className, attrs) => {
-    const el = document.createElement(tag);
-    el.className = className;
-    return set(el, attrs);
-  };
+  const make = (tag, attrs) => set(document.createElement(tag), attrs);
 
   function enhance(input) {
     const type = input.dataset.tagType;
     const id = (input.id || input.name) + "-suggestions";
-    const wrapper = make("div", "autocomplete");
-    const list = make("ul", "autocomplete-list", { id, role: "listbox", "aria-label": "Suggestions" });
-    const status = make("div", "visually-hidden", { role: "status", "aria-live": "polite" });
+    const wrapper = make("div", { class: "autocomplete" });
+    const list = make("ul", { id, class: "autocomplete-list", role: "listbox", "aria-label": "Suggestions" });
+    const status = make("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
     list.hidden = true;
     const hadFocus = document.activeElement === input;
     input.before(wrapper);
@@ -37,19 +33,19 @@
       results = items;
       active = -1;
       list.hidden = !items.length;
-      list.replaceChildren(...items.map(option));
+      list.replaceChildren(...items.map(renderOption));
       input.setAttribute("aria-expanded", String(items.length > 0));
       input.removeAttribute("aria-activedescendant");
     }
 
-    function option(item, index) {
-      const li = make("li", "autocomplete-option", { id: `${id}-${index}`, role: "option", "aria-selected": "false" });
+    function renderOption(item, index) {
+      const li = make("li", { id: `${id}-${index}`, class: "autocomplete-option", role: "option" });
       li.textContent = item.name;
       const note = item.canonical_name
         ? "synonym of " + item.canonical_name
         : type === "any" && item.type.replace("freeform", "additional tag");
       if (note) {
-        li.append(make("span", "autocomplete-note"));
+        li.append(make("span", { class: "autocomplete-note" }));
         li.lastChild.textContent = ` (${note})`;
       }
       return li;
@@ -69,13 +65,13 @@
     function setActive(index) {
       if (active >= 0) list.children[active].setAttribute("aria-selected", "false");
       active = index;
-      const option = set(list.children[index], { "aria-selected": "true" });
+      const option = set(list.children[index], { "aria-selected": true });
       input.setAttribute("aria-activedescendant", option.id);
       option.scrollIntoView({ block: "nearest" });
     }
 
     function show(items) {
-      // Tags already in the field, and a synonym next to its canonical tag, add nothing.
+      // Skip tags already in the field, and a second tag inserting the same name.
       const seen = new Set(input.value.split(SEPARATORS).slice(0, -1).map((n) => n.trim().toLowerCase()));
       render(
         items.filter((item) => {
@@ -96,7 +92,7 @@
       if (!term || term.length > 150) return close();
       const params = new URLSearchParams({ term, type });
       const fandoms = /^(character|relationship)$/.test(type) && input.form?.querySelector("[data-tag-type=fandom]");
-      if (fandoms?.value.trim()) params.set("fandoms", fandoms.value);
+      if (fandoms && fandoms.value.trim()) params.set("fandoms", fandoms.value);
       const own = (controller = new AbortController());
       fetch(endpoint + "?" + params, { headers: { Accept: "application/json" }, signal: own.signal })
         .then((answer) => (answer.ok ? answer.json() : null))
@@ -105,7 +101,7 @@
           controller = null;
           data && document.activeElement === input ? show(data.results || []) : close();
         })
-        .catch(() => {}); // aborted or offline: typed tags still work
+        .catch(() => {}); // aborted or offline: typing still works
     }
 
     function accept(index) {
@@ -141,7 +137,7 @@
         close();
       }
     });
-    // Keep focus in the input while the pointer picks an option.
+    // Keep focus in the input while an option is clicked.
     list.addEventListener("mousedown", (event) => event.preventDefault());
     list.addEventListener("click", (event) => {
       const option = event.target.closest("[role=option]");

@@ -307,7 +307,7 @@ class ChangeLogTests(FilterTestCase):
         FilterChange.objects.filter(work_id=late.pk).delete()
         newest = self.make_work(title="Newest")
         self.assertNotIn("Committed Late", self.titles("/works"))
-        lower_id = FilterChange.objects.filter(work_id=newest.pk).order_by("id").first().pk - 1
+        lower_id = FilterChange.objects.filter(work_id=newest.pk).order_by("id").values_list("id", flat=True)[0] - 1
         FilterChange.objects.create(id=lower_id, work_id=late.pk)
         self.assertIn("Committed Late", self.titles("/works"))
 
