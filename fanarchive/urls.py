@@ -56,6 +56,12 @@ urlpatterns = [
     path("tags/<tag:name>", tags_views.tag_detail, name="tag_detail"),
     path("tags/<tag:name>/works", tags_views.tag_works, name="tag_works"),
     path("media", tags_views.fandom_index, name="fandom_index"),
+    # Tag wrangling: wranglers and staff (tags.permissions); appointing wranglers is staff-only.
+    path("tags/<tag:name>/edit", tags_views.tag_edit, name="tag_edit"),
+    path("wrangling", tags_views.wrangling_dashboard, name="wrangling_dashboard"),
+    path("wrangling/log", tags_views.wrangling_log, name="wrangling_log"),
+    path("wrangling/wranglers", tags_views.wranglers, name="wranglers"),
+    path("wrangling/wranglers/<int:assignment_id>/remove", tags_views.wrangler_remove, name="wrangler_remove"),
     path("autocomplete/tags", tags_views.tag_autocomplete, name="tag_autocomplete"),
     path("users/<str:username>", accounts_views.user_profile, name="user_profile"),
     path("users/<str:username>/pseuds/<str:pseud_name>", accounts_views.pseud_profile, name="pseud_profile"),

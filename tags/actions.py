@@ -406,6 +406,7 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
         with transaction.atomic():
             tag.save(update_fields=["name"])
     except IntegrityError:
+        tag.name = old
         raise WranglingError(f"A tag named “{name}” was just created: make this tag its synonym instead.") from None
     _log(actor, tag, "rename", f"Renamed “{old}” to “{name}”.")
 

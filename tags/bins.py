@@ -54,12 +54,19 @@ def unsorted_bin(tag_type: str) -> QuerySet[Tag]:
 
 def fandom_counts(fandom_ids: set[int] | None) -> dict[int, Counter[str]]:
     """canonical fandom id -> {tag type: number of unwrangled tags}, only fandoms that have some."""
+    # From each use of an unwrangled tag to the fandom tags on the same work. The conditions
+    # on the work's fandom tags are on joined columns, in one filter() call so they share one
+    # join: an IN list there would make SQLite probe every listed id for every work.
+    in_fandom = Q(work__taggings__tag__type=TagType.FANDOM) & (
+        Q(work__taggings__tag__canonical=True) | Q(work__taggings__tag__merger__canonical=True)
+    )
+    if fandom_ids is not None:
+        in_fandom &= Q(work__taggings__tag__in=fandom_scope(fandom_ids))
     rows = (
-        # One filter() call, so both conditions on the work's taggings use the same join.
-        Tagging.objects.filter(tag__in=fandom_scope(fandom_ids), work__taggings__tag__in=unwrangled_tags())
+        Tagging.objects.filter(Q(tag__in=unwrangled_tags()) & in_fandom)
         # A synonym fandom counts for its canonical fandom (canonical tags have no merger).
-        .values(fandom=Coalesce("tag__merger_id", "tag_id"), tag_type=F("work__taggings__tag__type"))
-        .annotate(count=Count("work__taggings__tag_id", distinct=True))
+        .values(fandom=Coalesce("work__taggings__tag__merger_id", "work__taggings__tag_id"), tag_type=F("tag__type"))
+        .annotate(count=Count("tag_id", distinct=True))
     )
     counts: dict[int, Counter[str]] = {}
     for row in rows:

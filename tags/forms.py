@@ -9,23 +9,35 @@ from accounts.models import User
 from tags.actions import BULK_ACTIONS, PARENT_TYPES, TARGETED_ACTIONS, TagEdit
 from tags.models import USER_DEFINED_TYPES, Tag, TagType, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
+from tags.permissions import can_wrangle
 
 
-def tag_input(tag_type: str, **attrs: str) -> forms.TextInput:
+def tag_input(tag_type: str) -> forms.TextInput:
     """A tag name box that autocomplete scripts can find by class and tag type."""
-    return forms.TextInput(attrs={"class": "tag-input", "data-tag-type": tag_type, "autocomplete": "off", **attrs})
+    return forms.TextInput(attrs={"class": "tag-input", "data-tag-type": tag_type, "autocomplete": "off"})
+
+
+def one_tag_name(raw: str) -> str:
+    """The single tag name in a field ("" if empty); autocomplete leaves a trailing comma."""
+    names = split_tag_names(raw)
+    if len(names) > 1:
+        raise forms.ValidationError("Give just one tag here.")
+    return names[0] if names else ""
 
 
 def _tag_names_field(label: str, tag_type: str, help_text: str = "Separate tags with commas.") -> forms.CharField:
     return forms.CharField(label=label, required=False, help_text=help_text, widget=tag_input(tag_type))
 
 
-def _remove_field(label: str, tags: QuerySet[Tag]) -> forms.ModelMultipleChoiceField:
-    field = forms.ModelMultipleChoiceField(
-        label=label, queryset=tags, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    field.label_from_instance = lambda tag: f"{tag.name} ({tag.get_type_display()})"  # type: ignore[method-assign]
-    return field
+class TagChoices(forms.ModelMultipleChoiceField[Tag]):
+    """Checkboxes of linked tags, labelled with their type."""
+
+    def label_from_instance(self, obj: Tag) -> str:
+        return f"{obj.name} ({obj.get_type_display()})"
+
+
+def _remove_field(label: str, tags: QuerySet[Tag]) -> TagChoices:
+    return TagChoices(label=label, queryset=tags, required=False, widget=forms.CheckboxSelectMultiple)
 
 
 # Parent field name -> (label, parent type), by the edited tag's type.
@@ -53,8 +65,9 @@ class TagEditForm(forms.Form):
         help_text="Keeps an additional tag out of the unwrangled lists for good.",
     )
 
-    def __init__(self, *args: Any, tag: Tag, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tag: Tag, user: User, **kwargs: Any) -> None:
         self.tag = tag
+        self.user = user
         kwargs.setdefault(
             "initial",
             {
@@ -90,6 +103,19 @@ class TagEditForm(forms.Form):
         if parents.exists():
             self.fields["remove_parents"] = _remove_field("Remove parent tags", parents)
 
+    def clean_add_synonyms(self) -> str:
+        # Making a tag a synonym changes that tag, so a fandom's wrangler may only merge their own tags.
+        raw: str = self.cleaned_data["add_synonyms"]
+        keys = [tag_name_key(name) for name in split_tag_names(raw)]
+        refused = [t.name for t in Tag.objects.filter(name_key__in=keys) if not can_wrangle(self.user, t)]
+        if refused:
+            names = ", ".join(f"“{name}”" for name in refused)
+            raise forms.ValidationError(f"You can't wrangle {names}, so you can't make it a synonym here.")
+        return raw
+
+    def clean_synonym_of(self) -> str:
+        return one_tag_name(self.cleaned_data["synonym_of"])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None
@@ -109,7 +135,7 @@ class TagEditForm(forms.Form):
             name=data["name"],
             canonical=data["canonical"],
             unwrangleable=data.get("unwrangleable", False),
-            synonym_of=data["synonym_of"].strip(),
+            synonym_of=data["synonym_of"],
             add_synonyms=split_tag_names(data["add_synonyms"]),
             remove_synonyms=list(data.get("remove_synonyms", [])),
             add_meta_tags=split_tag_names(data["add_meta_tags"]),
@@ -141,14 +167,17 @@ class BulkWrangleForm(forms.Form):
     def __init__(self, *args: Any, tag_type: str = "", default_parent: Tag | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_parent = default_parent
-        self.fields["target"].widget = tag_input(tag_type, **{"data-parent-tag-type": "fandom"})
+        self.fields["target"].widget = tag_input(tag_type)
+
+    def clean_target(self) -> str:
+        return one_tag_name(self.cleaned_data["target"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None
-        action, name = data.get("action"), (data.get("target") or "").strip()
+        action, name = data.get("action"), data.get("target", "")
         data["target_tag"] = None
-        if action in TARGETED_ACTIONS:
+        if action in TARGETED_ACTIONS and "target" not in self.errors:
             if name:
                 target = Tag.objects.filter(name_key=tag_name_key(name)).first()
                 if target is None:
@@ -178,7 +207,7 @@ class AppointWranglerForm(forms.Form):
         return user
 
     def clean_fandom(self) -> Tag | None:
-        name = self.cleaned_data["fandom"].strip()
+        name = one_tag_name(self.cleaned_data["fandom"])
         if not name:
             return None
         fandom = Tag.objects.filter(name_key=tag_name_key(name)).first()

@@ -1,14 +1,41 @@
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import User
 from tags import autocomplete
+from tags.actions import (
+    BULK_ACTIONS,
+    WranglingError,
+    WranglingErrors,
+    appoint_wrangler,
+    bulk_wrangle,
+    edit_tag,
+    remove_wrangler,
+)
+from tags.bins import BIN_TYPES, NEEDS_FANDOM, fandom_bin, fandom_counts, unsorted_bin, unsorted_counts
 from tags.fixed import MEDIA, UNCATEGORIZED_MEDIA
-from tags.models import Tag, TagParent, TagType, tag_name_key
+from tags.forms import AppointWranglerForm, BulkWrangleForm, TagEditForm
+from tags.models import Tag, TagParent, TagType, WranglerAssignment, WranglingLog, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
+from tags.permissions import can_wrangle, is_wrangler, wrangled_fandom_ids
 from works.access import visible_works
+from works.filters import refresh_pending
 from works.listing import list_works
 
 
@@ -18,20 +45,39 @@ def _tag_by_name(name: str) -> Tag:
 
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     tag = _tag_by_name(name)
-    parents = Tag.objects.filter(child_links__child=tag).order_by("type", "name")
+    parents = list(Tag.objects.filter(child_links__child=tag).order_by("type", "name"))
     children = Tag.objects.filter(parent_links__parent=tag).order_by("type", "name")
     work_count = visible_works(request.user).filter(filter_taggings__tag=tag).count()
-    return render(
-        request,
-        "tags/tag_detail.html",
-        {"tag": tag, "parents": parents, "children": children, "work_count": work_count},
-    )
+    context = {
+        "tag": tag,
+        "parent_groups": _by_type(parents),
+        "children": children,
+        "work_count": work_count,
+        "synonyms": tag.synonyms.order_by("name") if tag.canonical else [],
+        "meta_tags": Tag.objects.filter(sub_links__sub_tag=tag).order_by("name"),
+        "sub_tags": Tag.objects.filter(meta_links__meta_tag=tag).order_by("name"),
+        "may_wrangle": can_wrangle(request.user, tag),
+        "counts_updating": refresh_pending(),
+    }
+    return render(request, "tags/tag_detail.html", context)
+
+
+def _by_type(tags: list[Tag]) -> list[tuple[str, list[Tag]]]:
+    """("Fandoms", [...]), ("Characters", [...]) …: tags grouped under plural type names."""
+    groups: dict[str, list[Tag]] = {}
+    for tag in tags:
+        groups.setdefault(TYPE_PLURALS[TagType(tag.type)], []).append(tag)
+    return list(groups.items())
 
 
 def tag_works(request: HttpRequest, name: str) -> HttpResponse:
     tag = _tag_by_name(name)
     if tag.type == TagType.MEDIA:
         raise Http404("Media tags list fandoms, not works.")
+    if tag.merger is not None and tag.merger.canonical:
+        # A synonym's works are its canonical tag's works (the listing notes pending wrangling).
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(tag.merger.get_works_url() + (f"?{query}" if query else ""))
     listing = list_works(request, fixed_tag=tag)
     return render(request, "tags/tag_works.html", {"tag": tag, "listing": listing})
 
@@ -65,6 +111,7 @@ def tag_autocomplete(request: HttpRequest) -> JsonResponse:
     """Suggestions for a tag field as JSON: ?term=…&type=…&fandoms=… (see tags/autocomplete.py)."""
     term = " ".join(request.GET.get("term", "").split())
     tag_type = request.GET.get("type", "any")
+    fandoms = split_tag_names(request.GET.get("fandoms", ""))[: autocomplete.FANDOMS_MAX]
     if not term:
         return JsonResponse({"error": "Type at least one character of a tag name."}, status=400)
     if len(term) > TAG_NAME_MAX:
@@ -72,9 +119,228 @@ def tag_autocomplete(request: HttpRequest) -> JsonResponse:
     if tag_type != "any" and tag_type not in autocomplete.TYPES:
         types = ", ".join(autocomplete.TYPES)
         return JsonResponse({"error": f"Unknown tag type: use one of {types} or any."}, status=400)
-    fandoms = split_tag_names(request.GET.get("fandoms", ""))[: autocomplete.FANDOMS_MAX]
+    # PostgreSQL refuses NUL in text (and no tag name has one: Django's form fields refuse it).
+    if any("\x00" in name for name in [term, *fandoms]):
+        return JsonResponse({"error": "Tag names can't contain null characters."}, status=400)
     results = autocomplete.suggest_tags(term, autocomplete.TYPES if tag_type == "any" else (tag_type,), fandoms)
     response = JsonResponse({"results": results})
     # Suggestions change only as works are posted; a minute's reuse spares repeated keystrokes.
     patch_cache_control(response, private=True, max_age=60)
     return response
+
+
+# Tag wrangling
+
+TYPE_PLURALS = {
+    TagType.RATING: "Ratings",
+    TagType.WARNING: "Archive Warnings",
+    TagType.CATEGORY: "Categories",
+    TagType.MEDIA: "Media",
+    TagType.FANDOM: "Fandoms",
+    TagType.RELATIONSHIP: "Relationships",
+    TagType.CHARACTER: "Characters",
+    TagType.FREEFORM: "Additional Tags",
+}
+FANDOMS_PER_PAGE = 50
+BIN_TAGS_PER_PAGE = 100
+LOG_ENTRIES_PER_PAGE = 50
+
+
+def _signed_in_user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+def _wranglers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Guests go to log in; signed-in users who are neither staff nor wranglers get a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_wrangler(request.user):
+            raise PermissionDenied("Only tag wranglers and archive staff can do that.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied("Only archive staff can do that.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@dataclass
+class FandomRow:
+    """One line of the dashboard: a fandom (None: tags in no canonical fandom) and its unwrangled counts."""
+
+    fandom: Tag | None
+    counts: list[tuple[str, str, int]]  # (type value, plural label, count)
+
+    @property
+    def total(self) -> int:
+        return sum(count for _type, _label, count in self.counts)
+
+
+def _row(fandom: Tag | None, counts: Counter[str]) -> FandomRow:
+    return FandomRow(fandom, [(t.value, TYPE_PLURALS[t], counts.get(t.value, 0)) for t in BIN_TYPES])
+
+
+def _bin_query(fandom: Tag | None, tag_type: str) -> str:
+    params = {"type": tag_type}
+    if fandom is None:
+        params["unsorted"] = "1"
+    else:
+        params["fandom"] = fandom.name
+    return urlencode(params)
+
+
+@_wranglers_only
+def wrangling_dashboard(request: HttpRequest) -> HttpResponse:
+    """Unwrangled tags by fandom and type; one bin at a time with a bulk-action form."""
+    user = _signed_in_user(request)
+    assert user is not None
+    fandom_ids = wrangled_fandom_ids(user)
+    params = request.POST if request.method == "POST" else request.GET
+    tag_type = params.get("type", "")
+    if tag_type not in BIN_TYPES:
+        tag_type = ""
+    fandom: Tag | None = None
+    if params.get("fandom"):
+        fandom = get_object_or_404(Tag, name_key=tag_name_key(params["fandom"]), type=TagType.FANDOM, canonical=True)
+        if fandom_ids is not None and fandom.pk not in fandom_ids:
+            raise PermissionDenied("You don't wrangle that fandom.")
+    unsorted = fandom is None and params.get("unsorted") == "1" and fandom_ids is None
+    showing_bin = bool(tag_type) and (fandom is not None or unsorted)
+
+    form = BulkWrangleForm(
+        request.POST if request.method == "POST" else None,
+        tag_type=tag_type or TagType.FANDOM,
+        default_parent=fandom if tag_type in NEEDS_FANDOM else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        tags = list(form.cleaned_data["tags"])
+        refused = [tag for tag in tags if not can_wrangle(user, tag)]
+        if refused:
+            names = ", ".join(f"“{tag.name}”" for tag in refused)
+            form.add_error("tags", f"You can't wrangle {names}: they are outside your fandoms.")
+        else:
+            try:
+                bulk_wrangle(user, tags, form.cleaned_data["action"], form.cleaned_data["target_tag"])
+            except WranglingErrors as refusal:
+                for message in refusal.errors[""]:
+                    form.add_error(None, message)
+            else:
+                action = BULK_ACTIONS[form.cleaned_data["action"]]
+                messages.success(request, f"{action}: done for {len(tags)} tag{pluralize(len(tags))}.")
+                query = _bin_query(fandom, tag_type) if showing_bin else ""
+                return redirect(reverse("wrangling_dashboard") + (f"?{query}" if query else ""))
+
+    counts = fandom_counts(fandom_ids)
+    listed = counts.keys() if fandom_ids is None else fandom_ids
+    rows = [_row(f, counts.get(f.pk, Counter())) for f in Tag.objects.filter(pk__in=listed).order_by("name")]
+    rows_page = Paginator(rows, FANDOMS_PER_PAGE).get_page(request.GET.get("fandoms_page"))
+    context: dict[str, Any] = {
+        "rows_page": rows_page,
+        "columns": [TYPE_PLURALS[t] for t in BIN_TYPES],
+        "unsorted_row": _row(None, unsorted_counts()) if fandom_ids is None else None,
+        "form": form,
+        "showing_bin": showing_bin,
+        "fandom": fandom,
+        "unsorted": unsorted,
+        "tag_type": tag_type,
+        "type_label": TYPE_PLURALS[TagType(tag_type)] if tag_type else "",
+    }
+    if showing_bin:
+        bin_tags = fandom_bin(fandom, tag_type) if fandom is not None else unsorted_bin(tag_type)
+        bin_page = Paginator(bin_tags.annotate(uses=Count("taggings")), BIN_TAGS_PER_PAGE).get_page(params.get("page"))
+        selected = {str(pk) for pk in request.POST.getlist("tags")}
+        context.update(bin_page=bin_page, selected=selected, bin_query=_bin_query(fandom, tag_type))
+    return render(request, "tags/wrangling_dashboard.html", context)
+
+
+@_wranglers_only
+def tag_edit(request: HttpRequest, name: str) -> HttpResponse:
+    user = _signed_in_user(request)
+    assert user is not None
+    tag = _tag_by_name(name)
+    if not can_wrangle(user, tag):
+        raise PermissionDenied("You can't wrangle this tag.")
+    form = TagEditForm(request.POST if request.method == "POST" else None, tag=tag, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = edit_tag(user, tag, form.edit())
+        except WranglingErrors as refusal:
+            for field_name, field_errors in refusal.errors.items():
+                for message in field_errors:
+                    form.add_error(field_name if field_name in form.fields else None, message)
+        else:
+            if changes:
+                messages.success(request, f"“{tag.name}” was updated ({changes} change{pluralize(changes)}).")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("tag_edit", tag.name)
+    context = {
+        "tag": tag,
+        "form": form,
+        "synonyms": tag.synonyms.order_by("name"),
+        "meta_tags": Tag.objects.filter(sub_links__sub_tag=tag).order_by("name"),
+        "sub_tags": Tag.objects.filter(meta_links__meta_tag=tag).order_by("name"),
+        "parent_groups": _by_type(list(Tag.objects.filter(child_links__child=tag).order_by("type", "name"))),
+        "log_entries": WranglingLog.objects.filter(tag=tag).select_related("actor")[:10],
+        "counts_updating": refresh_pending(),
+    }
+    return render(request, "tags/tag_edit.html", context)
+
+
+@_wranglers_only
+def wrangling_log(request: HttpRequest) -> HttpResponse:
+    entries = WranglingLog.objects.select_related("actor", "tag")
+    tag_name = " ".join(request.GET.get("tag", "").split())
+    if tag_name:
+        # The tag's own rows (under any of its names), and rows naming it, like "made X a synonym of it".
+        entries = entries.filter(
+            Q(tag__name_key=tag_name_key(tag_name))
+            | Q(tag_name__iexact=tag_name)
+            | Q(detail__icontains=f"“{tag_name}”")
+        )
+    page = Paginator(entries, LOG_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({"tag": tag_name}) if tag_name else ""
+    return render(request, "tags/wrangling_log.html", {"page": page, "tag_name": tag_name, "query": query})
+
+
+@_staff_only
+def wranglers(request: HttpRequest) -> HttpResponse:
+    """Staff appoint wranglers, for one fandom or for every fandom, and remove them."""
+    user = _signed_in_user(request)
+    assert user is not None
+    form = AppointWranglerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointed = appoint_wrangler(user, form.cleaned_data["username"], form.cleaned_data["fandom"])
+        except WranglingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            what = f"“{appointed.fandom.name}”" if appointed.fandom else "every fandom"
+            messages.success(request, f"{appointed.user.username} now wrangles {what}.")
+            return redirect("wranglers")
+    assignments = WranglerAssignment.objects.select_related("user", "fandom").order_by("user__username", "fandom__name")
+    return render(request, "tags/wranglers.html", {"form": form, "assignments": assignments})
+
+
+@require_POST
+@_staff_only
+def wrangler_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    user = _signed_in_user(request)
+    assert user is not None
+    assignment = get_object_or_404(WranglerAssignment.objects.select_related("user", "fandom"), pk=assignment_id)
+    what = f"“{assignment.fandom.name}”" if assignment.fandom else "every fandom"
+    remove_wrangler(user, assignment)
+    messages.success(request, f"{assignment.user.username} no longer wrangles {what}.")
+    return redirect("wranglers")
