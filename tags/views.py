@@ -34,7 +34,7 @@ from tags.forms import AppointWranglerForm, BulkWrangleForm, TagEditForm
 from tags.models import Tag, TagParent, TagType, WranglerAssignment, WranglingLog, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
 from tags.permissions import can_wrangle, is_wrangler, wrangled_fandom_ids
-from works.access import visible_works
+from works.filter_index import INDEX
 from works.filters import refresh_pending
 from works.listing import list_works
 
@@ -47,7 +47,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     tag = _tag_by_name(name)
     parents = list(Tag.objects.filter(child_links__child=tag).order_by("type", "name"))
     children = Tag.objects.filter(parent_links__parent=tag).order_by("type", "name")
-    work_count = visible_works(request.user).filter(filter_taggings__tag=tag).count()
+    work_count = INDEX.counts_for_tags([tag.pk], members=request.user.is_authenticated)[tag.pk]
     context = {
         "tag": tag,
         "parent_groups": _by_type(parents),
@@ -84,14 +84,17 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
 
 def fandom_index(request: HttpRequest) -> HttpResponse:
     """Every fandom with visible works, grouped by media type, with its count of works."""
-    visible = visible_works(request.user)
-    fandoms = (
-        Tag.objects.filter(type=TagType.FANDOM)
-        .annotate(work_count=Count("taggings", filter=Q(taggings__work__in=visible.values("pk"))))
-        .filter(work_count__gt=0)
-        .order_by("name")
+    # Synonyms are counted under their canonical fandom, as in filters; counts come from the
+    # filter index, so they match the listings and never include what the reader may not see.
+    candidates = list(
+        Tag.objects.filter(type=TagType.FANDOM, merger__isnull=True).only("name", "type").order_by("name")
     )
-    fandom_list = list(fandoms)
+    counts = INDEX.counts_for_tags([f.pk for f in candidates], members=request.user.is_authenticated)
+    fandom_list = []
+    for fandom in candidates:
+        fandom.work_count = counts[fandom.pk]  # type: ignore[attr-defined]
+        if counts[fandom.pk]:
+            fandom_list.append(fandom)
     media_of: dict[int, list[str]] = {}
     links = TagParent.objects.filter(child__in=[f.pk for f in fandom_list], parent__type=TagType.MEDIA).values_list(
         "child_id", "parent__name"

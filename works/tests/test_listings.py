@@ -134,3 +134,21 @@ class HitTests(BaseTestCase):
         work.refresh_from_db()
         self.assertEqual(work.hits, 2)
         self.assertContains(self.client.get("/works"), "<dt>Hits:</dt><dd>2</dd>", html=False)
+
+
+class FandomIndexSynonymTests(BaseTestCase):
+    def test_a_synonym_fandom_is_counted_under_its_canonical_fandom(self):
+        from jobs.queue import run_pending
+        from tags.models import Tag
+        from works.filters import queue_refresh_for_tags
+
+        self.make_work(fandoms="Tidewater (TV)")
+        self.make_work(fandoms="Tidewater TV")
+        canonical = Tag.objects.get(name="Tidewater (TV)")
+        Tag.objects.filter(pk=canonical.pk).update(canonical=True)
+        Tag.objects.filter(name="Tidewater TV").update(merger=canonical)
+        queue_refresh_for_tags([canonical.pk])
+        run_pending()
+        page = self.client.get("/media").content.decode()
+        self.assertIn("Tidewater (TV)</a> (2)", page)
+        self.assertNotIn("Tidewater TV</a>", page)
