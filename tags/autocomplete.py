@@ -23,8 +23,9 @@ WORD_BREAKS = " /(-"
 # LIKE '%…%' can't use an index, so word-start matches are a scan; ranking at most this many
 # keeps a common word from making every keystroke count the works of thousands of tags.
 WORD_CANDIDATES = 500
-# Types a work can carry (media tags only group fandoms).
+# Types a work can carry ("any" means these), plus media for the wrangling forms.
 TYPES = tuple(str(tag_type) for tag_type in DISPLAY_ORDER)
+ASKABLE_TYPES = (*TYPES, str(TagType.MEDIA))
 # Fandoms a request may scope characters and relationships by.
 FANDOMS_MAX = 20
 SCOPED_TYPES = frozenset({TagType.CHARACTER.value, TagType.RELATIONSHIP.value})

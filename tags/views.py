@@ -119,8 +119,8 @@ def tag_autocomplete(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Type at least one character of a tag name."}, status=400)
     if len(term) > TAG_NAME_MAX:
         return JsonResponse({"error": f"Tag names are at most {TAG_NAME_MAX} characters long."}, status=400)
-    if tag_type != "any" and tag_type not in autocomplete.TYPES:
-        types = ", ".join(autocomplete.TYPES)
+    if tag_type != "any" and tag_type not in autocomplete.ASKABLE_TYPES:
+        types = ", ".join(autocomplete.ASKABLE_TYPES)
         return JsonResponse({"error": f"Unknown tag type: use one of {types} or any."}, status=400)
     # PostgreSQL refuses NUL in text (and no tag name has one: Django's form fields refuse it).
     if any("\x00" in name for name in [term, *fandoms]):

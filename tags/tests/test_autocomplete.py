@@ -161,7 +161,7 @@ class TagAutocompleteTests(BaseTestCase):
 
     def test_bad_requests_get_a_json_error(self):
         too_long = "x" * 151
-        for params in [{}, {"term": ""}, {"term": "   "}, {"term": too_long}, {"term": "a", "type": "media"}]:
+        for params in [{}, {"term": ""}, {"term": "   "}, {"term": too_long}, {"term": "a", "type": "nonsense"}]:
             response = self.client.get(URL, params)
             self.assertEqual(response.status_code, 400, params)
             self.assertEqual(response["Content-Type"], "application/json")
@@ -217,3 +217,10 @@ class PostingFormAutocompleteTests(BaseTestCase):
         # The Content-Security-Policy allows no inline script: every script comes from a file.
         self.assertEqual(page.count("<script"), page.count("<script src="))
         self.assertIsNotNone(finders.find("js/autocomplete.js"))
+
+
+class MediaAutocompleteTests(BaseTestCase):
+    def test_wranglers_get_media_suggestions(self):
+        response = self.client.get("/autocomplete/tags", {"term": "tv", "type": "media"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([r["name"] for r in response.json()["results"]], ["TV Shows"])
