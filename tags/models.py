@@ -84,6 +84,12 @@ class Tag(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tag_detail", args=[self.name])
 
+    @property
+    def kind(self) -> str:
+        """ "Fandom tag", "Additional Tag": the type as a noun phrase for sentences."""
+        label = str(self.get_type_display())
+        return label if label.endswith("Tag") else f"{label} tag"
+
     def get_works_url(self) -> str:
         return reverse("tag_works", args=[self.name])
 

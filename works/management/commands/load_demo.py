@@ -101,7 +101,23 @@ class Command(BaseCommand):
                 actions.add_chapter(work, _chapter_data(chapter), post=True)
             if len(chapters) > 1:
                 _spread_chapter_dates(work, today)
+        _wrangle_demo_tags()
         return len(data["works"])
+
+
+def _wrangle_demo_tags() -> None:
+    """A demo archive looks wrangled: fandoms, characters and relationships are canonical and
+    know their fandom; additional tags are left for a wrangler to try the dashboard on."""
+    wrangled = [TagType.FANDOM, TagType.CHARACTER, TagType.RELATIONSHIP]
+    Tag.objects.filter(type__in=wrangled).update(canonical=True)
+    for work in Work.objects.prefetch_related("tags"):
+        fandoms = [t for t in work.tags.all() if t.type == TagType.FANDOM]
+        if len(fandoms) != 1:
+            continue  # a crossover's characters belong to one fandom each: learn them elsewhere
+        for tag in work.tags.all():
+            if tag.type in (TagType.CHARACTER, TagType.RELATIONSHIP):
+                for fandom in fandoms:
+                    TagParent.objects.get_or_create(child=tag, parent=fandom)
 
 
 def _spread_chapter_dates(work: Work, today: date) -> None:
