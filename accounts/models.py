@@ -7,6 +7,11 @@ from django.urls import reverse
 class User(AbstractUser):
     # Readers who have said once and for all that they want no adult-content interstitial.
     skip_adult_gate = models.BooleanField(default=False)
+    # Reading history (community.Reading) is kept only while this is on.
+    history_enabled = models.BooleanField(default=True)
+    # Emails; the inbox gets everything regardless.
+    email_on_comments = models.BooleanField(default=True, help_text="Comments on my works and replies to me.")
+    email_on_subscriptions = models.BooleanField(default=True, help_text="New chapters, works and series parts.")
 
     def get_absolute_url(self) -> str:
         return reverse("user_profile", args=[self.username])

@@ -124,6 +124,8 @@ class FilterSpec:
     language: str = ""
     # Restrict to these works (a creator's works, a title search), found in the database; None: all.
     only_ids: set[int] | None = None
+    # Leave these works out (works by creators the reader muted).
+    exclude_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -343,6 +345,8 @@ class FilterIndex:
                     result -= BitMap.union(*excluded)
             if spec.only_ids is not None:
                 result &= BitMap(spec.only_ids)
+            if spec.exclude_ids:
+                result -= BitMap(spec.exclude_ids)
             ids = np.frombuffer(result.to_array(), dtype=np.uint32).astype(np.int64)
             return self._apply_ranges(state, spec, ids)
 

@@ -149,6 +149,10 @@ def list_works(
     listing_extra: dict[str, object] = {}
     excluded_by_list: list[int] = []
     if isinstance(user, User):
+        # Muted creators' works are gone from everything this reader sees, counts included.
+        spec.exclude_ids = set(
+            Creatorship.objects.filter(pseud__user__muted_by__muter=user).values_list("work_id", flat=True)
+        )
         excluded_by_list = list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
         listing_extra["exclusion_count"] = len(excluded_by_list)
         listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))

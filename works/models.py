@@ -61,6 +61,17 @@ class Work(models.Model):
     bookmarks_count = models.PositiveIntegerField(default=0)
     # Set by works.filters when the work's filters are computed: fandoms that share no meta tag.
     crossover = models.BooleanField(default=False)
+
+    class CommentPermission(models.TextChoices):
+        EVERYONE = "everyone", "Everyone, including guests"
+        REGISTERED = "registered", "Registered users only"
+        OFF = "off", "No one (comments off)"
+
+    comment_permission = models.CharField(
+        max_length=12, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
+    )
+    # Moderated: new comments wait for a creator's approval before anyone else sees them.
+    moderated_comments = models.BooleanField(default=False)
     published_at = models.DateField(default=timezone.localdate)
     backdated = models.BooleanField(default=False)
     revised_at = models.DateTimeField(default=timezone.now)
