@@ -61,6 +61,18 @@ class PseudForm(forms.ModelForm[Pseud]):
 class PreferencesForm(forms.ModelForm[User]):
     class Meta:
         model = User
-        fields = ("skip_adult_gate",)
-        labels = {"skip_adult_gate": "Show me adult content without checking"}
-        help_texts = {"skip_adult_gate": "Skip the warning page before works rated Mature, Explicit or Not Rated."}
+        fields = ("skip_adult_gate", "history_enabled", "email_on_comments", "email_on_subscriptions")
+        labels = {
+            "skip_adult_gate": "Show me adult content without checking",
+            "history_enabled": "Keep my history",
+            "email_on_comments": "Email me about comments",
+            "email_on_subscriptions": "Email me about my subscriptions",
+        }
+        help_texts = {
+            "skip_adult_gate": "Skip the warning page before works rated Mature, Explicit or Not Rated.",
+            "history_enabled": "Remember the works I read and the chapter I stopped at (only I can see it).",
+            "email_on_comments": "An email for each comment on my works and each reply to my comments "
+            "(they always reach my inbox).",
+            "email_on_subscriptions": "An hourly email with new chapters, works and series parts I subscribed to "
+            "(they always reach my inbox).",
+        }

@@ -2,15 +2,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import actions, ratelimit
 from accounts.forms import PreferencesForm, PseudForm, SignupForm
 from accounts.models import Pseud, SavedFilter, TagExclusion, User
+from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
 from works.listing import list_works
@@ -129,8 +131,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferencesForm(request.POST, instance=request.user)
         if form.is_valid():
-            request.user.skip_adult_gate = form.cleaned_data["skip_adult_gate"]
-            request.user.save(update_fields=["skip_adult_gate"])
+            # The form has set the fields on request.user (its instance).
+            request.user.save(update_fields=list(PreferencesForm.Meta.fields))
             messages.success(request, "Your preferences were saved.")
             return redirect("preferences")
     else:
@@ -203,3 +205,18 @@ def exclusions(request: HttpRequest) -> HttpResponse:
         "name"
     )
     return render(request, "accounts/exclusions.html", {"excluded": excluded, "limit": MAX_EXCLUSIONS})
+
+
+# The link at the foot of notification emails: no log-in needed, the signed token is the credential.
+@csrf_exempt  # Mail clients' one-click unsubscribe (RFC 8058) posts without a CSRF token.
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    found = read_unsubscribe_token(token)
+    if found is None:
+        raise Http404("This unsubscribe link is not valid.")
+    user, preference = found
+    context = {"what": PREFERENCES[preference], "done": False, "subscribed": getattr(user, preference)}
+    if request.method == "POST":
+        setattr(user, preference, False)
+        user.save(update_fields=[preference])
+        context.update(done=True, subscribed=False)
+    return render(request, "accounts/unsubscribe.html", context)

@@ -130,6 +130,12 @@ LOGOUT_REDIRECT_URL = "home"
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 10)
 LOGIN_ATTEMPTS_WINDOW_SECONDS = env_int("LOGIN_ATTEMPTS_WINDOW_SECONDS", 15 * 60)
 
+# Comments: how many one user, and one address, may post within the window; and the
+# spam check every comment goes through (a dotted path to a callable, see comments/spam.py).
+COMMENT_RATE_LIMIT = env_int("COMMENT_RATE_LIMIT", 10)
+COMMENT_RATE_WINDOW_SECONDS = env_int("COMMENT_RATE_WINDOW_SECONDS", 10 * 60)
+COMMENT_SPAM_CHECKER = env_str("COMMENT_SPAM_CHECKER", "comments.spam.heuristic_spam_check")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

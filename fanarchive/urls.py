@@ -3,6 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as accounts_views
+from bookmarks import views as bookmarks_views
+from comments import views as comments_views
+from community import views as community_views
 from lib.tagurl import TagNameConverter
 from tags import views as tags_views
 from works import views as works_views
@@ -22,6 +25,13 @@ work_urls = [
     path("chapters/<int:chapter_id>", works_views.chapter_detail, name="chapter_detail"),
     path("chapters/<int:chapter_id>/edit", works_views.chapter_edit, name="chapter_edit"),
     path("chapters/<int:chapter_id>/delete", works_views.chapter_delete, name="chapter_delete"),
+    path("comments", comments_views.comment_create, name="comment_create"),
+    path("comments/unreviewed", comments_views.unreviewed_comments, name="unreviewed_comments"),
+    path("kudos", community_views.leave_kudos, name="leave_kudos"),
+    path("mark_for_later", community_views.mark_for_later, name="mark_for_later"),
+    path("mark_as_read", community_views.mark_as_read, name="mark_as_read"),
+    path("bookmarks", bookmarks_views.work_bookmarks, name="work_bookmarks"),
+    path("bookmarks/new", bookmarks_views.bookmark_work, name="bookmark_work"),
 ]
 
 account_urls = [
@@ -35,6 +45,11 @@ account_urls = [
     path("filters", accounts_views.saved_filters, name="saved_filters"),
     path("filters/new", accounts_views.saved_filter_new, name="saved_filter_new"),
     path("exclusions", accounts_views.exclusions, name="exclusions"),
+    path("unsubscribe/<str:token>", accounts_views.unsubscribe, name="unsubscribe"),
+    path("stats", community_views.stats, name="stats"),
+    path("subscriptions", community_views.subscriptions, name="subscriptions"),
+    path("blocked", community_views.blocked_users, name="blocked_users"),
+    path("muted", community_views.muted_users, name="muted_users"),
     path("password_reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password_reset/done", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -53,6 +68,24 @@ urlpatterns = [
     path("works/new", works_views.work_new, name="work_new"),
     path("works/<int:work_id>/", include(work_urls)),
     path("series/<int:series_id>", works_views.series_detail, name="series_detail"),
+    # Comments (comments app): threads, editing, moderation by the work's creators; the inbox.
+    path("comments/<int:comment_id>", comments_views.comment_thread, name="comment_thread"),
+    path("comments/<int:comment_id>/edit", comments_views.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete", comments_views.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/approve", comments_views.comment_approve, name="comment_approve"),
+    path("comments/<int:comment_id>/reject", comments_views.comment_reject, name="comment_reject"),
+    path("comments/<int:comment_id>/spam", comments_views.comment_spam, name="comment_spam"),
+    path("inbox", comments_views.inbox, name="inbox"),
+    path("inbox/<int:item_id>/reply", comments_views.inbox_reply, name="inbox_reply"),
+    path("series/<int:series_id>/bookmarks/new", bookmarks_views.bookmark_series, name="bookmark_series"),
+    path("bookmarks/<int:bookmark_id>/edit", bookmarks_views.bookmark_edit, name="bookmark_edit"),
+    path("bookmarks/<int:bookmark_id>/delete", bookmarks_views.bookmark_delete, name="bookmark_delete"),
+    # Reader engagement: subscriptions, history, Marked for Later (community app).
+    path("subscriptions", community_views.subscribe, name="subscribe"),
+    path("subscriptions/<int:subscription_id>/delete", community_views.unsubscribe, name="subscription_delete"),
+    path("history", community_views.history, name="history"),
+    path("history/clear", community_views.history_clear, name="history_clear"),
+    path("later", community_views.later, name="later"),
     path("tags/<tag:name>", tags_views.tag_detail, name="tag_detail"),
     path("tags/<tag:name>/works", tags_views.tag_works, name="tag_works"),
     path("media", tags_views.fandom_index, name="fandom_index"),
@@ -65,6 +98,11 @@ urlpatterns = [
     path("autocomplete/tags", tags_views.tag_autocomplete, name="tag_autocomplete"),
     path("users/<str:username>", accounts_views.user_profile, name="user_profile"),
     path("users/<str:username>/pseuds/<str:pseud_name>", accounts_views.pseud_profile, name="pseud_profile"),
+    path("users/<str:username>/bookmarks", bookmarks_views.user_bookmarks, name="user_bookmarks"),
+    path("users/<str:username>/block", community_views.block, name="block"),
+    path("users/<str:username>/unblock", community_views.unblock, name="unblock"),
+    path("users/<str:username>/mute", community_views.mute, name="mute"),
+    path("users/<str:username>/unmute", community_views.unmute, name="unmute"),
     path("account/", include(account_urls)),
     path("admin/", admin.site.urls),
 ]

@@ -80,4 +80,6 @@ def run_pending(limit: int | None = None) -> int:
 
 def _load_handlers() -> None:
     # Handlers live with their domain; importing the modules registers them.
+    import comments.emails  # noqa: F401
+    import community.notify  # noqa: F401
     import works.filters  # noqa: F401

@@ -5,10 +5,16 @@ of the `get_work_for_*` functions, so drafts, works hidden by staff and
 restricted (logged-in only) works never leak to someone who may not see them.
 """
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import User
 from works.models import Chapter, Work
@@ -18,6 +24,20 @@ AnyUser = User | AnonymousUser
 
 class LoginRequiredForWork(Exception):
     """A guest asked for a work restricted to logged-in users."""
+
+
+def require_login_for_restricted(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorates a view that reads a work: a guest asking for a restricted one is sent to log in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequiredForWork:
+            messages.info(request, "This work is only available to logged-in users of the archive. Please log in.")
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
 
 
 def visible_works(user: AnyUser) -> QuerySet[Work]:

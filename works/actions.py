@@ -12,6 +12,8 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from accounts.models import Pseud
+from comments.actions import recount_comments
+from community import notify
 from lib.wordcount import count_words
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
@@ -81,6 +83,7 @@ def post_work(work: Work) -> None:
     work.revised_at = _start_of_day(work.published_at) if work.backdated else timezone.now()
     work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
+    notify.work_posted(work)
 
 
 @transaction.atomic
@@ -105,6 +108,8 @@ def add_chapter(work: Work, data: dict[str, Any], *, post: bool) -> Chapter:
         work.revised_at = timezone.now()
         work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
+    if chapter.posted:
+        notify.chapter_posted(chapter)
     return chapter
 
 
@@ -126,6 +131,7 @@ def post_chapter(chapter: Chapter) -> None:
     work.revised_at = timezone.now()
     work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
+    notify.chapter_posted(chapter)
 
 
 @transaction.atomic
@@ -133,6 +139,8 @@ def delete_chapter(chapter: Chapter) -> None:
     """Delete a chapter and close the gap in positions. The last chapter can't go (delete the work)."""
     work = chapter.work
     chapter.delete()
+    # The chapter's comments went with it.
+    recount_comments(work.pk)
     _renumber(work, list(work.chapters.order_by("position").values_list("pk", flat=True)))
     refresh_work_stats(work)
 
@@ -172,6 +180,8 @@ def _apply_work_fields(work: Work, data: dict[str, Any]) -> None:
     work.endnotes = data["endnotes"]
     work.language = data["language"]
     work.restricted = data["restricted"]
+    work.comment_permission = data.get("comment_permission") or work.comment_permission
+    work.moderated_comments = bool(data.get("moderated_comments"))
     work.expected_chapters = data["expected_chapters"]
     work.backdated = bool(data.get("backdate"))
     if work.backdated:

@@ -11,7 +11,7 @@ from lib.languages import LANGUAGES
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
-from works.models import CHAPTER_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, USER_TAGS_MAX, Series
+from works.models import CHAPTER_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, USER_TAGS_MAX, Series, Work
 
 # The minimum length of chapter text, as AO3.
 CHAPTER_MIN = 10
@@ -141,6 +141,19 @@ class WorkForm(ChapterFields):
         label="Only show your work to registered users",
         required=False,
     )
+    comment_permission = forms.ChoiceField(
+        label="Who can comment on this work",
+        choices=Work.CommentPermission.choices,
+        initial=Work.CommentPermission.EVERYONE,
+        widget=forms.RadioSelect,
+        # Optional so that forms posted without it keep the default.
+        required=False,
+    )
+    moderated_comments = forms.BooleanField(
+        label="Enable comment moderation",
+        required=False,
+        help_text="New comments wait for your approval before anyone else sees them.",
+    )
     series = forms.ModelChoiceField(
         label="Add to series",
         queryset=Series.objects.none(),
@@ -173,7 +186,7 @@ class WorkForm(ChapterFields):
         "rating", "warnings", "fandoms", "categories", "relationships", "characters",
         "freeforms", "title", "pseuds", "co_creators", "summary", "notes", "endnotes",
         "series", "new_series_title", "series_position", "expected_chapters", "backdate",
-        "published_at", "language", "restricted",
+        "published_at", "language", "restricted", "comment_permission", "moderated_comments",
     ]  # fmt: skip
 
     def __init__(self, *args: Any, user: User, include_chapter: bool = True, **kwargs: Any) -> None:

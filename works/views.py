@@ -1,23 +1,23 @@
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Pseud, User
+from comments.threads import comment_section
+from community.muting import works_by_muted_users
+from community.work_page import engagement
 from tags.actions import TagTypeConflict
 from works import actions, hits
 from works.access import (
-    LoginRequiredForWork,
     get_work_for_creator,
     get_work_for_reader,
     is_creator,
     readable_chapters,
+    require_login_for_restricted,
     visible_works,
 )
 from works.forms import ChapterForm, WorkForm
@@ -27,20 +27,12 @@ from works.models import Chapter, Series, Work
 ADULT_SESSION_KEY = "view_adult"
 
 
-def _login_for_restricted(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequiredForWork:
-            messages.info(request, "This work is only available to logged-in users of the archive. Please log in.")
-            return redirect_to_login(request.get_full_path())
-
-    return wrapper
-
-
 def home(request: HttpRequest) -> HttpResponse:
-    recent = with_blurb_data(visible_works(request.user).order_by("-revised_at", "-id"))[:10]
+    works = visible_works(request.user)
+    if request.user.is_authenticated:
+        # As in every listing, muted creators' works are gone.
+        works = works.exclude(pk__in=works_by_muted_users(request.user))
+    recent = with_blurb_data(works.order_by("-revised_at", "-id"))[:10]
     return render(request, "works/home.html", {"works": recent})
 
 
@@ -136,21 +128,25 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
         "next_chapter": chapters[index + 1] if not full_work and index + 1 < len(chapters) else None,
         "is_creator": creator,
         "series_navigation": _series_navigation(request, work),
+        # Kudos, subscription, bookmark and history state; records the visit in the reader's history.
+        "engagement": engagement(request, work, shown[0] if len(shown) == 1 else None, chapters, creator),
+        # The comments under the chapter (or the entire work) and the form to post one.
+        **comment_section(request, work, chapters, shown, creator),
     }
     return render(request, "works/work_detail.html", context)
 
 
-@_login_for_restricted
+@require_login_for_restricted
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     return _render_work(request, work_id, None)
 
 
-@_login_for_restricted
+@require_login_for_restricted
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     return _render_work(request, work_id, chapter_id)
 
 
-@_login_for_restricted
+@require_login_for_restricted
 def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_reader(request.user, work_id)
     chapters = readable_chapters(work, request.user).defer("content")
@@ -207,6 +203,8 @@ def _initial_from_work(work: Work, user: User, include_chapter: bool) -> dict[st
         "endnotes": work.endnotes,
         "language": work.language,
         "restricted": work.restricted,
+        "comment_permission": work.comment_permission,
+        "moderated_comments": work.moderated_comments,
         "expected_chapters": work.expected_chapters,
         "backdate": work.backdated,
         "published_at": work.published_at,

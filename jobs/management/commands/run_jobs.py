@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from community.notify import queue_digests
 from jobs.queue import run_pending
 from works.filters import prune_change_log
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         while True:
             if last_housekeeping is None or time.monotonic() - last_housekeeping > HOUSEKEEPING_SECONDS:
                 prune_change_log()
+                # Subscription news goes out as one digest per user per hour.
+                queue_digests()
                 last_housekeeping = time.monotonic()
             ran = run_pending()
             if ran:

@@ -1,0 +1,114 @@
+"""Which bookmarks a reader may see, and a page of them with the bookmarker's filters.
+
+A bookmark shows only if its work (or a work of its series) is one the reader
+may see (works.access), so bookmarks of drafts, hidden works and, for guests,
+restricted works are never shown, counted or titled. Bookmarks whose work or
+series was deleted stay as placeholders. Private bookmarks are their owner's
+alone; muted users' bookmarks, and bookmarks of muted users' works, are gone
+for the muter.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, QueryDict
+
+from bookmarks.models import Bookmark
+from community.muting import muted_user_ids, works_by_muted_users
+from tags.models import Tag, TagType
+from works.access import AnyUser, visible_works
+from works.listing import with_blurb_data
+from works.models import Series, Tagging, Work
+
+FACET_SIZE = 20
+
+
+def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:
+    works = visible_works(reader)
+    series = Series.objects.filter(serial_works__work__in=works).values("pk")
+    deleted = Q(work__isnull=True, series__isnull=True)
+    bookmarks = Bookmark.objects.filter(Q(work__in=works) | Q(series__in=series) | deleted)
+    if reader.is_authenticated:
+        bookmarks = bookmarks.filter(Q(private=False) | Q(user_id=reader.pk))
+        muted = muted_user_ids(reader)
+        if muted:
+            bookmarks = bookmarks.exclude(user_id__in=muted).exclude(work__in=works_by_muted_users(reader))
+    else:
+        bookmarks = bookmarks.filter(private=False)
+    return bookmarks
+
+
+@dataclass
+class BookmarkFilters:
+    rec: bool = False
+    tag: Tag | None = None
+    fandom: Tag | None = None
+
+
+@dataclass
+class BookmarkListing:
+    page: Page[Bookmark]
+    filters: BookmarkFilters
+    total: int
+    tag_facet: list[tuple[Tag, int]] = field(default_factory=list)
+    fandom_facet: list[tuple[Tag, int]] = field(default_factory=list)
+    # The query string without the page number, for page links.
+    query: str = ""
+
+
+def _tag_param(params: QueryDict, name: str) -> Tag | None:
+    raw = params.get(name, "")
+    return Tag.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def list_bookmarks(request: HttpRequest, bookmarks: QuerySet[Bookmark]) -> BookmarkListing:
+    """Filter (rec, bookmarker's tag, fandom of the work), count and page `bookmarks`, newest first."""
+    filters = BookmarkFilters(
+        rec=request.GET.get("rec") == "1",
+        tag=_tag_param(request.GET, "tag"),
+        fandom=_tag_param(request.GET, "fandom"),
+    )
+    if filters.rec:
+        bookmarks = bookmarks.filter(rec=True)
+    if filters.tag is not None:
+        bookmarks = bookmarks.filter(tags=filters.tag)
+    if filters.fandom is not None:
+        bookmarks = bookmarks.filter(work__taggings__tag=filters.fandom)
+    tag_rows = (
+        Bookmark.tags.through.objects.filter(bookmark__in=bookmarks.values("pk"))
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "tag_id")[:FACET_SIZE]
+    )
+    fandom_rows = (
+        Tagging.objects.filter(work__bookmarks__in=bookmarks.values("pk"), tag__type=TagType.FANDOM)
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "tag_id")[:FACET_SIZE]
+    )
+    tag_counts = [(row["tag_id"], row["n"]) for row in tag_rows]
+    fandom_counts = [(row["tag_id"], row["n"]) for row in fandom_rows]
+    names = Tag.objects.filter(pk__in=[pk for pk, _n in tag_counts + fandom_counts]).only("name", "type")
+    tags = {tag.pk: tag for tag in names}
+    page_of = (
+        bookmarks.select_related("pseud__user")
+        .prefetch_related(
+            Prefetch("work", queryset=with_blurb_data(Work.objects.defer("notes", "endnotes"))),
+            Prefetch("series", queryset=Series.objects.prefetch_related("pseuds__user")),
+            Prefetch("tags", queryset=Tag.objects.only("name", "type").order_by("name")),
+        )
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(page_of, settings.WORKS_PER_PAGE).get_page(request.GET.get("page", 1))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return BookmarkListing(
+        page=page,
+        filters=filters,
+        total=page.paginator.count,
+        tag_facet=[(tags[pk], n) for pk, n in tag_counts if pk in tags],
+        fandom_facet=[(tags[pk], n) for pk, n in fandom_counts if pk in tags],
+        query=params.urlencode(),
+    )

@@ -1,0 +1,158 @@
+"""Writes for reader engagement: kudos, subscriptions, reading history, blocks and mutes.
+
+Each verb runs in one transaction and refuses what is not allowed with a
+CommunityError whose message is shown to the reader.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from community.models import MAX_BLOCKED, MAX_MUTED, Block, Kudo, Mute, Reading, Subscription
+from community.muting import blocked_by_creators
+from works.access import is_creator
+from works.filters import note_changed
+from works.models import Chapter, Series, Work
+
+
+class CommunityError(Exception):
+    """An action was refused; the message says why, for the reader."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+# Kudos
+
+
+def guest_hash(address: str) -> str:
+    """Tells guests apart for kudos without storing their address: a keyed hash, as works.hits does for hits."""
+    key = settings.SECRET_KEY.encode()[:64]
+    return hashlib.blake2b(f"kudos|{address}".encode(), key=key, digest_size=16).hexdigest()
+
+
+@transaction.atomic
+def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
+    """One kudos per work per user (or per guest address); never on one's own work or from a blocked user."""
+    if not work.posted or work.hidden_by_admin:
+        raise CommunityError("You can't leave kudos on this work.")
+    if user is None:
+        if work.restricted:
+            raise CommunityError("Only logged-in users can leave kudos on this work. Please log in.")
+    else:
+        if is_creator(user, work):
+            raise CommunityError("You can't leave kudos on your own work.")
+        if blocked_by_creators(user, work):
+            raise CommunityError("Sorry, you have been blocked by one of this work's creators.")
+    try:
+        # A savepoint, so a duplicate leaves the outer transaction usable on PostgreSQL.
+        with transaction.atomic():
+            kudo = Kudo.objects.create(work=work, user=user, guest_hash="" if user else guest_hash(address))
+    except IntegrityError:
+        raise CommunityError("You have already left kudos here. :)") from None
+    # F(): the increment happens in the database, so concurrent kudos are never lost.
+    Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
+    note_changed([work.pk])
+    return kudo
+
+
+# Subscriptions
+
+
+@transaction.atomic
+def subscribe(
+    user: User, *, work: Work | None = None, creator: User | None = None, series: Series | None = None
+) -> Subscription:
+    if creator is not None and creator.pk == user.pk:
+        raise CommunityError("You can't subscribe to yourself.")
+    if work is not None and is_creator(user, work):
+        raise CommunityError("You can't subscribe to your own work.")
+    subscription, _created = Subscription.objects.get_or_create(user=user, work=work, creator=creator, series=series)
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(subscription: Subscription) -> None:
+    subscription.delete()
+
+
+# Reading history and Marked for Later
+
+
+def record_visit(user: User, work: Work, chapter: Chapter | None) -> None:
+    """Count a visit in the reader's history; `chapter` is the one read (None for the entire work)."""
+    if not user.history_enabled:
+        return
+    now = timezone.now()
+    changes: dict[str, object] = {"last_visited": now, "visit_count": F("visit_count") + 1}
+    if chapter is not None:
+        changes["last_chapter"] = chapter
+    with transaction.atomic():
+        if Reading.objects.filter(user=user, work=work).update(**changes):
+            return
+        try:
+            with transaction.atomic():
+                Reading.objects.create(user=user, work=work, last_chapter=chapter, last_visited=now, visit_count=1)
+        except IntegrityError:
+            # The same reader's other tab got there first.
+            Reading.objects.filter(user=user, work=work).update(**changes)
+
+
+@transaction.atomic
+def mark_for_later(user: User, work: Work) -> None:
+    Reading.objects.update_or_create(user=user, work=work, defaults={"marked_for_later": True})
+
+
+@transaction.atomic
+def mark_as_read(user: User, work: Work) -> None:
+    """Take the work off the Marked for Later list (its history, if any, stays)."""
+    Reading.objects.filter(user=user, work=work).update(marked_for_later=False)
+    Reading.objects.filter(user=user, work=work, last_visited__isnull=True).delete()
+
+
+@transaction.atomic
+def clear_history(user: User) -> None:
+    """Forget every visit; works marked for later stay on that list."""
+    Reading.objects.filter(user=user, marked_for_later=False).delete()
+    Reading.objects.filter(user=user).update(last_visited=None, visit_count=0, last_chapter=None)
+
+
+# Blocking and muting
+
+
+@transaction.atomic
+def block_user(blocker: User, blocked: User) -> None:
+    if blocker.pk == blocked.pk:
+        raise CommunityError("You can't block yourself.")
+    if Block.objects.filter(blocker=blocker, blocked=blocked).exists():
+        return
+    if Block.objects.filter(blocker=blocker).count() >= MAX_BLOCKED:
+        raise CommunityError(f"You can block at most {MAX_BLOCKED:,} users. Unblock someone first.")
+    Block.objects.create(blocker=blocker, blocked=blocked)
+
+
+@transaction.atomic
+def unblock_user(blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def mute_user(muter: User, muted: User) -> None:
+    # Listings read the mute list on every request, so nothing else needs refreshing.
+    if muter.pk == muted.pk:
+        raise CommunityError("You can't mute yourself.")
+    if Mute.objects.filter(muter=muter, muted=muted).exists():
+        return
+    if Mute.objects.filter(muter=muter).count() >= MAX_MUTED:
+        raise CommunityError(f"You can mute at most {MAX_MUTED:,} users. Unmute someone first.")
+    Mute.objects.create(muter=muter, muted=muted)
+
+
+@transaction.atomic
+def unmute_user(muter: User, muted: User) -> None:
+    Mute.objects.filter(muter=muter, muted=muted).delete()
