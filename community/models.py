@@ -2,7 +2,7 @@
 and the inbox every notification lands in."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts.models import User
 from works.models import Chapter, Series, Work
@@ -32,6 +32,16 @@ class Kudo(models.Model):
                 condition=(Q(user__isnull=False) & Q(guest_hash="")) | (Q(user__isnull=True) & ~Q(guest_hash="")),
                 name="kudo_from_user_or_guest",
             ),
+        ]
+        # The work page names the latest users who left kudos and counts them, without reading the guests' rows.
+        indexes = [
+            models.Index(
+                F("work"),
+                F("created_at").desc(),
+                F("id").desc(),
+                condition=Q(user__isnull=False),
+                name="kudo_user_recent",
+            )
         ]
 
     def __str__(self) -> str:
