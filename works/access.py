@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import User
-from works.models import Chapter, Work
+from works.models import Chapter, Creatorship, Work
 
 AnyUser = User | AnonymousUser
 
@@ -45,6 +45,18 @@ def visible_works(user: AnyUser) -> QuerySet[Work]:
     works = Work.objects.filter(posted=True, hidden_by_admin=False)
     if not user.is_authenticated:
         works = works.filter(restricted=False)
+    return works
+
+
+def listed_works(user: AnyUser) -> QuerySet[Work]:
+    """Works to list to this reader: the visible ones minus those by creators they muted.
+
+    (A muted creator's work still opens from a direct link; it just never shows up in lists.)
+    """
+    works = visible_works(user)
+    if user.is_authenticated:
+        muted = Creatorship.objects.filter(pseud__user__muted_by__muter_id=user.pk).values("work_id")
+        works = works.exclude(pk__in=muted)
     return works
 
 

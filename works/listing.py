@@ -14,10 +14,11 @@ from typing import Any, cast
 import numpy as np
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import SavedFilter, TagExclusion, User
+from community.models import Mute
 from lib.languages import LANGUAGES
 from tags.models import Tag, TagType
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_filters
@@ -109,9 +110,34 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     )
 
 
-def _load_works(ids: list[int]) -> list[Work]:
+def _load_works(ids: list[int], muted: set[int]) -> list[Work]:
     works = {w.pk: w for w in with_blurb_data(Work.objects.filter(pk__in=ids).defer("notes", "endnotes"))}
+    if muted:
+        _discount_muted(list(works.values()), muted)
     return [works[pk] for pk in ids if pk in works]
+
+
+def _discount_muted(works: list[Work], muted: set[int]) -> None:
+    """Blurb counts as the muter sees them: without the muted users' comments and bookmarks."""
+    from bookmarks.models import Bookmark
+    from comments.models import Comment
+
+    ids = [w.pk for w in works]
+    comments = dict(
+        Comment.objects.filter(work_id__in=ids, user_id__in=muted, status=Comment.Status.PUBLISHED)
+        .values_list("work_id")
+        .annotate(n=Count("pk"))
+        .values_list("work_id", "n")
+    )
+    bookmarks = dict(
+        Bookmark.objects.filter(work_id__in=ids, user_id__in=muted, private=False)
+        .values_list("work_id")
+        .annotate(n=Count("pk"))
+        .values_list("work_id", "n")
+    )
+    for work in works:
+        work.comments_count = max(0, work.comments_count - comments.get(work.pk, 0))
+        work.bookmarks_count = max(0, work.bookmarks_count - bookmarks.get(work.pk, 0))
 
 
 def _title_or_creator_matches(query: str) -> set[int]:
@@ -148,11 +174,14 @@ def list_works(
 
     listing_extra: dict[str, object] = {}
     excluded_by_list: list[int] = []
+    muted: set[int] = set()
     if isinstance(user, User):
         # Muted creators' works are gone from everything this reader sees, counts included.
-        spec.exclude_ids = set(
-            Creatorship.objects.filter(pseud__user__muted_by__muter=user).values_list("work_id", flat=True)
-        )
+        muted = set(Mute.objects.filter(muter=user).values_list("muted_id", flat=True))
+        if muted:
+            spec.exclude_ids = set(
+                Creatorship.objects.filter(pseud__user_id__in=muted).values_list("work_id", flat=True)
+            )
         excluded_by_list = list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
         listing_extra["exclusion_count"] = len(excluded_by_list)
         listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
@@ -167,7 +196,9 @@ def list_works(
     total = len(ids)
     per_page = settings.WORKS_PER_PAGE
     pageable = min(total, settings.MAX_PAGED_RESULTS)
-    pages = _CountedIds(pageable, lambda start, stop: _load_works(INDEX.page(ids, parsed.sort, start, stop - start)))
+    pages = _CountedIds(
+        pageable, lambda start, stop: _load_works(INDEX.page(ids, parsed.sort, start, stop - start), muted)
+    )
     paginator: Paginator[Work] = Paginator(cast(Any, pages), per_page)
     page = paginator.get_page(request.GET.get("page", 1))
     facets = _facets(ids, parsed, fixed_tag)

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Pseud, User
 from comments.threads import comment_section
-from community.muting import works_by_muted_users
 from community.work_page import engagement
 from tags.actions import TagTypeConflict
 from works import actions, hits
@@ -16,9 +15,9 @@ from works.access import (
     get_work_for_creator,
     get_work_for_reader,
     is_creator,
+    listed_works,
     readable_chapters,
     require_login_for_restricted,
-    visible_works,
 )
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
@@ -28,11 +27,7 @@ ADULT_SESSION_KEY = "view_adult"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    works = visible_works(request.user)
-    if request.user.is_authenticated:
-        # As in every listing, muted creators' works are gone.
-        works = works.exclude(pk__in=works_by_muted_users(request.user))
-    recent = with_blurb_data(works.order_by("-revised_at", "-id"))[:10]
+    recent = with_blurb_data(listed_works(request.user).order_by("-revised_at", "-id"))[:10]
     return render(request, "works/home.html", {"works": recent})
 
 
@@ -44,7 +39,7 @@ def work_index(request: HttpRequest) -> HttpResponse:
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_object_or_404(Series, pk=series_id)
     works = with_blurb_data(
-        visible_works(request.user).filter(serial_works__series=series).order_by("serial_works__position", "id")
+        listed_works(request.user).filter(serial_works__series=series).order_by("serial_works__position", "id")
     )
     works_list = list(works)
     if not works_list:
@@ -72,7 +67,7 @@ def _series_navigation(request: HttpRequest, work: Work) -> list[dict[str, Any]]
     navigation = []
     for link in work.serial_works.all():
         siblings = list(
-            visible_works(request.user)
+            listed_works(request.user)
             .filter(serial_works__series=link.series)
             .order_by("serial_works__position", "id")
             .values_list("pk", "title")

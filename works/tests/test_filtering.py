@@ -331,3 +331,28 @@ class ChangeLogTests(FilterTestCase):
         # Old entries went; the recomputation's own entries are new and stay.
         self.assertFalse(FilterChange.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).exists())
         self.assertTrue(FilterChange.objects.filter(work_id=work.pk).exists())
+
+
+class MutingInListingsTests(FilterTestCase):
+    def test_a_muted_creator_leaves_lists_series_and_blurb_counts(self):
+        from accounts.actions import create_account
+        from comments.models import Comment
+        from community.models import Mute
+
+        carol = create_account("carol", "carol@example.org", self.password)
+        alices = self.make_work(title="Alice's", new_series_title="Saga")
+        series = alices.serial_works.get().series
+        carols = self.make_work(author=carol, title="Carol's")
+        Comment.objects.create(work=alices, user=carol, content="<p>Hi</p>")
+        Comment.objects.create(work=alices, user=self.bob, content="<p>Hello</p>")
+        Work.objects.filter(pk=alices.pk).update(comments_count=2)
+        Mute.objects.create(muter=self.bob, muted=carol)
+        self.login(self.bob)
+        self.assertEqual(self.titles("/works"), ["Alice&#x27;s"])
+        self.assertIn("of 1 Work", self.client.get("/works").content.decode())
+        self.assertNotIn("Carol", self.client.get("/").content.decode())
+        self.assertNotIn("Carol", self.client.get(f"/series/{series.pk}").content.decode())
+        blurbs = self.client.get("/works").content.decode()
+        self.assertIn("<dt>Comments:</dt><dd>1</dd>", blurbs.replace("\n", ""))
+        # A direct link still opens the muted creator's work.
+        self.assertEqual(self.client.get(f"/works/{carols.pk}/").status_code, 200)
