@@ -463,8 +463,12 @@ class FilterIndex:
             gathered = np.array([], dtype=np.int32)
         if extra:
             gathered = np.concatenate([gathered, *extra])
-        tag_ids, counts = np.unique(gathered.astype(np.int64), return_counts=True)
-        return tag_ids, counts
+        if not len(gathered):
+            return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+        # Counting by bincount is linear; np.unique would sort every posting.
+        all_counts = np.bincount(gathered)
+        tag_ids = np.flatnonzero(all_counts)
+        return tag_ids, all_counts[tag_ids]
 
     def _count_tags_by_bitmap(self, state: _State, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # Big result sets: count only the most used tags of each type, by bitmap intersection.
