@@ -18,7 +18,10 @@ class User(AbstractUser):
 
     @property
     def default_pseud(self) -> "Pseud":
-        return self.pseuds.get(is_default=True)
+        # Accounts made outside sign-up (createsuperuser, the admin, scripts) start without
+        # one; every user writes and comments under a pseud, so the first need creates it.
+        pseud, _created = self.pseuds.get_or_create(is_default=True, defaults={"name": self.username[:40]})
+        return pseud
 
 
 class Pseud(models.Model):

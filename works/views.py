@@ -158,6 +158,7 @@ def _own_pseuds(form: WorkForm) -> list[Pseud]:
 @login_required
 def work_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
+    request.user.default_pseud  # noqa: B018 - accounts made by createsuperuser get their pseud here
     if request.method == "POST":
         form = WorkForm(request.POST, user=request.user)
         if form.is_valid():

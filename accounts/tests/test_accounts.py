@@ -171,3 +171,14 @@ class ProfileTests(BaseTestCase):
 
     def test_preferences_need_a_login(self):
         self.assertRedirects(self.client.get("/account/preferences"), "/account/login?next=/account/preferences")
+
+
+class AccountsMadeElsewhereTests(BaseTestCase):
+    def test_a_staff_account_from_createsuperuser_can_post_and_comment(self):
+        from django.core.management import call_command
+
+        call_command("createsuperuser", "--noinput", username="owner", email="owner@example.org", verbosity=0)
+        owner = User.objects.get(username="owner")
+        work = self.post_work(author=owner)
+        self.assertEqual(owner.default_pseud.name, "owner")
+        self.assertEqual(list(work.pseuds.all()), [owner.default_pseud])
