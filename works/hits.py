@@ -57,10 +57,14 @@ def flush_hits() -> int:
         return 0
     try:
         with transaction.atomic():
-            for work_id, count in batch.items():
-                Work.objects.filter(pk=work_id).update(hits=F("hits") + count)
-            # The hits sort reads the in-memory filter index, which catches up from this log.
-            note_changed(batch)
+            updated = [
+                work_id
+                for work_id, count in batch.items()
+                if Work.objects.filter(pk=work_id).update(hits=F("hits") + count)
+            ]
+            # The hits sort reads the in-memory filter index, which catches up from this log
+            # (deleted works have nothing to catch up on).
+            note_changed(updated)
     except Exception:
         # Keep the counts for the next try rather than lose them.
         with _lock:
