@@ -125,15 +125,22 @@ def clear_history(user: User) -> None:
 # Blocking and muting
 
 
+def _relate(owner: User, other: User, model: type[Block] | type[Mute], limit: int, verb: str) -> None:
+    """Record that `owner` blocks or mutes `other`: the same rules and caps for both (as AO3)."""
+    owner_field, other_field = ("blocker", "blocked") if model is Block else ("muter", "muted")
+    if owner.pk == other.pk:
+        raise CommunityError(f"You can't {verb} yourself.")
+    if model.objects.filter(**{owner_field: owner, other_field: other}).exists():
+        return
+    if model.objects.filter(**{owner_field: owner}).count() >= limit:
+        undo = "Unblock" if model is Block else "Unmute"
+        raise CommunityError(f"You can {verb} at most {limit:,} users. {undo} someone first.")
+    model.objects.create(**{owner_field: owner, other_field: other})
+
+
 @transaction.atomic
 def block_user(blocker: User, blocked: User) -> None:
-    if blocker.pk == blocked.pk:
-        raise CommunityError("You can't block yourself.")
-    if Block.objects.filter(blocker=blocker, blocked=blocked).exists():
-        return
-    if Block.objects.filter(blocker=blocker).count() >= MAX_BLOCKED:
-        raise CommunityError(f"You can block at most {MAX_BLOCKED:,} users. Unblock someone first.")
-    Block.objects.create(blocker=blocker, blocked=blocked)
+    _relate(blocker, blocked, Block, MAX_BLOCKED, "block")
 
 
 @transaction.atomic
@@ -144,13 +151,7 @@ def unblock_user(blocker: User, blocked: User) -> None:
 @transaction.atomic
 def mute_user(muter: User, muted: User) -> None:
     # Listings read the mute list on every request, so nothing else needs refreshing.
-    if muter.pk == muted.pk:
-        raise CommunityError("You can't mute yourself.")
-    if Mute.objects.filter(muter=muter, muted=muted).exists():
-        return
-    if Mute.objects.filter(muter=muter).count() >= MAX_MUTED:
-        raise CommunityError(f"You can mute at most {MAX_MUTED:,} users. Unmute someone first.")
-    Mute.objects.create(muter=muter, muted=muted)
+    _relate(muter, muted, Mute, MAX_MUTED, "mute")
 
 
 @transaction.atomic

@@ -175,56 +175,49 @@ def _other_user(request: HttpRequest, username: str) -> User:
     return get_object_or_404(User, username=username, is_active=True)
 
 
-@login_required
-def block(request: HttpRequest, username: str) -> HttpResponse:
-    """GET explains what blocking does; POST blocks."""
+def _confirm_then(request: HttpRequest, username: str, *, muting: bool) -> HttpResponse:
+    """GET explains what blocking (or muting) does; POST does it."""
     assert isinstance(request.user, User)
     other = _other_user(request, username)
-    if request.method == "POST":
-        try:
-            actions.block_user(request.user, other)
-        except CommunityError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, f"You have blocked {other.username}.")
-        return _back(request, other.get_absolute_url())
-    return render(request, "community/confirm_block.html", {"other": other, "mute": False})
+    if request.method != "POST":
+        return render(request, "community/confirm_block.html", {"other": other, "mute": muting})
+    try:
+        (actions.mute_user if muting else actions.block_user)(request.user, other)
+    except CommunityError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"You have {'muted' if muting else 'blocked'} {other.username}.")
+    return _back(request, other.get_absolute_url())
+
+
+def _undo(request: HttpRequest, username: str, *, muting: bool) -> HttpResponse:
+    assert isinstance(request.user, User)
+    other = _other_user(request, username)
+    (actions.unmute_user if muting else actions.unblock_user)(request.user, other)
+    messages.success(request, f"You have {'unmuted' if muting else 'unblocked'} {other.username}.")
+    return _back(request, other.get_absolute_url())
+
+
+@login_required
+def block(request: HttpRequest, username: str) -> HttpResponse:
+    return _confirm_then(request, username, muting=False)
 
 
 @require_POST
 @login_required
 def unblock(request: HttpRequest, username: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    other = _other_user(request, username)
-    actions.unblock_user(request.user, other)
-    messages.success(request, f"You have unblocked {other.username}.")
-    return _back(request, other.get_absolute_url())
+    return _undo(request, username, muting=False)
 
 
 @login_required
 def mute(request: HttpRequest, username: str) -> HttpResponse:
-    """GET explains what muting does; POST mutes."""
-    assert isinstance(request.user, User)
-    other = _other_user(request, username)
-    if request.method == "POST":
-        try:
-            actions.mute_user(request.user, other)
-        except CommunityError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, f"You have muted {other.username}.")
-        return _back(request, other.get_absolute_url())
-    return render(request, "community/confirm_block.html", {"other": other, "mute": True})
+    return _confirm_then(request, username, muting=True)
 
 
 @require_POST
 @login_required
 def unmute(request: HttpRequest, username: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    other = _other_user(request, username)
-    actions.unmute_user(request.user, other)
-    messages.success(request, f"You have unmuted {other.username}.")
-    return _back(request, other.get_absolute_url())
+    return _undo(request, username, muting=True)
 
 
 def _manage(request: HttpRequest, *, muting: bool) -> HttpResponse:
