@@ -4,17 +4,17 @@ Counting is `add` then `incr`, both atomic in every cache backend, so two
 requests at once cannot both slip under the limit.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from lib.hashing import keyed_hash
 
 
 def ip_hash(request: HttpRequest) -> str:
     """A keyed hash of the client's address: stable enough to count by, useless to anyone without the secret."""
     address = str(request.META.get("REMOTE_ADDR", ""))
-    return hashlib.blake2b(address.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16).hexdigest()
+    return keyed_hash(address)
 
 
 def _keys(user_id: int | None, ip_hash: str) -> list[str]:

@@ -4,9 +4,6 @@ Each verb runs in one transaction and refuses what is not allowed with a
 CommunityError whose message is shown to the reader.
 """
 
-import hashlib
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Kudo, Mute, Reading, Subscription
 from community.muting import blocked_by_creators
+from lib.hashing import keyed_hash
 from works.access import is_creator
 from works.filters import note_changed
 from works.models import Chapter, Series, Work
@@ -32,8 +30,7 @@ class CommunityError(Exception):
 
 def guest_hash(address: str) -> str:
     """Tells guests apart for kudos without storing their address: a keyed hash, as works.hits does for hits."""
-    key = settings.SECRET_KEY.encode()[:64]
-    return hashlib.blake2b(f"kudos|{address}".encode(), key=key, digest_size=16).hexdigest()
+    return keyed_hash(f"kudos|{address}")
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ HITS_FLUSH_SECONDS, so page views on SQLite never queue behind writers.
 """
 
 import atexit
-import hashlib
 import logging
 import threading
 from collections import Counter
@@ -20,6 +19,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from lib.hashing import keyed_hash
 from works.filters import note_changed
 from works.models import Work
 
@@ -36,7 +36,7 @@ def visitor_key(request: HttpRequest) -> str:
     # Guests are told apart by address and browser, hashed with the secret so
     # the cache never holds an IP address in clear.
     raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
-    return hashlib.blake2b(raw.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=12).hexdigest()
+    return keyed_hash(raw, digest_size=12)
 
 
 def record_hit(request: HttpRequest, work_id: int) -> None:
