@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "comments",
     "bookmarks",
     "community",
+    "search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -180,6 +181,17 @@ HITS_FLUSH_SECONDS = env_int("HITS_FLUSH_SECONDS", 30)
 WORKS_PER_PAGE = 20
 # As AO3: past this many results a listing stops paging (its count stays exact).
 MAX_PAGED_RESULTS = env_int("MAX_PAGED_RESULTS", 100_000)
+# Full-text search (search app). The index lives on local disk; with several
+# machines, one holds it and the others send searches there (README "Search at scale").
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
+# Set on the nodes that don't hold the index: the base URL of the one that does.
+SEARCH_URL = env_str("SEARCH_URL")
+# Shared by the search node and the nodes that call it; the search API is off without it.
+SEARCH_API_KEY = env_str("SEARCH_API_KEY")
+SEARCH_TIMEOUT_SECONDS = env_int("SEARCH_TIMEOUT_SECONDS", 5)
+# Kudos, hits and tag wrangling update a work's search document after this delay, batched.
+SEARCH_LAZY_SECONDS = env_int("SEARCH_LAZY_SECONDS", 60)
+
 # A 510,000-character chapter in a CJK script is ~4.6 MB once form-encoded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 

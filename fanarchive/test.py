@@ -11,6 +11,8 @@ from django.test import TestCase
 
 from accounts.actions import create_account
 from accounts.models import User
+from search.engine import clear_search_index
+from search.indexer import apply_pending
 from works import hits
 from works.filter_index import INDEX
 from works.models import Work
@@ -52,8 +54,14 @@ class BaseTestCase(TestCase):
         hits.flush_hits()
         # The in-memory filter index outlives each test's rolled-back transaction.
         INDEX.reset()
+        # So is the search index: empty it (work ids are reused after rollback).
+        clear_search_index()
         self.alice = create_account("alice", "alice@example.org", self.password)
         self.bob = create_account("bob", "bob@example.org", self.password)
+
+    def index_search(self) -> int:
+        """Apply queued search updates, as the job worker does every second."""
+        return apply_pending()
 
     def login(self, user: User) -> None:
         self.client.force_login(user)

@@ -7,6 +7,7 @@ from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
 from lib.tagurl import TagNameConverter
+from search import views as search_views
 from tags import views as tags_views
 from works import views as works_views
 
@@ -66,6 +67,11 @@ urlpatterns = [
     path("", works_views.home, name="home"),
     path("works", works_views.work_index, name="work_index"),
     path("works/new", works_views.work_new, name="work_new"),
+    # Full-text search (search app); /search/api serves other nodes when this one holds the index.
+    path("search/", search_views.search, name="search"),
+    path("search/advanced", search_views.advanced_search, name="advanced_search"),
+    path("search/advanced/go", search_views.advanced_search_go, name="advanced_search_go"),
+    path("search/api", search_views.search_api, name="search_api"),
     path("works/<int:work_id>/", include(work_urls)),
     path("series/<int:series_id>", works_views.series_detail, name="series_detail"),
     # Comments (comments app): threads, editing, moderation by the work's creators; the inbox.

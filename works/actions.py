@@ -15,6 +15,7 @@ from accounts.models import Pseud
 from comments.actions import recount_comments
 from community import notify
 from lib.wordcount import count_words
+from search.indexer import queue_updates
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
 from works.filters import note_changed, refresh_filters
@@ -90,6 +91,7 @@ def post_work(work: Work) -> None:
 def delete_work(work: Work) -> None:
     series_ids = list(work.serial_works.values_list("series_id", flat=True))
     note_changed([work.pk])
+    queue_updates([work.pk])
     work.delete()
     # A series without works has nothing left to show.
     Series.objects.filter(pk__in=series_ids, serial_works__isnull=True).delete()
@@ -172,6 +174,8 @@ def refresh_work_stats(work: Work) -> None:
     work.creator_sort = first.pseud.name.casefold()[:40] if first else ""
     work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete", "creator_sort"])
     refresh_filters([work.pk])
+    # Every edit of a work or chapter ends here: search shows it within seconds.
+    queue_updates([work.pk])
 
 
 def _apply_work_fields(work: Work, data: dict[str, Any]) -> None:

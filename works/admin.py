@@ -39,6 +39,11 @@ class WorkAdmin(SanitizingAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Hiding, restricting or retitling here must reach listings and search like any edit.
+        refresh_work_stats(obj)
+
 
 @admin.register(Chapter)
 class ChapterAdmin(SanitizingAdmin):

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.queue import enqueue, handler, pending_jobs
+from search.indexer import queue_updates
 from tags.models import MetaTagging, Tag, TagType
 from works.models import FilterChange, FilterTagging, Tagging, Work
 
@@ -108,8 +109,11 @@ def is_crossover(fandom_ids: set[int], graph: TagGraph) -> bool:
 
 
 def note_changed(work_ids: Iterable[int]) -> None:
-    """Tell every process's filter index that these works' listing data changed."""
-    FilterChange.objects.bulk_create([FilterChange(work_id=pk) for pk in set(work_ids)])
+    """Tell every process's filter index, and the search index, that these works' listing data changed."""
+    ids = set(work_ids)
+    FilterChange.objects.bulk_create([FilterChange(work_id=pk) for pk in ids])
+    # Counts and tag wrangling: the search document catches up after a short delay, batched.
+    queue_updates(ids, soon=False)
 
 
 @transaction.atomic

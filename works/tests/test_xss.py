@@ -161,8 +161,10 @@ class RichTextTests(XssTestCase):
         )
         expected = f"<em>storm</em> and <strong>lamp</strong>, see {SAFE_LINK}"
         page = self.get_page(f"/works/{work.pk}/")
-        for label in ["Summary", "Notes", "End notes", "Chapter summary", "Chapter notes", "Chapter end notes", "Text"]:
+        for label in ["Summary", "Notes", "End notes", "Chapter summary", "Chapter notes", "Chapter end notes"]:
             self.assertContains(page, f"<p>{label}: {expected}</p>", html=False)
+        # Chapter paragraphs carry the anchors search snippets link to.
+        self.assertContains(page, f'<p id="c1p1">Text: {expected}</p>', html=False)
         self.assertContains(page, "<blockquote>Quoted.</blockquote>")
         for url in ["/works", "/users/alice"]:
             self.assertContains(self.get_page(url), f"<p>Summary: {expected}</p>")

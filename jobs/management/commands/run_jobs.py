@@ -6,13 +6,17 @@ from django.db import close_old_connections
 
 from community.notify import queue_digests
 from jobs.queue import run_pending
+from search.indexer import apply_pending
 from works.filters import prune_change_log
 
 HOUSEKEEPING_SECONDS = 3600
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (filter recomputation after tag wrangling, …) from the database queue."
+    help = (
+        "Run background jobs (filter recomputation after tag wrangling, emails, …) from the database queue, "
+        "and keep the search index up to date."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run what is queued now, then exit.")
@@ -29,6 +33,9 @@ class Command(BaseCommand):
             ran = run_pending()
             if ran:
                 self.stdout.write(f"Ran {ran} job(s).")
+            indexed = apply_pending()
+            if indexed:
+                self.stdout.write(f"Updated {indexed} work(s) in the search index.")
             if options["once"]:
                 return
             close_old_connections()

@@ -1,0 +1,340 @@
+"""Running a search: here, against the local index, or on the search node over HTTP.
+
+`SearchRequest` carries everything a search needs as plain values (the reader's
+visibility, filters, exclusions, sort, page), so the same request runs in this
+process (`run_local`) or is posted as JSON to the node that holds the index
+(`SEARCH_URL`, see README "Search at scale"), which runs `run_local` itself.
+"""
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, cast
+
+import tantivy
+from django.conf import settings
+from django.utils.html import escape
+
+from works.models import Chapter, Tagging, Work
+
+from . import engine
+from .query import Clause, ParsedQuery, Term, parse_query
+from .text import chapter_text, html_to_text
+
+SORT_FIELDS: dict[str, tuple[str, bool]] = {
+    "updated": ("updated", True),
+    "posted": ("posted", True),
+    "title": ("title_key", False),
+    "creator": ("creator_key", False),
+    "words": ("words", True),
+    "hits": ("hits", True),
+    "kudos": ("kudos", True),
+    "comments": ("comments", True),
+    "bookmarks": ("bookmarks", True),
+}
+SNIPPET_CHARS = 220
+# A long work's chapters are only fed to the snippet maker while they might hold a match.
+SNIPPET_BUDGET_CHARS = 4_000_000
+
+
+class SearchUnavailable(Exception):
+    """The search node could not be reached or answered nonsense."""
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""
+    members: bool = False
+    any_of: list[int] = field(default_factory=list)
+    all_of: list[int] = field(default_factory=list)
+    none_of: list[int] = field(default_factory=list)
+    crossover: str = "include"
+    complete: str = ""
+    words_from: int | None = None
+    words_to: int | None = None
+    updated_from: str | None = None  # ISO dates: the request travels as JSON
+    updated_to: str | None = None
+    language: str = ""
+    muted_users: list[int] = field(default_factory=list)
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    snippets: bool = True
+
+
+@dataclass
+class Snippet:
+    where: str  # title | creator | summary | notes | tags | text
+    html: str  # escaped text with <mark> around the matches
+    chapter_id: int | None = None
+    chapter_position: int | None = None
+    chapter_title: str = ""
+    paragraph: int | None = None
+
+
+@dataclass
+class Hit:
+    work_id: int
+    score: float
+    snippets: list[Snippet] = field(default_factory=list)
+
+
+@dataclass
+class SearchResponse:
+    total: int
+    hits: list[Hit]
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SearchResponse":
+        hits = [
+            Hit(work_id=int(h["work_id"]), score=float(h["score"]), snippets=[Snippet(**s) for s in h["snippets"]])
+            for h in data["hits"]
+        ]
+        return cls(total=int(data["total"]), hits=hits, notices=[str(n) for n in data["notices"]])
+
+
+def run(request: SearchRequest) -> SearchResponse:
+    if settings.SEARCH_URL:
+        return run_remote(request)
+    return run_local(request)
+
+
+def run_remote(request: SearchRequest) -> SearchResponse:
+    if not settings.SEARCH_URL.startswith(("http://", "https://")):
+        raise SearchUnavailable("SEARCH_URL must be an http(s) URL.")
+    body = json.dumps(asdict(request)).encode()
+    http_request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        settings.SEARCH_URL.rstrip("/") + "/search/api",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SEARCH_API_KEY}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(  # noqa: S310
+            http_request, timeout=settings.SEARCH_TIMEOUT_SECONDS
+        ) as response:
+            return SearchResponse.from_json(json.loads(response.read()))
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, TypeError) as error:
+        raise SearchUnavailable(str(error)) from error
+
+
+# --- compiling a query ---------------------------------------------------------------------
+
+
+def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
+    tokens = engine.ANALYZER.analyze(term.text)
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(engine.SCHEMA, field_name, tokens[0])
+    # "don't", "well-known" and a run of Chinese characters are phrases of their tokens.
+    words: list[str | tuple[int, str]] = list(tokens)
+    return tantivy.Query.phrase_query(engine.SCHEMA, field_name, words)
+
+
+def _term(term: Term) -> tantivy.Query | None:
+    fields = [term.field] if term.field else list(engine.TEXT_FIELDS)
+    parts = []
+    for name in fields:
+        query = _term_query(term, name)
+        if query is not None:
+            parts.append(tantivy.Query.boost_query(query, engine.FIELD_BOOSTS[name]))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+
+def _clause(clause: Clause) -> tantivy.Query | None:
+    parts = [q for q in (_term(t) for t in clause.alternatives) if q is not None]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+
+def _u64_any(name: str, values: list[int]) -> tantivy.Query:
+    if len(values) == 1:
+        return tantivy.Query.term_query(engine.SCHEMA, name, values[0])
+    return tantivy.Query.term_set_query(engine.SCHEMA, name, values)
+
+
+def _filters(request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
+    schema = engine.SCHEMA
+    parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if not request.members:
+        parts.append((must, tantivy.Query.term_query(schema, "restricted", 0)))
+    if request.any_of:
+        parts.append((must, _u64_any("filter_tags", request.any_of)))
+    for tag_id in request.all_of:
+        parts.append((must, tantivy.Query.term_query(schema, "filter_tags", tag_id)))
+    if request.none_of:
+        parts.append((must_not, _u64_any("filter_tags", request.none_of)))
+    if request.muted_users:
+        parts.append((must_not, _u64_any("creator_users", request.muted_users)))
+    if request.crossover in ("exclude", "only"):
+        parts.append((must, tantivy.Query.term_query(schema, "crossover", int(request.crossover == "only"))))
+    if request.complete in ("complete", "wip"):
+        parts.append((must, tantivy.Query.term_query(schema, "complete", int(request.complete == "complete"))))
+    if request.language:
+        parts.append((must, tantivy.Query.term_query(schema, "language", request.language)))
+    if request.words_from is not None or request.words_to is not None:
+        parts.append(
+            (
+                must,
+                tantivy.Query.range_query(
+                    schema, "words", tantivy.FieldType.Unsigned, request.words_from, request.words_to
+                ),
+            )
+        )
+    if request.updated_from or request.updated_to:
+        low = engine.day_start_seconds(date.fromisoformat(request.updated_from)) if request.updated_from else None
+        high = engine.day_start_seconds(date.fromisoformat(request.updated_to)) + 86399 if request.updated_to else None
+        parts.append((must, tantivy.Query.range_query(schema, "updated", tantivy.FieldType.Integer, low, high)))
+    return parts
+
+
+def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.Query, tantivy.Query | None]:
+    """The whole query, and the part of it that snippets highlight (None: nothing to highlight)."""
+    text_parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for clause in parsed.clauses:
+        query = _clause(clause)
+        if query is None:
+            continue
+        text_parts.append((tantivy.Occur.MustNot if clause.negated else tantivy.Occur.Must, query))
+    positive = [q for occur, q in text_parts if occur == tantivy.Occur.Must]
+    highlight = None
+    if positive:
+        highlight = (
+            positive[0]
+            if len(positive) == 1
+            else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in positive])
+        )
+    parts = text_parts + _filters(request)
+    if not positive:
+        parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    return tantivy.Query.boolean_query(parts), highlight
+
+
+# --- running it ----------------------------------------------------------------------------
+
+
+def run_local(request: SearchRequest) -> SearchResponse:
+    parsed = parse_query(request.query)
+    notices = list(parsed.notices)
+    if parsed.clauses and all(_clause(c) is None for c in parsed.clauses):
+        notices.append("The search had no letters or numbers to look for, so it shows every work.")
+    query, highlight = compile_query(parsed, request)
+    searcher = engine.searcher()
+    limit = max(1, min(request.limit, 100))
+    offset = max(0, min(request.offset, settings.MAX_PAGED_RESULTS))
+    sort = request.sort if request.sort in SORT_FIELDS or request.sort == "relevance" else "relevance"
+    if sort == "relevance" and highlight is None:
+        sort = "updated"
+    if sort == "relevance":
+        result = searcher.search(query, limit, count=True, offset=offset)
+    else:
+        field_name, descending = SORT_FIELDS[sort]
+        order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+        result = searcher.search(query, limit, count=True, order_by_field=field_name, offset=offset, order=order)
+    addresses = [address for _key, address in result.hits]
+    work_ids = searcher.fast_field_values("work_id", addresses) if addresses else []
+    hits = [
+        Hit(work_id=int(cast(int, pk)), score=float(key)) for (key, _a), pk in zip(result.hits, work_ids, strict=True)
+    ]
+    if request.snippets and highlight is not None and hits:
+        _add_snippets(searcher, highlight, hits)
+    # The stubs lack `count`, which search(count=True) fills.
+    total = int(getattr(result, "count", 0) or 0)
+    return SearchResponse(total=total, hits=hits, notices=notices)
+
+
+def _marked(snippet: tantivy.Snippet) -> str:
+    """The fragment, escaped, with the matches in <mark> (Tantivy reports byte offsets)."""
+    fragment = snippet.fragment().encode("utf-8")
+    out: list[str] = []
+    position = 0
+    for span in snippet.highlighted():
+        out.append(escape(fragment[position : span.start].decode("utf-8", "ignore")))
+        out.append(f"<mark>{escape(fragment[span.start : span.end].decode('utf-8', 'ignore'))}</mark>")
+        position = span.end
+    out.append(escape(fragment[position:].decode("utf-8", "ignore")))
+    return "".join(out)
+
+
+def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: list[Hit]) -> None:
+    generators: dict[str, tantivy.SnippetGenerator] = {}
+
+    def generator(name: str) -> tantivy.SnippetGenerator:
+        if name not in generators:
+            made = tantivy.SnippetGenerator.create(searcher, highlight, engine.SCHEMA, name)
+            made.set_max_num_chars(SNIPPET_CHARS)
+            generators[name] = made
+        return generators[name]
+
+    def snip(name: str, text: str) -> tantivy.Snippet | None:
+        if not text:
+            return None
+        document = tantivy.Document()
+        document.add_text(name, text)
+        snippet = generator(name).snippet_from_doc(document)
+        return snippet if snippet.highlighted() else None
+
+    ids = [h.work_id for h in hits]
+    works = {w.pk: w for w in Work.objects.filter(pk__in=ids).only("title", "summary", "notes", "endnotes")}
+    tag_names: dict[int, list[str]] = {pk: [] for pk in ids}
+    for work_id, name in (
+        Tagging.objects.filter(work_id__in=ids)
+        .order_by("tag__sort_order", "tag__name")
+        .values_list("work_id", "tag__name")
+    ):
+        tag_names[work_id].append(name)
+    for hit in hits:
+        work = works.get(hit.work_id)
+        if work is None:
+            continue
+        for name, value in (
+            ("title", work.title),
+            ("tags", " · ".join(tag_names[hit.work_id])),
+            ("summary", html_to_text(work.summary)),
+            ("notes", html_to_text(work.notes) + "\n" + html_to_text(work.endnotes)),
+        ):
+            found = snip(name, value)
+            if found is not None:
+                hit.snippets.append(Snippet(where=name, html=_marked(found)))
+        text_snippet = _text_snippet(hit.work_id, snip)
+        if text_snippet is not None:
+            hit.snippets.append(text_snippet)
+
+
+def _text_snippet(work_id: int, snip: Any) -> Snippet | None:
+    """The first chapter passage that matches, with the chapter and paragraph to link to."""
+    budget = SNIPPET_BUDGET_CHARS
+    chapters = Chapter.objects.filter(work_id=work_id, posted=True).order_by("position")
+    for chapter_id, position, title, content in chapters.values_list("pk", "position", "title", "content").iterator(
+        chunk_size=20
+    ):
+        if budget <= 0:
+            break
+        budget -= len(content)
+        text = chapter_text(content)
+        found = snip("text", text.text)
+        if found is None:
+            continue
+        # The paragraph of the first marked word (the passage may begin in the one before).
+        start = found.fragment_range().start + found.highlighted()[0].start
+        return Snippet(
+            where="text",
+            html=_marked(found),
+            chapter_id=chapter_id,
+            chapter_position=position,
+            chapter_title=title,
+            paragraph=text.paragraph_at(start),
+        )
+    return None

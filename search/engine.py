@@ -1,0 +1,331 @@
+"""The full-text index: one Tantivy document per visible work, on local disk.
+
+Layout under DATA_DIR/search/: `CURRENT` names the live index folder;
+`rebuild_search_index` builds a new folder and swaps `CURRENT` atomically, so
+readers never see a half-built index. One process at a time writes (the
+`indexer.lock` file lock): the job worker applying `SearchUpdate` rows, or a
+rebuild. Any number of processes read.
+
+A document holds the work's searchable text (title, creators, summary, notes,
+tag names including the canonical and meta tags it is filtered under, story
+text) and the values listings filter and sort on, so a search with filters is
+answered by the index alone. Drafts and hidden works have no document; a
+restricted work's document is marked and left out for guests.
+"""
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from datetime import time as dt_time
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from django.conf import settings
+from django.utils import timezone
+
+from tags.models import Tag
+from works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
+
+from .text import html_to_text
+
+ANALYZER_NAME = "fanarchive"
+TEXT_FIELDS = ("title", "creator", "summary", "notes", "tags", "text")
+# How much a match in each field counts towards "best match".
+FIELD_BOOSTS = {"title": 4.0, "creator": 3.0, "tags": 2.0, "summary": 1.5, "notes": 1.0, "text": 1.0}
+COUNT_FIELDS = ("hits", "kudos", "comments", "bookmarks")
+# Scripts written without spaces: each character is a token, and a run of them is
+# searched as a phrase (see search.compile); everything else splits at non-letters.
+_SPACELESS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}"
+_TOKEN_PATTERN = rf"[{_SPACELESS}]|[\p{{L}}\p{{N}}\p{{M}}--[{_SPACELESS}]]+"
+SCHEMA_VERSION = "1"
+
+
+def analyzer() -> tantivy.TextAnalyzer:
+    """Accent-insensitive, case-insensitive, English-stemmed; CJK and Thai by character."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(_TOKEN_PATTERN))
+        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+ANALYZER = analyzer()
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("work_id", indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=ANALYZER_NAME)
+    builder.add_unsigned_field("filter_tags", indexed=True)
+    builder.add_unsigned_field("creator_users", indexed=True)
+    builder.add_unsigned_field("restricted", indexed=True)
+    builder.add_unsigned_field("complete", indexed=True)
+    builder.add_unsigned_field("crossover", indexed=True)
+    builder.add_text_field("language", tokenizer_name="raw")
+    builder.add_unsigned_field("words", indexed=True, fast=True)
+    builder.add_integer_field("posted", fast=True)
+    builder.add_integer_field("updated", indexed=True, fast=True)
+    for name in (*COUNT_FIELDS, "title_key", "creator_key"):
+        builder.add_unsigned_field(name, fast=True)
+    return builder.build()
+
+
+SCHEMA = build_schema()
+
+
+def search_dir() -> Path:
+    path = Path(settings.SEARCH_INDEX_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _current_name() -> str | None:
+    try:
+        return (search_dir() / "CURRENT").read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _set_current(name: str) -> None:
+    pointer = search_dir() / "CURRENT"
+    temporary = pointer.with_suffix(".new")
+    temporary.write_text(name + "\n")
+    with open(temporary) as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, pointer)
+
+
+def _open(path: Path) -> tantivy.Index:
+    index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+    index.register_tokenizer(ANALYZER_NAME, ANALYZER)
+    return index
+
+
+def _new_index_folder() -> Path:
+    name = f"index-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    path = search_dir() / name
+    path.mkdir()
+    return path
+
+
+class _Readers:
+    """This process's open index, reopened when a rebuild swaps `CURRENT`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._name: str | None = None
+        self._index: tantivy.Index | None = None
+
+    def index(self) -> tantivy.Index:
+        with self._lock:
+            name = _current_name()
+            if name is None:
+                name = _create_empty()
+            if name != self._name or self._index is None:
+                self._index = _open(search_dir() / name)
+                self._name = name
+            return self._index
+
+    def forget(self) -> None:
+        with self._lock:
+            self._index = None
+            self._name = None
+
+
+READERS = _Readers()
+
+
+def _create_empty() -> str:
+    # Its own lock, not the writer's: the writer may be this very process.
+    with _file_lock("create.lock", blocking=True):
+        name = _current_name()
+        if name is None:
+            path = _new_index_folder()
+            _open(path)
+            _set_current(path.name)
+            name = path.name
+        return name
+
+
+def writer_lock(*, blocking: bool) -> "contextlib._GeneratorContextManager[bool]":
+    """Hold the one-writer lock; yields False (without waiting) if another process holds it."""
+    return _file_lock("indexer.lock", blocking=blocking)
+
+
+@contextmanager
+def _file_lock(name: str, *, blocking: bool) -> Iterator[bool]:
+    with open(search_dir() / name, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def searcher() -> tantivy.Searcher:
+    index = READERS.index()
+    # Pick up commits made by the indexing process since the last search.
+    index.reload()
+    return index.searcher()
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+def _epoch_seconds(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def day_start_seconds(day: date) -> int:
+    return int(timezone.make_aware(datetime.combine(day, dt_time.min)).timestamp())
+
+
+def _sort_key(text: str) -> int:
+    """The first 8 bytes of a casefolded name as a number: alphabetical order of the prefix."""
+    return int.from_bytes(text.casefold().encode("utf-8")[:8].ljust(8, b"\0"), "big")
+
+
+def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
+    """The search document of each work; None for works that must not be found (gone, draft, hidden)."""
+    found: dict[int, tantivy.Document | None] = dict.fromkeys(work_ids)
+    works = list(
+        Work.objects.filter(pk__in=work_ids, posted=True, hidden_by_admin=False).only(
+            "title", "title_sort", "creator_sort", "summary", "notes", "endnotes", "language", "complete",
+            "restricted", "crossover", "word_count", "published_at", "revised_at", *[
+                f"{name}_count" if name != "hits" else name for name in COUNT_FIELDS
+            ],
+        )
+    )  # fmt: skip
+    if not works:
+        return found
+    ids = [w.pk for w in works]
+    creators: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for work_id, pseud, username, user_id in Creatorship.objects.filter(work_id__in=ids).values_list(
+        "work_id", "pseud__name", "pseud__user__username", "pseud__user_id"
+    ):
+        creators[work_id].append((pseud, username, user_id))
+    tag_names: dict[int, set[str]] = defaultdict(set)
+    for work_id, name in Tagging.objects.filter(work_id__in=ids).values_list("work_id", "tag__name"):
+        tag_names[work_id].add(name)
+    filter_tags: dict[int, list[int]] = defaultdict(list)
+    filter_ids = set()
+    for work_id, tag_id in FilterTagging.objects.filter(work_id__in=ids).values_list("work_id", "tag_id"):
+        filter_tags[work_id].append(tag_id)
+        filter_ids.add(tag_id)
+    filter_names = dict(Tag.objects.filter(pk__in=filter_ids).values_list("pk", "name"))
+    chapters: dict[int, list[tuple[str, str, str, str, str]]] = defaultdict(list)
+    for row in (
+        Chapter.objects.filter(work_id__in=ids, posted=True)
+        .order_by("work_id", "position")
+        .values_list("work_id", "title", "summary", "notes", "endnotes", "content")
+    ):
+        chapters[row[0]].append(row[1:])
+    for work in works:
+        document = tantivy.Document()
+        document.add_unsigned("work_id", work.pk)
+        document.add_text("title", work.title)
+        for pseud, username, user_id in creators[work.pk]:
+            document.add_text("creator", pseud if pseud == username else f"{pseud} {username}")
+            document.add_unsigned("creator_users", user_id)
+        names = tag_names[work.pk] | {filter_names[t] for t in filter_tags[work.pk] if t in filter_names}
+        for name in sorted(names):
+            document.add_text("tags", name)
+        for tag_id in filter_tags[work.pk]:
+            document.add_unsigned("filter_tags", tag_id)
+        summaries = [html_to_text(work.summary)]
+        notes = [html_to_text(work.notes), html_to_text(work.endnotes)]
+        texts = []
+        for title, summary, chapter_notes, chapter_endnotes, content in chapters[work.pk]:
+            if title:
+                texts.append(title)
+            summaries.append(html_to_text(summary))
+            notes.extend((html_to_text(chapter_notes), html_to_text(chapter_endnotes)))
+            texts.append(html_to_text(content))
+        document.add_text("summary", "\n".join(s for s in summaries if s))
+        document.add_text("notes", "\n".join(n for n in notes if n))
+        document.add_text("text", "\n".join(texts))
+        document.add_unsigned("restricted", int(work.restricted))
+        document.add_unsigned("complete", int(work.complete))
+        document.add_unsigned("crossover", int(work.crossover))
+        document.add_text("language", work.language)
+        document.add_unsigned("words", work.word_count)
+        document.add_integer("posted", day_start_seconds(work.published_at))
+        document.add_integer("updated", _epoch_seconds(work.revised_at))
+        document.add_unsigned("hits", work.hits)
+        document.add_unsigned("kudos", work.kudos_count)
+        document.add_unsigned("comments", work.comments_count)
+        document.add_unsigned("bookmarks", work.bookmarks_count)
+        document.add_unsigned("title_key", _sort_key(work.title_sort))
+        document.add_unsigned("creator_key", _sort_key(work.creator_sort))
+        found[work.pk] = document
+    return found
+
+
+def _delete_query(work_id: int) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, "work_id", work_id)
+
+
+def write_documents(writer: tantivy.IndexWriter, documents: dict[int, tantivy.Document | None]) -> None:
+    """Replace each work's document (delete, then add: never two documents for one work)."""
+    for work_id, document in documents.items():
+        writer.delete_documents_by_query(_delete_query(work_id))
+        if document is not None:
+            writer.add_document(document)
+
+
+def open_writer(index: tantivy.Index, *, heap_mb: int = 64, threads: int = 1) -> tantivy.IndexWriter:
+    return index.writer(heap_size=heap_mb * 1_000_000, num_threads=threads)
+
+
+def replace_index(build: Any) -> str:
+    """Build a new index folder with `build(index)` and make it the live one; returns its name."""
+    path = _new_index_folder()
+    try:
+        build(_open(path))
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    old = _current_name()
+    _set_current(path.name)
+    READERS.forget()
+    if old and old != path.name:
+        # Other processes may still have the old files mapped; unlinking them is safe on POSIX.
+        shutil.rmtree(search_dir() / old, ignore_errors=True)
+    return path.name
+
+
+def clear_search_index() -> None:
+    """Remove every document (tests: each starts with an empty index)."""
+    if not has_index() or searcher().num_docs == 0:
+        return
+    with writer_lock(blocking=True):
+        writer = open_writer(READERS.index())
+        writer.delete_all_documents()
+        writer.commit()
+
+
+def has_index() -> bool:
+    return _current_name() is not None
+
+
+def index_size_bytes() -> int:
+    name = _current_name()
+    if name is None:
+        return 0
+    return sum(f.stat().st_size for f in (search_dir() / name).iterdir() if f.is_file())

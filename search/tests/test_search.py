@@ -1,0 +1,278 @@
+"""Full-text search through the HTTP client, with the index written as the job worker writes it."""
+
+import re
+
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import TagExclusion
+from community.models import Mute
+from fanarchive.test import BaseTestCase
+from search import engine
+from search.models import SearchUpdate
+from tags.models import Tag
+from works.actions import refresh_work_stats
+from tags.tests.helpers import WranglingTestCase
+from works.models import Work
+
+STORY = (
+    "The lamp turned all night over the harbour.\n\n"
+    "“You kept it burning,” Mara said, and Jonah laughed at the storm.\n\n"
+    "In the morning the sea was flat and grey, and the cafés on the quay were running late."
+)
+
+
+def result_titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+    """The titles of the blurbs on a results page, in order."""
+    return re.findall(r'<li class="blurb\b.*?<a href="/works/\d+/">([^<]+)</a>', response.content.decode(), re.DOTALL)
+
+
+class SearchTestCase(BaseTestCase):
+    def search(self, query: str = "", **params: str) -> list[str]:
+        response = self.client.get("/search/", {"q": query, **params})
+        self.assertEqual(response.status_code, 200)
+        return result_titles(response)
+
+
+class FindingTests(SearchTestCase):
+    def test_a_posted_work_is_found_by_a_line_of_its_text_once_indexed(self):
+        work = self.post_work(title="The Lighthouse Keeper", content=STORY)
+        self.assertEqual(self.search('"kept it burning"'), [], "nothing is found before the worker runs")
+        self.assertEqual(self.index_search(), 1)
+        self.assertEqual(self.search('"kept it burning"'), ["The Lighthouse Keeper"])
+        response = self.client.get("/search/", {"q": '"kept it burning"'})
+        chapter = work.chapters.get()
+        # The snippet marks the words and links to the chapter's paragraph, which has that id.
+        self.assertContains(response, "<mark>kept</mark> <mark>it</mark> <mark>burning</mark>")
+        self.assertContains(response, f'href="/works/{work.pk}/chapters/{chapter.pk}#c1p2"')
+        self.assertContains(self.client.get(f"/works/{work.pk}/chapters/{chapter.pk}"), '<p id="c1p2">')
+
+    def test_every_word_must_match_somewhere(self):
+        self.post_work(title="Harbour Lights", content=STORY)
+        self.post_work(title="Dry Land", content="Nothing but fields and a barn.\n\nA long quiet summer.")
+        self.index_search()
+        self.assertEqual(self.search("harbour storm"), ["Harbour Lights"])
+        self.assertEqual(self.search("harbour barn"), [])
+        # Words may come from different fields: one from the title, one from the text.
+        self.assertEqual(self.search("dry barn"), ["Dry Land"])
+
+    def test_phrases_exclusions_or_and_fields(self):
+        self.post_work(title="Harbour Lights", content=STORY, summary="A storm and a lamp.")
+        self.post_work(
+            title="Storm Season",
+            content="The storm came in from the west.\n\nNobody laughed.",
+            freeforms="Slow Burn, Angst",
+            summary="Weather.",
+            notes="Written for a friend who loves lighthouses.",
+        )
+        self.index_search()
+        self.assertEqual(self.search('"laughed at the storm"'), ["Harbour Lights"])
+        self.assertEqual(self.search('"storm at the laughed"'), [])
+        self.assertEqual(self.search("storm -harbour"), ["Storm Season"])
+        self.assertEqual(sorted(self.search("barn OR grey")), ["Harbour Lights"])
+        self.assertEqual(sorted(self.search("quay OR west")), ["Harbour Lights", "Storm Season"])
+        self.assertEqual(self.search("title:storm"), ["Storm Season"])
+        self.assertEqual(self.search("summary:lamp"), ["Harbour Lights"])
+        self.assertEqual(self.search("notes:lighthouses"), ["Storm Season"])
+        self.assertEqual(self.search('tag:"slow burn"'), ["Storm Season"])
+        self.assertEqual(self.search("text:harbour"), ["Harbour Lights"])
+        self.assertEqual(sorted(self.search("creator:alice")), ["Harbour Lights", "Storm Season"])
+        self.assertEqual(self.search("creator:bob"), [])
+
+    def test_best_match_ranks_a_title_match_above_a_passing_mention(self):
+        self.post_work(title="Fields", content="A word about lanterns, once.\n\nThen fields, fields, fields.")
+        self.post_work(title="Lanterns", content="Nothing else here at all.\n\nJust a night.")
+        self.index_search()
+        self.assertEqual(self.search("lanterns"), ["Lanterns", "Fields"])
+
+    def test_accents_case_and_english_stems_do_not_matter(self):
+        self.post_work(title="Harbour Lights", content=STORY)
+        self.index_search()
+        self.assertEqual(self.search("CAFE"), ["Harbour Lights"])
+        self.assertEqual(self.search("runs"), ["Harbour Lights"])
+        self.assertEqual(self.search("laugh"), ["Harbour Lights"])
+
+    def test_chinese_and_japanese_text_is_searchable_without_spaces(self):
+        self.post_work(
+            title="東京の夜", language="ja", content="私は東京に住んでいます。\n\n夜の海はとても静かでした。"
+        )
+        self.index_search()
+        self.assertEqual(self.search("東京"), ["東京の夜"])
+        self.assertEqual(self.search("静か"), ["東京の夜"])
+        self.assertEqual(self.search("京東"), [], "the characters must be next to each other, in order")
+
+    def test_an_edit_and_a_deletion_reach_search_at_the_next_worker_pass(self):
+        work = self.post_work(title="Harbour Lights", content=STORY)
+        self.index_search()
+        self.login(self.alice)
+        chapter = work.chapters.get()
+        response = self.client.post(
+            f"/works/{work.pk}/chapters/{chapter.pk}/edit",
+            {"chapter_title": "", "content": "An entirely new story about otters.", "action": "post"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.index_search()
+        self.assertEqual(self.search("otters"), ["Harbour Lights"])
+        self.assertEqual(self.search("laughed"), [])
+        self.client.post(f"/works/{work.pk}/delete")
+        self.assertFalse(Work.objects.filter(pk=work.pk).exists())
+        self.index_search()
+        self.assertEqual(self.search("otters"), [])
+        self.assertEqual(engine.searcher().num_docs, 0)
+
+
+class VisibilityTests(SearchTestCase):
+    def test_drafts_hidden_and_restricted_works_are_never_found_counted_or_quoted(self):
+        self.post_work(title="Open Harbour", content=STORY)
+        self.post_work(title="Draft Harbour", content=STORY, action="save")
+        self.post_work(title="Members Harbour", content=STORY, restricted="on")
+        hidden = self.post_work(title="Hidden Harbour", content=STORY)
+        Work.objects.filter(pk=hidden.pk).update(hidden_by_admin=True)
+        refresh_work_stats(Work.objects.get(pk=hidden.pk))  # what the admin's save does
+        self.index_search()
+        response = self.client.get("/search/", {"q": "harbour"})
+        self.assertEqual(result_titles(response), ["Open Harbour"])
+        self.assertContains(response, "1 – 1 of 1 Work found")
+        self.assertNotContains(response, "Members Harbour")
+        self.login(self.bob)
+        self.assertEqual(sorted(self.search("harbour")), ["Members Harbour", "Open Harbour"])
+        self.assertEqual(engine.searcher().num_docs, 2)
+
+    def test_muted_creators_and_excluded_tags_are_left_out(self):
+        self.post_work(title="Alice Harbour", content=STORY)
+        self.post_work(author=self.bob, title="Bob Harbour", content=STORY, freeforms="Angst")
+        self.index_search()
+        viewer = self.make_viewer()
+        self.login(viewer)
+        self.assertEqual(sorted(self.search("harbour")), ["Alice Harbour", "Bob Harbour"])
+        Mute.objects.create(muter=viewer, muted=self.bob)
+        self.assertEqual(self.search("harbour"), ["Alice Harbour"])
+        Mute.objects.all().delete()
+        TagExclusion.objects.create(user=viewer, tag=Tag.objects.get(name="Angst"))
+        self.assertEqual(self.search("harbour"), ["Alice Harbour"])
+        self.assertEqual(sorted(self.search("harbour", exclusions="off")), ["Alice Harbour", "Bob Harbour"])
+
+    def make_viewer(self):  # type: ignore[no-untyped-def]
+        from accounts.actions import create_account
+
+        return create_account("carol", "carol@example.org", self.password)
+
+
+class FilterAndSortTests(SearchTestCase):
+    def test_listing_filters_apply_to_search(self):
+        self.post_work(title="Short Harbour", content=STORY, rating="Teen And Up Audiences", fandoms="Tidewater (TV)")
+        long_text = STORY + "\n\n" + " ".join(["harbour"] * 300)
+        self.post_work(title="Long Harbour", content=long_text, fandoms="Other Shore", language="fr")
+        self.index_search()
+        self.assertEqual(self.search("harbour", other_include="Tidewater (TV)"), ["Short Harbour"])
+        self.assertEqual(self.search("harbour", other_exclude="Tidewater (TV)"), ["Long Harbour"])
+        self.assertEqual(self.search("harbour", other_include="Teen And Up Audiences"), ["Short Harbour"])
+        self.assertEqual(self.search("harbour", words_from="200"), ["Long Harbour"])
+        self.assertEqual(self.search("harbour", language="fr"), ["Long Harbour"])
+        self.assertEqual(self.search("harbour", sort="words"), ["Long Harbour", "Short Harbour"])
+        self.assertEqual(self.search("harbour", sort="title"), ["Long Harbour", "Short Harbour"])
+        self.assertEqual(self.search("harbour", other_include="No Such Tag"), [])
+
+class WranglingTests(WranglingTestCase):
+    def test_synonyms_and_sub_tags_count_as_in_listings_once_wrangling_reaches_the_index(self):
+        self.make_work(title="Synonym Harbour", content=STORY, fandoms="TW")
+        self.make_work(title="Canonical Harbour", content=STORY, fandoms="Tidewater (TV)")
+        self.make_work(title="Sub Tag Harbour", content=STORY, fandoms="Elsewhere", freeforms="Tooth-Rotting Fluff")
+        self.make_work(title="Meta Tag Harbour", content=STORY, fandoms="Elsewhere", freeforms="Fluff")
+        self.set_canonical("Tidewater (TV)", "Fluff")
+        self.index_search()
+        self.assertEdited(self.staff, "TW", synonym_of="Tidewater (TV)")
+        self.set_canonical("Tooth-Rotting Fluff")
+        self.assertEdited(self.staff, "Tooth-Rotting Fluff", add_meta_tags="Fluff")
+        self.run_jobs()
+        self.client.logout()
+        # Wrangling is applied to search documents after SEARCH_LAZY_SECONDS; let that time pass.
+        SearchUpdate.objects.update(due_at=timezone.now())
+        self.index_search()
+        found = result_titles(self.client.get("/search/", {"q": "harbour", "other_include": "Tidewater (TV)"}))
+        self.assertEqual(sorted(found), ["Canonical Harbour", "Synonym Harbour"])
+        found = result_titles(self.client.get("/search/", {"q": "harbour", "other_include": "Fluff"}))
+        self.assertEqual(sorted(found), ["Meta Tag Harbour", "Sub Tag Harbour"])
+        found = result_titles(self.client.get("/search/", {"q": "harbour", "other_include": "Tooth-Rotting Fluff"}))
+        self.assertEqual(found, ["Sub Tag Harbour"])
+
+
+class BadQueryTests(SearchTestCase):
+    def test_malformed_queries_get_a_message_and_a_best_effort_result(self):
+        self.post_work(title="Harbour Lights", content=STORY)
+        self.index_search()
+        cases = {
+            '"kept it burning': "was not closed",
+            "OR": "needs a word on each side",
+            "harbour OR": "needs a word on each side",
+            "-": "",
+            "x" * 10_000: "was cut to its first",
+            "!!! ??? ...": "no letters or numbers",
+            "-harbour": "only leaves works out",
+            'title:"': "",
+            "(((": "",
+            "unknownfield:harbour": "",
+            "\x00": "",
+        }
+        for query, notice in cases.items():
+            response = self.client.get("/search/", {"q": query})
+            self.assertEqual(response.status_code, 200, query[:30])
+            if notice:
+                self.assertContains(response, notice)
+        self.assertEqual(self.search('"kept it burning'), ["Harbour Lights"])
+        self.assertEqual(self.search("harbour OR"), ["Harbour Lights"])
+
+    def test_bad_filter_values_are_reported_not_fatal(self):
+        response = self.client.get("/search/", {"q": "harbour", "words_from": "lots", "updated_to": "yesterday"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "must be a whole number")
+        self.assertContains(response, "must be a date")
+
+    def test_a_page_past_the_end_shows_the_last_page(self):
+        self.post_work(title="Harbour Lights", content=STORY)
+        self.index_search()
+        self.assertEqual(self.search("harbour", page="999"), [])
+        self.assertEqual(self.client.get("/search/", {"q": "harbour", "page": "abc"}).status_code, 200)
+
+
+class AdvancedSearchTests(SearchTestCase):
+    def test_the_advanced_form_becomes_a_query_you_can_read_and_edit(self):
+        self.post_work(title="Harbour Lights", content=STORY)
+        self.index_search()
+        self.assertContains(self.client.get("/search/advanced"), 'name="phrase"')
+        response = self.client.get(
+            "/search/advanced/go",
+            {"phrase": "kept it burning", "none": "barn", "title": "lights", "complete": "complete", "sort": "words"},
+        )
+        self.assertEqual(response.status_code, 302)
+        target = response["Location"]
+        self.assertIn("q=%22kept+it+burning%22+-barn+title%3Alights", target)
+        self.assertIn("complete=complete", target)
+        self.assertEqual(result_titles(self.client.get(target)), ["Harbour Lights"])
+
+
+class IndexMaintenanceTests(SearchTestCase):
+    def test_reapplying_after_a_crash_never_duplicates_a_work(self):
+        work = self.post_work(title="Harbour Lights", content=STORY)
+        # A crash after the index commit but before the queue rows were deleted:
+        with engine.writer_lock(blocking=True):
+            writer = engine.open_writer(engine.READERS.index())
+            engine.write_documents(writer, engine.build_documents([work.pk]))
+            writer.commit()
+            del writer
+        self.assertTrue(SearchUpdate.objects.filter(work_id=work.pk).exists())
+        self.index_search()
+        self.assertEqual(engine.searcher().num_docs, 1)
+        self.assertFalse(SearchUpdate.objects.filter(work_id=work.pk, due_at__lte=timezone.now()).exists())
+        self.assertEqual(self.search("harbour"), ["Harbour Lights"])
+
+    def test_rebuild_command_indexes_every_visible_work_and_nothing_else(self):
+        self.post_work(title="Open Harbour", content=STORY)
+        self.post_work(title="Draft Harbour", content=STORY, action="save")
+        call_command("rebuild_search_index", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+        self.assertEqual(engine.searcher().num_docs, 1)
+        self.assertEqual(self.search("harbour"), ["Open Harbour"])
+        name = engine._current_name()
+        call_command("rebuild_search_index", "--if-missing")
+        self.assertEqual(engine._current_name(), name, "--if-missing leaves an existing index alone")

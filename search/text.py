@@ -1,0 +1,67 @@
+"""Turning stored chapter HTML into the text the search index reads, paragraph by paragraph.
+
+Paragraph numbers here are the ones `works.templatetags` prints as anchors
+(`c<chapter position>p<n>`), so a snippet can link to the paragraph it quotes.
+"""
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_PARAGRAPH_START = re.compile(r"<p(?=[\s>])", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</div>|</li>|</h[1-6]>|</blockquote>", re.IGNORECASE)
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of stored (sanitized) HTML, block ends as line breaks."""
+    if "<" not in value and "&" not in value:
+        return value
+    return html.unescape(_TAGS.sub(" ", _BREAKS.sub("\n", value)))
+
+
+@dataclass
+class ChapterText:
+    """A chapter's plain text and where each numbered paragraph starts in it."""
+
+    text: str
+    # starts[i] is the UTF-8 byte offset where paragraph i+1 begins (Tantivy counts bytes);
+    # text before starts[0] has no number.
+    starts: list[int]
+
+    def paragraph_at(self, offset: int) -> int | None:
+        index = bisect_right(self.starts, offset)
+        return index if index >= 1 else None
+
+
+def chapter_text(content: str) -> ChapterText:
+    pieces = _PARAGRAPH_START.split(content)
+    parts: list[str] = []
+    starts: list[int] = []
+    position = 0
+    for number, piece in enumerate(pieces):
+        if number:
+            starts.append(position)
+            piece = "<p" + piece
+        plain = html_to_text(piece)
+        if not plain and not number:
+            continue
+        parts.append(plain)
+        position += len(plain.encode("utf-8")) + 1
+    return ChapterText(text="\n".join(parts), starts=starts)
+
+
+def anchor_paragraphs(content: str, chapter_position: int) -> str:
+    """Give every paragraph of stored chapter HTML the id a search snippet links to.
+
+    The sanitizer drops authors' own id attributes, so these can't collide.
+    """
+    counter = 0
+
+    def number(_match: re.Match[str]) -> str:
+        nonlocal counter
+        counter += 1
+        return f'<p id="c{chapter_position}p{counter}"'
+
+    return _PARAGRAPH_START.sub(number, content)
