@@ -1,9 +1,9 @@
 """Full-text search through the HTTP client, with the index written as the job worker writes it."""
 
 import re
+from io import StringIO
 
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import TagExclusion
@@ -12,8 +12,8 @@ from fanarchive.test import BaseTestCase
 from search import engine
 from search.models import SearchUpdate
 from tags.models import Tag
-from works.actions import refresh_work_stats
 from tags.tests.helpers import WranglingTestCase
+from works.actions import refresh_work_stats
 from works.models import Work
 
 STORY = (
@@ -174,6 +174,7 @@ class FilterAndSortTests(SearchTestCase):
         self.assertEqual(self.search("harbour", sort="title"), ["Long Harbour", "Short Harbour"])
         self.assertEqual(self.search("harbour", other_include="No Such Tag"), [])
 
+
 class WranglingTests(WranglingTestCase):
     def test_synonyms_and_sub_tags_count_as_in_listings_once_wrangling_reaches_the_index(self):
         self.make_work(title="Synonym Harbour", content=STORY, fandoms="TW")
@@ -270,9 +271,12 @@ class IndexMaintenanceTests(SearchTestCase):
     def test_rebuild_command_indexes_every_visible_work_and_nothing_else(self):
         self.post_work(title="Open Harbour", content=STORY)
         self.post_work(title="Draft Harbour", content=STORY, action="save")
-        call_command("rebuild_search_index", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+        out, err = StringIO(), StringIO()
+        call_command("rebuild_search_index", stdout=out, stderr=err)
+        self.assertIn("Indexed 1 works", out.getvalue())
+        self.assertIn("1/1 works", err.getvalue(), "the progress bar")
         self.assertEqual(engine.searcher().num_docs, 1)
         self.assertEqual(self.search("harbour"), ["Open Harbour"])
         name = engine._current_name()
-        call_command("rebuild_search_index", "--if-missing")
+        call_command("rebuild_search_index", "--if-missing", stdout=out, stderr=err)
         self.assertEqual(engine._current_name(), name, "--if-missing leaves an existing index alone")
