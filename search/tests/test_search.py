@@ -2,11 +2,12 @@
 
 import re
 from io import StringIO
+from typing import TYPE_CHECKING
 
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import TagExclusion
+from accounts.models import TagExclusion, User
 from community.models import Mute
 from fanarchive.test import BaseTestCase
 from search import engine
@@ -16,6 +17,9 @@ from tags.tests.helpers import WranglingTestCase
 from works.actions import refresh_work_stats
 from works.models import Work
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 STORY = (
     "The lamp turned all night over the harbour.\n\n"
     "“You kept it burning,” Mara said, and Jonah laughed at the storm.\n\n"
@@ -23,7 +27,7 @@ STORY = (
 )
 
 
-def result_titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def result_titles(response: "TestResponse") -> list[str]:
     """The titles of the blurbs on a results page, in order."""
     return re.findall(r'<li class="blurb\b.*?<a href="/works/\d+/">([^<]+)</a>', response.content.decode(), re.DOTALL)
 
@@ -153,7 +157,7 @@ class VisibilityTests(SearchTestCase):
         self.assertEqual(self.search("harbour"), ["Alice Harbour"])
         self.assertEqual(sorted(self.search("harbour", exclusions="off")), ["Alice Harbour", "Bob Harbour"])
 
-    def make_viewer(self):  # type: ignore[no-untyped-def]
+    def make_viewer(self) -> User:
         from accounts.actions import create_account
 
         return create_account("carol", "carol@example.org", self.password)
