@@ -9,14 +9,14 @@ import re
 
 from lib.html import strip_html
 
-_CHARACTER_COUNTED = (
+CHARACTER_COUNTED = (
     "\u0e00-\u0e7f"  # Thai
     "\u3040-\u309f"  # Hiragana
     "\u30a0-\u30ff\u31f0-\u31ff"  # Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
     "\U00020000-\U0002fa1f"  # Han extensions
 )
-_CHARACTER_COUNTED_RE = re.compile(f"[{_CHARACTER_COUNTED}]")
+_CHARACTER_COUNTED_RE = re.compile(f"[{CHARACTER_COUNTED}]")
 _WORD_RE = re.compile(r"[^\s]*\w[^\s]*")
 
 

@@ -21,7 +21,7 @@ from works.models import Chapter, Tagging, Work
 
 from . import engine
 from .query import Clause, ParsedQuery, Term, parse_query
-from .text import chapter_text, html_to_text
+from .text import SEPARATOR, chapter_text, html_to_text, prepare
 
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "updated": ("updated", True),
@@ -35,8 +35,8 @@ SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "bookmarks": ("bookmarks", True),
 }
 SNIPPET_CHARS = 220
-# A long work's chapters are only fed to the snippet maker while they might hold a match.
-SNIPPET_BUDGET_CHARS = 4_000_000
+# How much chapter text the snippet maker may read for one work before giving up.
+SNIPPET_BUDGET_CHARS = 1_000_000
 
 
 class SearchUnavailable(Exception):
@@ -125,7 +125,7 @@ def run_remote(request: SearchRequest) -> SearchResponse:
 
 
 def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
-    tokens = engine.ANALYZER.analyze(term.text)
+    tokens = engine.ANALYZER.analyze(prepare(term.text))
     if not tokens:
         return None
     if len(tokens) == 1:
@@ -249,7 +249,7 @@ def run_local(request: SearchRequest) -> SearchResponse:
         Hit(work_id=int(cast(int, pk)), score=float(key)) for (key, _a), pk in zip(result.hits, work_ids, strict=True)
     ]
     if request.snippets and highlight is not None and hits:
-        _add_snippets(searcher, highlight, hits)
+        _add_snippets(searcher, highlight, hits, _needles(parsed))
     # The stubs lack `count`, which search(count=True) fills.
     total = int(getattr(result, "count", 0) or 0)
     return SearchResponse(total=total, hits=hits, notices=notices)
@@ -265,10 +265,38 @@ def _marked(snippet: tantivy.Snippet) -> str:
         out.append(f"<mark>{escape(fragment[span.start : span.end].decode('utf-8', 'ignore'))}</mark>")
         position = span.end
     out.append(escape(fragment[position:].decode("utf-8", "ignore")))
-    return "".join(out)
+    return "".join(out).replace(SEPARATOR, "")
 
 
-def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: list[Hit]) -> None:
+def _needles(parsed: ParsedQuery) -> list[str]:
+    """Lower-case strings a passage must contain to possibly match: a cheap test before the snippet maker.
+
+    For each searched word, what it shares with its stem up to its first accented letter
+    ("running" → "run", "cafés" → "caf"). Empty if some word gives no usable needle, and
+    then every passage is a candidate.
+    """
+    needles = []
+    for clause in parsed.positive:
+        for term in clause.alternatives:
+            for word in term.text.lower().split():
+                stems = engine.ANALYZER.analyze(prepare(word))
+                if not stems:
+                    continue
+                prefix = ""
+                for letter, stem_letter in zip(word, stems[0], strict=False):
+                    if letter != stem_letter or not letter.isascii():
+                        break
+                    prefix += letter
+                if len(prefix) < 3 and not (prefix and not prefix.isascii()):
+                    if len(stems[0]) == 1 and not stems[0].isascii():  # one CJK character
+                        needles.append(stems[0])
+                        continue
+                    return []
+                needles.append(prefix)
+    return needles
+
+
+def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: list[Hit], needles: list[str]) -> None:
     generators: dict[str, tantivy.SnippetGenerator] = {}
 
     def generator(name: str) -> tantivy.SnippetGenerator:
@@ -278,11 +306,15 @@ def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: li
             generators[name] = made
         return generators[name]
 
-    def snip(name: str, text: str) -> tantivy.Snippet | None:
+    def snip(name: str, text: str, *, checked: bool = False) -> tantivy.Snippet | None:
         if not text:
             return None
+        if needles and not checked:
+            lowered = text.lower()
+            if not any(needle in lowered for needle in needles):
+                return None
         document = tantivy.Document()
-        document.add_text(name, text)
+        document.add_text(name, text if checked else prepare(text))
         snippet = generator(name).snippet_from_doc(document)
         return snippet if snippet.highlighted() else None
 
@@ -308,33 +340,47 @@ def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: li
             found = snip(name, value)
             if found is not None:
                 hit.snippets.append(Snippet(where=name, html=_marked(found)))
-        text_snippet = _text_snippet(hit.work_id, snip)
+        # Without needles, or when no other field matched, the text must hold the match:
+        # only then are chapters the needles rule out tried too.
+        text_snippet = _text_snippet(hit.work_id, snip, needles, fallback=not needles or not hit.snippets)
         if text_snippet is not None:
             hit.snippets.append(text_snippet)
 
 
-def _text_snippet(work_id: int, snip: Any) -> Snippet | None:
-    """The first chapter passage that matches, with the chapter and paragraph to link to."""
+def _text_snippet(work_id: int, snip: Any, needles: list[str], *, fallback: bool) -> Snippet | None:
+    """The first chapter passage that matches, with the chapter and paragraph to link to.
+
+    Chapters whose text holds none of the needles are skipped without tokenizing them;
+    if the needles found nothing (an accent the query lacks), every chapter is tried.
+    """
+    rows = list(
+        Chapter.objects.filter(work_id=work_id, posted=True)
+        .order_by("position")
+        .values_list("pk", "position", "title", "content")
+    )
+    passes = [[row for row in rows if any(n in row[3].lower() for n in needles)]] if needles else []
+    if fallback:
+        passes.append(rows)
+    tried: set[int] = set()
     budget = SNIPPET_BUDGET_CHARS
-    chapters = Chapter.objects.filter(work_id=work_id, posted=True).order_by("position")
-    for chapter_id, position, title, content in chapters.values_list("pk", "position", "title", "content").iterator(
-        chunk_size=20
-    ):
-        if budget <= 0:
-            break
-        budget -= len(content)
-        text = chapter_text(content)
-        found = snip("text", text.text)
-        if found is None:
-            continue
-        # The paragraph of the first marked word (the passage may begin in the one before).
-        start = found.fragment_range().start + found.highlighted()[0].start
-        return Snippet(
-            where="text",
-            html=_marked(found),
-            chapter_id=chapter_id,
-            chapter_position=position,
-            chapter_title=title,
-            paragraph=text.paragraph_at(start),
-        )
+    for candidates in passes:
+        for chapter_id, position, title, content in candidates:
+            if chapter_id in tried or budget <= 0:
+                continue
+            tried.add(chapter_id)
+            budget -= len(content)
+            text = chapter_text(content)
+            found = snip("text", text.text, checked=True)
+            if found is None:
+                continue
+            # The paragraph of the first marked word (the passage may begin in the one before).
+            start = found.fragment_range().start + found.highlighted()[0].start
+            return Snippet(
+                where="text",
+                html=_marked(found),
+                chapter_id=chapter_id,
+                chapter_position=position,
+                chapter_title=title,
+                paragraph=text.paragraph_at(start),
+            )
     return None

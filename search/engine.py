@@ -34,24 +34,20 @@ from django.utils import timezone
 from tags.models import Tag
 from works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
 
-from .text import html_to_text
+from .text import html_to_text, prepare
 
 ANALYZER_NAME = "fanarchive"
 TEXT_FIELDS = ("title", "creator", "summary", "notes", "tags", "text")
 # How much a match in each field counts towards "best match".
 FIELD_BOOSTS = {"title": 4.0, "creator": 3.0, "tags": 2.0, "summary": 1.5, "notes": 1.0, "text": 1.0}
 COUNT_FIELDS = ("hits", "kudos", "comments", "bookmarks")
-# Scripts written without spaces: each character is a token, and a run of them is
-# searched as a phrase (see search.compile); everything else splits at non-letters.
-_SPACELESS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}"
-_TOKEN_PATTERN = rf"[{_SPACELESS}]|[\p{{L}}\p{{N}}\p{{M}}--[{_SPACELESS}]]+"
 SCHEMA_VERSION = "1"
 
 
 def analyzer() -> tantivy.TextAnalyzer:
-    """Accent-insensitive, case-insensitive, English-stemmed; CJK and Thai by character."""
+    """Accent-insensitive, case-insensitive, English-stemmed (used on `prepare`d text)."""
     return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(_TOKEN_PATTERN))
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(60))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
@@ -239,13 +235,13 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
     for work in works:
         document = tantivy.Document()
         document.add_unsigned("work_id", work.pk)
-        document.add_text("title", work.title)
+        document.add_text("title", prepare(work.title))
         for pseud, username, user_id in creators[work.pk]:
-            document.add_text("creator", pseud if pseud == username else f"{pseud} {username}")
+            document.add_text("creator", prepare(pseud if pseud == username else f"{pseud} {username}"))
             document.add_unsigned("creator_users", user_id)
         names = tag_names[work.pk] | {filter_names[t] for t in filter_tags[work.pk] if t in filter_names}
         for name in sorted(names):
-            document.add_text("tags", name)
+            document.add_text("tags", prepare(name))
         for tag_id in filter_tags[work.pk]:
             document.add_unsigned("filter_tags", tag_id)
         summaries = [html_to_text(work.summary)]
@@ -257,9 +253,9 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
             summaries.append(html_to_text(summary))
             notes.extend((html_to_text(chapter_notes), html_to_text(chapter_endnotes)))
             texts.append(html_to_text(content))
-        document.add_text("summary", "\n".join(s for s in summaries if s))
-        document.add_text("notes", "\n".join(n for n in notes if n))
-        document.add_text("text", "\n".join(texts))
+        document.add_text("summary", prepare("\n".join(s for s in summaries if s)))
+        document.add_text("notes", prepare("\n".join(n for n in notes if n)))
+        document.add_text("text", prepare("\n".join(texts)))
         document.add_unsigned("restricted", int(work.restricted))
         document.add_unsigned("complete", int(work.complete))
         document.add_unsigned("crossover", int(work.crossover))

@@ -105,6 +105,9 @@ class FindingTests(SearchTestCase):
         self.assertEqual(self.search("東京"), ["東京の夜"])
         self.assertEqual(self.search("静か"), ["東京の夜"])
         self.assertEqual(self.search("京東"), [], "the characters must be next to each other, in order")
+        response = self.client.get("/search/", {"q": "静か"})
+        self.assertContains(response, "<mark>静</mark><mark>か</mark>でした")
+        self.assertNotContains(response, "\u200b")
 
     def test_an_edit_and_a_deletion_reach_search_at_the_next_worker_pass(self):
         work = self.post_work(title="Harbour Lights", content=STORY)

@@ -67,6 +67,9 @@ SYNONYM_USE = 0.1
 ARCHIVE_DAYS = 3650
 # Slots in the paragraph pool that take the names of the work's characters.
 NAME_SLOTS = ("\x01", "\x02")
+# Filled, per chapter, with a word from the long tail of the vocabulary, so rare words
+# are rare in the archive too (a pool paragraph is reused by many chapters).
+RARE_SLOT = "\x03"
 
 # Popular additional tags, most used first (after the first few, the order is shuffled).
 COMMON_FREEFORMS = (
@@ -349,7 +352,9 @@ class Zipf:
 class Prose:
     """Prose-like text from an invented vocabulary: sentences, dialogue, paragraphs.
 
-    Chapters are runs of consecutive paragraphs from a precomputed pool.
+    Chapters are runs of consecutive paragraphs from a precomputed pool, with the
+    work's characters' names and words from a 200,000-word long tail filled in,
+    so common words are in most works and rare words in a few dozen.
     """
 
     FUNCTION_WORDS = (
@@ -357,19 +362,28 @@ class Prose:
         "not had be by from this you there were so all would what which when them one"
     ).split()
 
-    def __init__(self, rng: random.Random, vocabulary_size: int = 8000, pool_size: int = 3000) -> None:
+    def __init__(
+        self, rng: random.Random, vocabulary_size: int = 8000, pool_size: int = 20000, rare_words: int = 200_000
+    ) -> None:
         self.rng = rng
         syllables = [c + v for c in "bcdfghklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou", "ee")]
         words: set[str] = set()
         while len(words) < vocabulary_size:
             words.add("".join(rng.choice(syllables) for _ in range(rng.choice((1, 2, 2, 3)))))
         self.vocabulary = self.FUNCTION_WORDS + sorted(words)
+        rare: set[str] = set()
+        while len(rare) < rare_words:
+            rare.add("".join(rng.choice(syllables) for _ in range(rng.choice((3, 3, 4)))))
+        self.rare = sorted(rare - words)
         self.zipf = Zipf(len(self.vocabulary), 1.05, rng)
-        self.sentences = [self._sentence() for _ in range(4000)]
+        self.sentences = [self._sentence() for _ in range(20000)]
         pool, counts = [], []
         for _ in range(pool_size):
             sentences = rng.choices(self.sentences, k=rng.randint(2, 7))
             words_in = sum(s.count(" ") + 1 for s in sentences)
+            if rng.random() < 0.3:
+                sentences.append(f"It was {RARE_SLOT}.")
+                words_in += 3
             if rng.random() < 0.5:
                 # A character's full name ("First Last": two words) opens the paragraph.
                 first = sentences[0]
@@ -405,6 +419,14 @@ class Prose:
         if repeats:
             text = "\n".join([self.whole] * repeats + [text])
         text = text.replace(NAME_SLOTS[0], names[0]).replace(NAME_SLOTS[1], names[1])
+        pieces = text.split(RARE_SLOT)
+        if len(pieces) > 1:
+            rare, count = self.rare, len(self.rare)
+            mixed = [pieces[0]]
+            for piece in pieces[1:]:
+                mixed.append(rare[int(random_() * count)])
+                mixed.append(piece)
+            text = "".join(mixed)
         return text, self.cumulative[end] - self.cumulative[start] + repeats * self.pool_words
 
     def word(self, rng: random.Random) -> str:
