@@ -13,6 +13,7 @@ from accounts import actions, ratelimit
 from accounts.forms import PreferencesForm, PseudForm, SignupForm
 from accounts.models import Pseud, SavedFilter, TagExclusion, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
+from search.indexer import queue_updates
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
 from works.listing import list_works
@@ -118,6 +119,9 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
         form = PseudForm(request.POST, instance=pseud, user=request.user)
         if form.is_valid():
             form.save()
+            if "name" in form.changed_data:
+                # Searches by creator find the works under the new name shortly.
+                queue_updates(pseud.creatorships.values_list("work_id", flat=True), soon=False)
             messages.success(request, "Pseud was updated.")
             return redirect("user_profile", request.user.username)
     else:
