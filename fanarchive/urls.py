@@ -6,6 +6,7 @@ from accounts import views as accounts_views
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
+from imports import views as imports_views
 from lib.tagurl import TagNameConverter
 from tags import views as tags_views
 from works import views as works_views
@@ -66,6 +67,10 @@ urlpatterns = [
     path("", works_views.home, name="home"),
     path("works", works_views.work_index, name="work_index"),
     path("works/new", works_views.work_new, name="work_new"),
+    # Importing a work from a file (imports app): upload, preview and correct, save as a draft.
+    path("works/import", imports_views.import_upload, name="import_upload"),
+    path("works/import/<str:token>", imports_views.import_preview, name="import_preview"),
+    path("works/import/<str:token>/cancel", imports_views.import_cancel, name="import_cancel"),
     path("works/<int:work_id>/", include(work_urls)),
     path("series/<int:series_id>", works_views.series_detail, name="series_detail"),
     # Comments (comments app): threads, editing, moderation by the work's creators; the inbox.

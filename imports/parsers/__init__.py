@@ -38,10 +38,14 @@ def title_from_filename(filename: str) -> str:
     return " ".join(re.sub(r"[_]+", " ", stem).split()) or "Untitled"
 
 
-def parse_file(data: bytes, filename: str) -> ParsedWork:
+def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ImportRefused(f"The file is {len(data) / 1e6:,.1f} MB; files can be at most {limit / 1e6:,.0f} MB.")
+    if size > limit:
+        raise ImportRefused(f"The file is {size / 2**20:,.1f} MB; files can be at most {limit / 2**20:,.0f} MB.")
+
+
+def parse_file(data: bytes, filename: str) -> ParsedWork:
+    check_size(len(data))
     if not data.strip():
         raise ImportRefused("The file is empty.")
     suffix = PurePath(filename).suffix.lower()

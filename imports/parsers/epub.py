@@ -115,7 +115,7 @@ def _read_fanficfare(root: HtmlElement, work: ParsedWork) -> None:
     body = _body(root)
     for br in body.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    for block in body.iter("div", "p", "td"):
+    for block in body.iter("div", "p", "td", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
         block.tail = "\n" + (block.tail or "")
     for line in str(body.text_content()).split("\n"):
         label, _, value = line.partition(":")

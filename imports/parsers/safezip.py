@@ -27,7 +27,7 @@ class SafeZip:
         total = sum(info.file_size for info in infos)
         if total > limit:
             raise ImportRefused(
-                f"This {kind} file unpacks to {total / 1e6:,.0f} MB, more than the {limit / 1e6:,.0f} MB "
+                f"This {kind} file unpacks to {total / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB "
                 "allowed (it may be a zip bomb): refused."
             )
         for info in infos:

@@ -3,13 +3,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Pseud
 from imports.actions import drop_conflicting_tags, import_work
 from imports.parsed import ImportRefused
-from imports.parsers import parse_file
+from imports.parsers import check_size, parse_file
 from tags.parsing import split_tag_names
 
 EXTENSIONS = {".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".markdown", ".docx", ".docm", ".epub"}
@@ -101,12 +100,7 @@ class Command(BaseCommand):
             progress.show(done - 1, path.name)
             try:
                 reason = None
-                size = path.stat().st_size
-                if size > settings.IMPORT_MAX_BYTES:
-                    raise ImportRefused(
-                        f"The file is {size / 1e6:,.1f} MB; files can be at most "
-                        f"{settings.IMPORT_MAX_BYTES / 1e6:,.0f} MB."
-                    )
+                check_size(path.stat().st_size)
                 parsed = drop_conflicting_tags(parse_file(path.read_bytes(), path.name))
                 if not parsed.fandoms and fallback_fandoms:
                     parsed.fandoms = list(fallback_fandoms)
