@@ -219,6 +219,6 @@ def zip_bomb() -> bytes:
         info = zipfile.ZipInfo("OEBPS/bomb.xhtml")
         info.compress_type = zipfile.ZIP_DEFLATED
         with package.open(info, "w", force_zip64=True) as member:
-            for _ in range(300):
+            for _ in range(120):
                 member.write(chunk)
     return buffer.getvalue()

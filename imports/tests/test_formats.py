@@ -16,7 +16,9 @@ class DocxTests(SimpleTestCase):
                 docx_paragraph("The Keeper’s Light", style="Title"),
                 docx_paragraph("A/N: For the winter exchange."),
                 docx_paragraph("Chapter 1: The Storm", style="Heading1"),
-                docx_paragraph(runs=run("The lamp ") + run("turned", italic=True) + run(" all ") + run("night", bold=True)),
+                docx_paragraph(
+                    runs=run("The lamp ") + run("turned", italic=True) + run(" all ") + run("night", bold=True)
+                ),
                 docx_paragraph("* * *"),
                 docx_paragraph("“Hold on,” she said — and he did."),
                 docx_paragraph("Morning", style="Heading1"),
@@ -44,7 +46,10 @@ class DocxTests(SimpleTestCase):
             ]
         )
         work = parse_file(data, "tide.docx")
-        assert [c.html for c in work.chapters] == ["<p>First part of the story.</p>", "<p>Second part of the story.</p>"]
+        assert [c.html for c in work.chapters] == [
+            "<p>First part of the story.</p>",
+            "<p>Second part of the story.</p>",
+        ]
 
     def test_macro_enabled_documents_are_refused(self):
         for data, name in [
@@ -52,7 +57,7 @@ class DocxTests(SimpleTestCase):
             (build_docx([docx_paragraph("Text.")], extra={"word/vbaProject.bin": b"\0macro"}), "a.docx"),
             (build_docx([docx_paragraph("Text of the story.")]), "a.docm"),
         ]:
-            with pytest.raises(ImportRefused, match="(?i)macro"):
+            with pytest.raises(ImportRefused, match=r"(?i)macro"):
                 parse_file(data, name)
 
     def test_external_images_are_dropped_with_a_remark_and_never_fetched(self):
@@ -86,7 +91,10 @@ class DocxTests(SimpleTestCase):
         except ImportRefused:
             return  # refusing is as good as ignoring
         assert "root:" not in work.chapters[0].html
-        assert "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" not in work.chapters[0].html
+        assert (
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            not in work.chapters[0].html
+        )
 
 
 def _replace_member(data: bytes, name: str, content: str) -> bytes:
@@ -162,7 +170,8 @@ class DownloadContractTests(SimpleTestCase):
     def test_one_chapter_download_without_headings(self):
         body = (
             samples.PREFACE
-            + '<div id="chapters" class="userstuff"><p>Only one chapter, with its text.</p><p>Second paragraph.</p></div>'
+            + '<div id="chapters" class="userstuff">'
+            + "<p>Only one chapter, with its text.</p><p>Second paragraph.</p></div>"
         )
         work = parse_file(f"<!DOCTYPE html><html><body>{body}</body></html>".encode(), "one.html")
         assert len(work.chapters) == 1
@@ -228,7 +237,10 @@ class HtmlAndMarkdownTests(SimpleTestCase):
         assert work.title == "Sea Glass"
         assert work.notes == "<p>My first fic.</p>"
         assert [c.title for c in work.chapters] == ["", "Home"]
-        assert work.chapters[0].html == "<p>She walked the <em>beach</em> at dawn.</p>\n<hr>\n<p>She found green glass.</p>"
+        assert (
+            work.chapters[0].html
+            == "<p>She walked the <em>beach</em> at dawn.</p>\n<hr>\n<p>She found green glass.</p>"
+        )
         assert "evil" not in work.chapters[1].html and "onclick" not in work.chapters[0].html
         assert any("Scripts" in remark for remark in work.warnings_found)
 
