@@ -3,7 +3,7 @@
 import pytest
 from django.test import SimpleTestCase, override_settings
 
-from imports.parsed import ImportRefused
+from imports.parsed import ImportRefused, ParsedWork
 from imports.parsers import parse_file
 from imports.tests import samples
 from imports.tests.samples import build_docx, build_epub, docx_paragraph, run, xhtml
@@ -112,7 +112,7 @@ def _replace_member(data: bytes, name: str, content: str) -> bytes:
 class DownloadContractTests(SimpleTestCase):
     """Fanarchive's and AO3's downloads (the shared preface contract) read back whole."""
 
-    def assert_keeper(self, work):
+    def assert_keeper(self, work: ParsedWork) -> None:
         assert work.title == "The Keeper’s Light"
         assert work.creators == ["mara", "jonah_r"]
         assert work.rating == "Mature"

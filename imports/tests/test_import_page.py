@@ -1,5 +1,7 @@
 """The import page: upload, preview with corrections, save as a draft; bad files say why and save nothing."""
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -15,10 +17,10 @@ STORY = (
 )
 
 
-def preview_data(response, **overrides):
+def preview_data(response: Any, **overrides: Any) -> dict[str, Any]:
     """The preview form's fields as the browser would send them back."""
     form = response.context["form"]
-    data = {}
+    data: dict[str, Any] = {}
     for name in form.fields:
         value = form[name].value()
         if value is None:
