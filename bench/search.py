@@ -149,7 +149,7 @@ class Baseline:
             match = f"title : {field_match.group(1)}" if field_match else text
             # Only constant fragments and %s placeholders are joined here.
             sql = (
-                "SELECT rowid FROM bench_fts WHERE bench_fts MATCH %s"
+                "SELECT rowid FROM bench_fts WHERE bench_fts MATCH %s"  # noqa: S608
                 + with_tags.replace("AND id", "AND rowid")
                 + " ORDER BY rank LIMIT 20"
             )
@@ -157,7 +157,7 @@ class Baseline:
         else:
             if field_match:
                 sql = (
-                    "SELECT id FROM bench_fts WHERE doc @@ to_tsquery('english', %s)"
+                    "SELECT id FROM bench_fts WHERE doc @@ to_tsquery('english', %s)"  # noqa: S608
                     + with_tags
                     + " ORDER BY ts_rank(doc, to_tsquery('english', %s)) DESC LIMIT 20"
                 )
@@ -165,7 +165,7 @@ class Baseline:
                 params = [word, *tag_ids, word]
             else:
                 sql = (
-                    "SELECT id FROM bench_fts, websearch_to_tsquery('english', %s) q WHERE doc @@ q"
+                    "SELECT id FROM bench_fts, websearch_to_tsquery('english', %s) q WHERE doc @@ q"  # noqa: S608
                     + with_tags
                     + " ORDER BY ts_rank(doc, q) DESC LIMIT 20"
                 )
@@ -247,8 +247,8 @@ def main() -> None:
         indexer.apply_pending()
         elapsed = time.perf_counter() - started
         found = run_local(SearchRequest(query="zyxwvutsrq", snippets=False)).total
-        size = f"{long_chapter.word_count:,}"
-        print(f"Incremental update of a {size}-word chapter: {elapsed * 1000:.0f} ms (found: {found})")
+        length = f"{long_chapter.word_count:,}"
+        print(f"Incremental update of a {length}-word chapter: {elapsed * 1000:.0f} ms (found: {found})")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "community",
     "search",
+    "imports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -194,6 +195,10 @@ SEARCH_LAZY_SECONDS = env_int("SEARCH_LAZY_SECONDS", 60)
 
 # A 510,000-character chapter in a CJK script is ~4.6 MB once form-encoded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
+# Imports (imports app): the largest file accepted, and what a DOCX or EPUB may unpack to (zip bombs).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from accounts import views as accounts_views
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
+from imports import views as imports_views
 from lib.tagurl import TagNameConverter
 from search import views as search_views
 from tags import views as tags_views
@@ -72,6 +73,10 @@ urlpatterns = [
     path("search/advanced", search_views.advanced_search, name="advanced_search"),
     path("search/advanced/go", search_views.advanced_search_go, name="advanced_search_go"),
     path("search/api", search_views.search_api, name="search_api"),
+    # Importing a work from a file (imports app): upload, preview and correct, save as a draft.
+    path("works/import", imports_views.import_upload, name="import_upload"),
+    path("works/import/<str:token>", imports_views.import_preview, name="import_preview"),
+    path("works/import/<str:token>/cancel", imports_views.import_cancel, name="import_cancel"),
     path("works/<int:work_id>/", include(work_urls)),
     path("series/<int:series_id>", works_views.series_detail, name="series_detail"),
     # Comments (comments app): threads, editing, moderation by the work's creators; the inbox.

@@ -1,0 +1,77 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from accounts.models import User
+from imports.actions import find_series
+from imports.parsed import ParsedChapter, ParsedWork
+from imports.parsers import SUPPORTED
+from works.forms import WorkForm
+from works.models import TITLE_MAX
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text=f"One work per file: {SUPPORTED} (AO3, FanFicFare and Fanarchive downloads too), "
+        f"at most {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB.",
+        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
+    )
+
+
+class ImportPreviewForm(WorkForm):
+    """The posting form without the text (that stays on the server), plus each chapter's title."""
+
+    def __init__(self, *args: Any, user: User, chapters: list[ParsedChapter], **kwargs: Any) -> None:
+        super().__init__(*args, user=user, include_chapter=False, **kwargs)
+        self.chapter_count = len(chapters)
+        for number, chapter in enumerate(chapters, start=1):
+            self.fields[f"chapter_title_{number}"] = forms.CharField(
+                label=f"Chapter {number} title", required=False, max_length=TITLE_MAX, initial=chapter.title
+            )
+
+    def chapter_title_fields(self) -> list[forms.BoundField]:
+        return [self[f"chapter_title_{number}"] for number in range(1, self.chapter_count + 1)]
+
+
+def initial_from_parsed(parsed: ParsedWork, user: User) -> dict[str, Any]:
+    series = find_series(parsed, list(user.pseuds.all()))
+    return {
+        "title": parsed.title,
+        "rating": parsed.rating,
+        "warnings": parsed.warnings,
+        "categories": parsed.categories,
+        "fandoms": ", ".join(parsed.fandoms),
+        "relationships": ", ".join(parsed.relationships),
+        "characters": ", ".join(parsed.characters),
+        "freeforms": ", ".join(parsed.freeforms),
+        "summary": parsed.summary,
+        "notes": parsed.notes,
+        "endnotes": parsed.endnotes,
+        "language": parsed.language,
+        "expected_chapters": parsed.expected_chapters,
+        "series": series.pk if series else None,
+        "new_series_title": "" if series else parsed.series_title,
+        "series_position": parsed.series_position,
+    }
+
+
+# What the preview form decides beyond the parsed fields: passed to import_work as posting-form data.
+EXTRA_FIELDS = (
+    "co_creators", "restricted", "comment_permission", "moderated_comments", "series",
+    "new_series_title", "series_position", "backdate", "published_at",
+)  # fmt: skip
+
+
+def apply_edits(parsed: ParsedWork, form: ImportPreviewForm) -> tuple[ParsedWork, dict[str, Any]]:
+    """The parsed work with the author's corrections, and the other posting-form choices."""
+    data = form.cleaned_data
+    for field in (
+        "title", "summary", "notes", "endnotes", "rating", "warnings", "categories", "fandoms",
+        "relationships", "characters", "freeforms", "language", "expected_chapters",
+    ):  # fmt: skip
+        setattr(parsed, field, data[field])
+    for number, chapter in enumerate(parsed.chapters, start=1):
+        chapter.title = data[f"chapter_title_{number}"]
+    return parsed, {field: data.get(field) for field in EXTRA_FIELDS}
