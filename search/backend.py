@@ -255,9 +255,15 @@ def run_local(request: SearchRequest) -> SearchResponse:
     return SearchResponse(total=total, hits=hits, notices=notices)
 
 
-def _marked(snippet: tantivy.Snippet) -> str:
-    """The fragment, escaped, with the matches in <mark> (Tantivy reports byte offsets)."""
+def _marked(snippet: tantivy.Snippet, source: str) -> str:
+    """The fragment, escaped, with the matches in <mark> (Tantivy reports byte offsets).
+
+    An ellipsis shows where the passage was cut out of a longer `source`.
+    """
     fragment = snippet.fragment().encode("utf-8")
+    span = snippet.fragment_range()
+    before = "… " if source.encode("utf-8")[: span.start].strip() else ""
+    after = " …" if source.encode("utf-8")[span.end :].strip() else ""
     out: list[str] = []
     position = 0
     for span in snippet.highlighted():
@@ -265,7 +271,8 @@ def _marked(snippet: tantivy.Snippet) -> str:
         out.append(f"<mark>{escape(fragment[span.start : span.end].decode('utf-8', 'ignore'))}</mark>")
         position = span.end
     out.append(escape(fragment[position:].decode("utf-8", "ignore")))
-    return "".join(out).replace(SEPARATOR, "")
+    text = " ".join("".join(out).replace(SEPARATOR, "").split())
+    return before + text + after
 
 
 def _needles(parsed: ParsedQuery) -> list[str]:
@@ -339,7 +346,7 @@ def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: li
         ):
             found = snip(name, value)
             if found is not None:
-                hit.snippets.append(Snippet(where=name, html=_marked(found)))
+                hit.snippets.append(Snippet(where=name, html=_marked(found, prepare(value))))
         # Without needles, or when no other field matched, the text must hold the match:
         # only then are chapters the needles rule out tried too.
         text_snippet = _text_snippet(hit.work_id, snip, needles, fallback=not needles or not hit.snippets)
@@ -377,7 +384,7 @@ def _text_snippet(work_id: int, snip: Any, needles: list[str], *, fallback: bool
             start = found.fragment_range().start + found.highlighted()[0].start
             return Snippet(
                 where="text",
-                html=_marked(found),
+                html=_marked(found, text.text),
                 chapter_id=chapter_id,
                 chapter_position=position,
                 chapter_title=title,
