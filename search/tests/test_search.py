@@ -97,6 +97,14 @@ class FindingTests(SearchTestCase):
         self.assertEqual(self.search("runs"), ["Harbour Lights"])
         self.assertEqual(self.search("laugh"), ["Harbour Lights"])
 
+    def test_works_in_other_scripts_are_found_ignoring_case(self):
+        self.post_work(title="Зима", language="ru", content="Над городом ШЁЛ снег.\n\nНикто не спал.")
+        self.post_work(title="ليل", language="ar", content="كان البحر هادئا في الليل.\n\nلم ينم أحد.")
+        self.index_search()
+        self.assertEqual(self.search("шёл"), ["Зима"])
+        self.assertEqual(self.search('"никто не спал"'), ["Зима"])
+        self.assertEqual(self.search("البحر"), ["ليل"])
+
     def test_chinese_and_japanese_text_is_searchable_without_spaces(self):
         self.post_work(
             title="東京の夜", language="ja", content="私は東京に住んでいます。\n\n夜の海はとても静かでした。"
