@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanarchive.context_processors.site",
+                "fanarchive.context_processors.reader",
             ],
         },
     },
