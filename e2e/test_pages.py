@@ -28,7 +28,10 @@ def test_reading_pages(archive: Archive, viewport: ViewportSize) -> None:
         title="Night Harbour", rating="Mature", expected_chapters="", chapters=3, notes="Thanks to my beta."
     )
     archive.make_work(
-        title="بيت على البحر", language="ar", fandoms="Tidewater (TV)", content="كانت الليلة طويلة.\n\nثم جاء الصباح."
+        title="بيت على البحر",
+        language="ar",
+        summary="ليلة طويلة ومنارة.",
+        content="كانت الليلة طويلة.\n\nثم جاء الصباح.",
     )
     page = archive.context(viewport=viewport).new_page()
     for path, name in [
@@ -45,9 +48,10 @@ def test_reading_pages(archive: Archive, viewport: ViewportSize) -> None:
     check(page, "work")
     page.get_by_role("link", name="Next Chapter →").first.click()
     check(page, "chapter")
-    rtl = page.locator(".blurb[lang=ar]")
     page.goto("/works")
-    expect(rtl).to_have_attribute("dir", "rtl")
+    expect(page.locator(".blurb-summary[lang=ar]")).to_have_attribute("dir", "rtl")
+    # The Arabic title reads right to left inside the English byline, the summary is right-aligned.
+    assert page.locator(".blurb-summary[lang=ar]").evaluate("e => getComputedStyle(e).direction") == "rtl"
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
