@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
 from lib.html import clean_html
@@ -56,6 +57,26 @@ class PseudForm(forms.ModelForm[Pseud]):
 
     def clean_description(self) -> str:
         return clean_html(self.cleaned_data["description"])
+
+
+READER_LABELS = {
+    "theme": _("Theme"),
+    "reader_font": _("Font"),
+    "reader_size": _("Text size"),
+    "reader_spacing": _("Line spacing"),
+    "reader_width": _("Line width"),
+    "hide_creator_style": _("Hide creators' styles"),
+}
+
+
+class ReaderSettingsForm(forms.ModelForm[User]):
+    """How works look: the header's Display panel and the preferences page."""
+
+    class Meta:
+        model = User
+        fields = tuple(READER_LABELS)
+        labels = READER_LABELS
+        help_texts = {"hide_creator_style": _("Read every work in the archive's own style, without its work skin.")}
 
 
 class PreferencesForm(forms.ModelForm[User]):

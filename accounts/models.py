@@ -2,6 +2,48 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Theme(models.TextChoices):
+    AUTO = "auto", _("Same as my device")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
+class ReaderFont(models.TextChoices):
+    SERIF = "serif", _("Serif")
+    SANS = "sans", _("Sans-serif")
+
+
+class ReaderSize(models.TextChoices):
+    SMALL = "s", _("Small")
+    MEDIUM = "m", _("Medium")
+    LARGE = "l", _("Large")
+    EXTRA_LARGE = "xl", _("Extra large")
+
+
+class ReaderSpacing(models.TextChoices):
+    COMPACT = "compact", _("Compact")
+    NORMAL = "normal", _("Normal")
+    AIRY = "airy", _("Airy")
+
+
+class ReaderWidth(models.TextChoices):
+    NARROW = "narrow", _("Narrow")
+    NORMAL = "normal", _("Normal")
+    WIDE = "wide", _("Wide")
+
+
+# Reader settings: names and values as the <html> data attributes that site.css reads
+# (static/js/reader-settings.js keeps the same names for guests, in localStorage).
+READER_SETTINGS = {
+    "theme": Theme,
+    "reader_font": ReaderFont,
+    "reader_size": ReaderSize,
+    "reader_spacing": ReaderSpacing,
+    "reader_width": ReaderWidth,
+}
 
 
 class User(AbstractUser):
@@ -12,6 +54,20 @@ class User(AbstractUser):
     # Emails; the inbox gets everything regardless.
     email_on_comments = models.BooleanField(default=True, help_text="Comments on my works and replies to me.")
     email_on_subscriptions = models.BooleanField(default=True, help_text="New chapters, works and series parts.")
+    # Reader settings, applied server-side (as attributes of <html>) on every page.
+    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.AUTO)
+    reader_font = models.CharField(max_length=8, choices=ReaderFont.choices, default=ReaderFont.SERIF)
+    reader_size = models.CharField(max_length=8, choices=ReaderSize.choices, default=ReaderSize.MEDIUM)
+    reader_spacing = models.CharField(max_length=8, choices=ReaderSpacing.choices, default=ReaderSpacing.NORMAL)
+    reader_width = models.CharField(max_length=8, choices=ReaderWidth.choices, default=ReaderWidth.NORMAL)
+    # Ready for work skins: a reader may always read a work in the archive's own style.
+    hide_creator_style = models.BooleanField(default=False)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(**{f"{name}__in": choices.values}), name=f"user_{name}_valid")
+            for name, choices in READER_SETTINGS.items()
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("user_profile", args=[self.username])

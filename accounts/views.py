@@ -5,12 +5,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import actions, ratelimit
-from accounts.forms import PreferencesForm, PseudForm, SignupForm
+from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.models import Pseud, SavedFilter, TagExclusion, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
 from search.indexer import queue_updates
@@ -141,7 +142,27 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect("preferences")
     else:
         form = PreferencesForm(instance=request.user)
-    return render(request, "accounts/preferences.html", {"form": form})
+    reader_form = ReaderSettingsForm(instance=request.user, auto_id="reader_%s")
+    return render(request, "accounts/preferences.html", {"form": form, "reader_form": reader_form})
+
+
+@require_POST
+@login_required
+def reader_settings(request: HttpRequest) -> HttpResponse:
+    """Save how works look; the Display panel posts here in the background (fetch) or as a plain form."""
+    assert isinstance(request.user, User)
+    form = ReaderSettingsForm(request.POST, instance=request.user)
+    in_background = request.headers.get("X-Requested-With") == "fetch"
+    if not form.is_valid():
+        if in_background:
+            return HttpResponse(status=400)
+        messages.error(request, _("Those display settings are not ones we offer."))
+    else:
+        request.user.save(update_fields=list(ReaderSettingsForm.Meta.fields))
+        if in_background:
+            return HttpResponse(status=204)
+        messages.success(request, _("Your display settings were saved."))
+    return redirect(_safe_next(request) or "preferences")
 
 
 # Saved filters and the permanent exclusion list

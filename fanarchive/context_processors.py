@@ -1,6 +1,44 @@
+from typing import Any
+
 from django.conf import settings
+from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from accounts.forms import ReaderSettingsForm
+from accounts.models import User
+
+# User field -> the <html> data attribute site.css reads (reader-settings.js uses the same names).
+READER_ATTRIBUTES = {
+    "theme": "theme",
+    "reader_font": "font",
+    "reader_size": "size",
+    "reader_spacing": "spacing",
+    "reader_width": "width",
+}
 
 
 def site(request: HttpRequest) -> dict[str, str]:
     return {"SITE_NAME": settings.SITE_NAME}
+
+
+def _default(name: str) -> str:
+    field = User._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.get_default())
+
+
+def reader(request: HttpRequest) -> dict[str, Any]:
+    """Reader settings as <html> attributes: users' from their account; guests' are applied in the browser."""
+    user = getattr(request, "user", None)
+    account = user if isinstance(user, User) else None
+    attributes = {
+        attribute: getattr(account, field) if account else _default(field)
+        for field, attribute in READER_ATTRIBUTES.items()
+    }
+    attributes["creator-style"] = "hide" if account and account.hide_creator_style else "show"
+    return {
+        "reader_attributes": attributes,
+        "reader_saved": account is not None,
+        "display_form": SimpleLazyObject(lambda: ReaderSettingsForm(instance=account, auto_id="display_%s")),
+    }

@@ -41,6 +41,7 @@ account_urls = [
     path("login", accounts_views.login_view, name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("preferences", accounts_views.preferences, name="preferences"),
+    path("reader-settings", accounts_views.reader_settings, name="reader_settings"),
     path("pseuds/new", accounts_views.pseud_new, name="pseud_new"),
     path("pseuds/<int:pseud_id>/edit", accounts_views.pseud_edit, name="pseud_edit"),
     path("drafts", works_views.drafts, name="drafts"),

@@ -50,7 +50,8 @@ LANGUAGES: list[tuple[str, str]] = [
     ("zh", "中文"),
 ]
 
-RIGHT_TO_LEFT = {"ar", "fa", "he"}
+# Scripts written right to left: works in these languages are shown with dir="rtl".
+RIGHT_TO_LEFT = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku-Arab", "ps", "sd", "ug", "ur", "yi"}
 LANGUAGE_NAMES = dict(LANGUAGES)
 
 

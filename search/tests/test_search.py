@@ -29,7 +29,7 @@ STORY = (
 
 def result_titles(response: "TestResponse") -> list[str]:
     """The titles of the blurbs on a results page, in order."""
-    return re.findall(r'<li class="blurb\b.*?<a href="/works/\d+/">([^<]+)</a>', response.content.decode(), re.DOTALL)
+    return re.findall(r'<li class="blurb\b.*?<a href="/works/\d+/"[^>]*>([^<]+)</a>', response.content.decode(), re.DOTALL)
 
 
 class SearchTestCase(BaseTestCase):

@@ -23,7 +23,7 @@ COUNT = re.compile(r'<p class="listing-count">\s*(.*?)\s*</p>', re.DOTALL)
 class FilterTestCase(BaseTestCase):
     def titles(self, url: str) -> list[str]:
         page = self.client.get(url).content.decode()
-        blurbs = re.findall(r'<h3 class="blurb-title">\s*<a href="/works/\d+/">(.*?)</a>', page)
+        blurbs = re.findall(r'<h3 class="blurb-title">\s*<a href="/works/\d+/"[^>]*>(.*?)</a>', page)
         return blurbs
 
     def count_line(self, url: str) -> str:
