@@ -29,7 +29,8 @@ STORY = (
 
 def result_titles(response: "TestResponse") -> list[str]:
     """The titles of the blurbs on a results page, in order."""
-    return re.findall(r'<li class="blurb\b.*?<a href="/works/\d+/"[^>]*>([^<]+)</a>', response.content.decode(), re.DOTALL)
+    blurb_title = r'<li class="blurb\b.*?<a href="/works/\d+/"[^>]*>([^<]+)</a>'
+    return re.findall(blurb_title, response.content.decode(), re.DOTALL)
 
 
 class SearchTestCase(BaseTestCase):
