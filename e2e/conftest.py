@@ -16,6 +16,7 @@ from accounts.actions import create_account
 from accounts.models import User
 from e2e.helpers import CHROMIUM, DESKTOP, LAYOUT_SHIFT_SCRIPT, launch
 from fanarchive.test import BaseTestCase
+from search.engine import clear_search_index
 from works import actions, hits
 from works.filter_index import INDEX
 from works.models import Chapter, Work
@@ -81,6 +82,7 @@ def archive(browser: Browser, live_server: Any) -> Iterator[Archive]:
     cache.clear()
     hits.flush_hits()
     INDEX.reset()
+    clear_search_index()
     # live_server flushes every table between tests, the seeded ratings and warnings too.
     seed = importlib.import_module("tags.migrations.0002_seed_fixed_tags")
     seed.seed(apps, None)

@@ -6,6 +6,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from e2e.conftest import Archive
 from e2e.helpers import DESKTOP, PHONE, assert_accessible, layout_shift, screenshot
+from search.indexer import apply_pending
 
 WIDTHS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 
@@ -69,6 +70,30 @@ def test_account_and_posting_pages(archive: Archive, viewport: ViewportSize) -> 
     check(page, "post-work-errors")
     page.goto("/account/preferences")
     check(page, "preferences")
+    page.goto("/works/import")
+    check(page, "import-work")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_search_pages(archive: Archive, viewport: ViewportSize) -> None:
+    archive.make_work(
+        title="The Lighthouse Keeper", content="The lamp turned all night.\n\nShe kept the marigold lamp burning."
+    )
+    archive.make_work(title="Salt Roads", content="A road of salt.\n\nThe marigold fields were far behind.")
+    apply_pending()  # what the job worker does every second
+    page = archive.context(viewport=viewport).new_page()
+    page.goto("/")
+    page.get_by_role("searchbox", name="Search works").fill('"marigold lamp"')
+    page.get_by_role("searchbox", name="Search works").press("Enter")
+    expect(page.locator(".listing-count")).to_contain_text("1 of 1 Work")
+    expect(page.locator(".search-snippets mark").filter(has_text="marigold")).to_have_count(1)
+    check(page, "search-results")
+    page.get_by_role("link", name="Chapter 1, paragraph 2").click()
+    expect(page.locator("#c1p2")).to_be_in_viewport()
+    page.goto("/search/?q=%22unclosed")
+    check(page, "search-notice")
+    page.goto("/search/advanced")
+    check(page, "advanced-search")
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)

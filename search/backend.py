@@ -6,7 +6,9 @@ process (`run_local`) or is posted as JSON to the node that holds the index
 (`SEARCH_URL`, see README "Search at scale"), which runs `run_local` itself.
 """
 
+import itertools
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -249,13 +251,42 @@ def run_local(request: SearchRequest) -> SearchResponse:
         Hit(work_id=int(cast(int, pk)), score=float(key)) for (key, _a), pk in zip(result.hits, work_ids, strict=True)
     ]
     if request.snippets and highlight is not None and hits:
-        _add_snippets(searcher, highlight, hits, _needles(parsed))
+        _add_snippets(searcher, parsed, hits)
     # The stubs lack `count`, which search(count=True) fills.
     total = int(getattr(result, "count", 0) or 0)
     return SearchResponse(total=total, hits=hits, notices=notices)
 
 
-def _marked(snippet: tantivy.Snippet, source: str) -> str:
+_BETWEEN_PHRASE_WORDS = re.compile(rb"[\W_]{1,6}")
+
+
+def _phrase_length(parsed: ParsedQuery) -> int:
+    """Words in the query's phrases, if it searches phrases only (else 1: every match is marked)."""
+    terms = [term for clause in parsed.positive for term in clause.alternatives]
+    if not terms or not all(term.phrase for term in terms):
+        return 1
+    return min(len(engine.ANALYZER.analyze(prepare(term.text))) or 1 for term in terms)
+
+
+def _highlights(snippet: tantivy.Snippet, phrase_length: int) -> list[tuple[int, int]]:
+    """The byte ranges to mark. Tantivy marks each word of a phrase wherever it occurs; for a
+    phrase search only runs of `phrase_length` adjacent marks are kept (all, if there is none)."""
+    spans = [(span.start, span.end) for span in snippet.highlighted()]
+    if phrase_length < 2 or len(spans) < phrase_length:
+        return spans
+    fragment = snippet.fragment().encode("utf-8")
+    keep: set[int] = set()
+    for first in range(len(spans) - phrase_length + 1):
+        run = spans[first : first + phrase_length]
+        if all(
+            _BETWEEN_PHRASE_WORDS.fullmatch(fragment[a[1] : b[0]].replace(SEPARATOR.encode(), b" ") or b" ")
+            for a, b in itertools.pairwise(run)
+        ):
+            keep.update(range(first, first + phrase_length))
+    return [spans[i] for i in sorted(keep)] if keep else spans
+
+
+def _marked(snippet: tantivy.Snippet, source: str, phrase_length: int = 1) -> str:
     """The fragment, escaped, with the matches in <mark> (Tantivy reports byte offsets).
 
     An ellipsis shows where the passage was cut out of a longer `source`.
@@ -266,10 +297,10 @@ def _marked(snippet: tantivy.Snippet, source: str) -> str:
     after = " …" if source.encode("utf-8")[span.end :].strip() else ""
     out: list[str] = []
     position = 0
-    for span in snippet.highlighted():
-        out.append(escape(fragment[position : span.start].decode("utf-8", "ignore")))
-        out.append(f"<mark>{escape(fragment[span.start : span.end].decode('utf-8', 'ignore'))}</mark>")
-        position = span.end
+    for start, end in _highlights(snippet, phrase_length):
+        out.append(escape(fragment[position:start].decode("utf-8", "ignore")))
+        out.append(f"<mark>{escape(fragment[start:end].decode('utf-8', 'ignore'))}</mark>")
+        position = end
     out.append(escape(fragment[position:].decode("utf-8", "ignore")))
     text = " ".join("".join(out).replace(SEPARATOR, "").split())
     return before + text + after
@@ -303,37 +334,68 @@ def _needles(parsed: ParsedQuery) -> list[str]:
     return needles
 
 
-def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: list[Hit], needles: list[str]) -> None:
-    generators: dict[str, tantivy.SnippetGenerator] = {}
+def _field_query(parsed: ParsedQuery, field_name: str) -> tantivy.Query | None:
+    """Any of the query's words or phrases, in this one field."""
+    parts = [
+        query
+        for clause in parsed.positive
+        for term in clause.alternatives
+        if term.field in (None, field_name)
+        for query in [_term_query(term, field_name)]
+        if query is not None
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
-    def generator(name: str) -> tantivy.SnippetGenerator:
-        if name not in generators:
-            made = tantivy.SnippetGenerator.create(searcher, highlight, engine.SCHEMA, name)
-            made.set_max_num_chars(SNIPPET_CHARS)
-            generators[name] = made
-        return generators[name]
+
+def _matched_in(searcher: tantivy.Searcher, field_query: tantivy.Query, ids: list[int]) -> set[int]:
+    """Which of these works have a whole word or phrase of the query in the field."""
+    query = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, field_query), (tantivy.Occur.Must, _u64_any("work_id", ids))]
+    )
+    result = searcher.search(query, len(ids), count=False)
+    addresses = [address for _key, address in result.hits]
+    return {int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)} if addresses else set()
+
+
+SNIPPET_FIELDS = ("title", "tags", "summary", "notes", "text")
+
+
+def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hit]) -> None:
+    """Passages for the fields each work matched in: a phrase is quoted only where it is whole."""
+    ids = [h.work_id for h in hits]
+    needles = _needles(parsed)
+    phrase_length = _phrase_length(parsed)
+    generators: dict[str, tantivy.SnippetGenerator] = {}
+    matched: dict[str, set[int]] = {}
+    for name in SNIPPET_FIELDS:
+        field_query = _field_query(parsed, name)
+        if field_query is None:
+            matched[name] = set()
+            continue
+        matched[name] = _matched_in(searcher, field_query, ids)
+        generator = tantivy.SnippetGenerator.create(searcher, field_query, engine.SCHEMA, name)
+        generator.set_max_num_chars(SNIPPET_CHARS)
+        generators[name] = generator
 
     def snip(name: str, text: str, *, checked: bool = False) -> tantivy.Snippet | None:
         if not text:
             return None
-        if needles and not checked:
-            lowered = text.lower()
-            if not any(needle in lowered for needle in needles):
-                return None
         document = tantivy.Document()
         document.add_text(name, text if checked else prepare(text))
-        snippet = generator(name).snippet_from_doc(document)
+        snippet = generators[name].snippet_from_doc(document)
         return snippet if snippet.highlighted() else None
 
-    ids = [h.work_id for h in hits]
     works = {w.pk: w for w in Work.objects.filter(pk__in=ids).only("title", "summary", "notes", "endnotes")}
     tag_names: dict[int, list[str]] = {pk: [] for pk in ids}
-    for work_id, name in (
-        Tagging.objects.filter(work_id__in=ids)
-        .order_by("tag__sort_order", "tag__name")
-        .values_list("work_id", "tag__name")
-    ):
-        tag_names[work_id].append(name)
+    if matched["tags"]:
+        for work_id, name in (
+            Tagging.objects.filter(work_id__in=matched["tags"])
+            .order_by("tag__sort_order", "tag__name")
+            .values_list("work_id", "tag__name")
+        ):
+            tag_names[work_id].append(name)
     for hit in hits:
         work = works.get(hit.work_id)
         if work is None:
@@ -344,21 +406,22 @@ def _add_snippets(searcher: tantivy.Searcher, highlight: tantivy.Query, hits: li
             ("summary", html_to_text(work.summary)),
             ("notes", html_to_text(work.notes) + "\n" + html_to_text(work.endnotes)),
         ):
+            if hit.work_id not in matched[name]:
+                continue
             found = snip(name, value)
             if found is not None:
-                hit.snippets.append(Snippet(where=name, html=_marked(found, prepare(value))))
-        # Without needles, or when no other field matched, the text must hold the match:
-        # only then are chapters the needles rule out tried too.
-        text_snippet = _text_snippet(hit.work_id, snip, needles, fallback=not needles or not hit.snippets)
-        if text_snippet is not None:
-            hit.snippets.append(text_snippet)
+                hit.snippets.append(Snippet(where=name, html=_marked(found, prepare(value), phrase_length)))
+        if hit.work_id in matched["text"]:
+            text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length)
+            if text_snippet is not None:
+                hit.snippets.append(text_snippet)
 
 
-def _text_snippet(work_id: int, snip: Any, needles: list[str], *, fallback: bool) -> Snippet | None:
+def _text_snippet(work_id: int, snip: Any, needles: list[str], phrase_length: int) -> Snippet | None:
     """The first chapter passage that matches, with the chapter and paragraph to link to.
 
-    Chapters whose text holds none of the needles are skipped without tokenizing them;
-    if the needles found nothing (an accent the query lacks), every chapter is tried.
+    Chapters whose text holds none of the needles are tried last (only an accent the
+    query lacks, or a stem that isn't a prefix, hides a match from the needles).
     """
     rows = list(
         Chapter.objects.filter(work_id=work_id, posted=True)
@@ -366,8 +429,7 @@ def _text_snippet(work_id: int, snip: Any, needles: list[str], *, fallback: bool
         .values_list("pk", "position", "title", "content")
     )
     passes = [[row for row in rows if any(n in row[3].lower() for n in needles)]] if needles else []
-    if fallback:
-        passes.append(rows)
+    passes.append(rows)
     tried: set[int] = set()
     budget = SNIPPET_BUDGET_CHARS
     for candidates in passes:
@@ -381,10 +443,10 @@ def _text_snippet(work_id: int, snip: Any, needles: list[str], *, fallback: bool
             if found is None:
                 continue
             # The paragraph of the first marked word (the passage may begin in the one before).
-            start = found.fragment_range().start + found.highlighted()[0].start
+            start = found.fragment_range().start + _highlights(found, phrase_length)[0][0]
             return Snippet(
                 where="text",
-                html=_marked(found, text.text),
+                html=_marked(found, text.text, phrase_length),
                 chapter_id=chapter_id,
                 chapter_position=position,
                 chapter_title=title,
