@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "comments",
     "bookmarks",
     "community",
+    "downloads",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
