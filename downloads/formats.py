@@ -157,10 +157,7 @@ def toc(document: WorkDocument) -> str:
 # HTML and PDF
 
 
-def _html_document(document: WorkDocument, texts: list[ChapterText], css: str) -> str:
-    def raw(value: str) -> str:
-        return clean_text(value)
-
+def _html_document(document: WorkDocument, texts: list[ChapterText], css: str, raw: Userstuff) -> str:
     chapters = "".join(
         chapter_block(document, entry, text, raw) for entry, text in zip(document.chapters, texts, strict=True)
     )
@@ -176,14 +173,20 @@ def _html_document(document: WorkDocument, texts: list[ChapterText], css: str) -
 
 
 def write_html(document: WorkDocument, texts: list[ChapterText]) -> str:
-    return _html_document(document, texts, EBOOK_CSS)
+    return _html_document(document, texts, EBOOK_CSS, clean_text)
+
+
+def _refuse_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    # The printer must never fetch what a user's HTML points at (slow, and a way into the server's network).
+    raise ValueError(f"Downloads fetch nothing: {url}")
 
 
 def write_pdf(document: WorkDocument, texts: list[ChapterText]) -> bytes:
     from weasyprint import HTML  # Imported here: loading Pango costs web processes that never print.
 
-    source = _html_document(document, texts, EBOOK_CSS + PRINT_CSS)
-    pdf: bytes = HTML(string=source).write_pdf()
+    # The e-book rewrite of the user HTML: images become links, so nothing is fetched.
+    source = _html_document(document, texts, EBOOK_CSS + PRINT_CSS, lambda value: to_xhtml(value, document.url))
+    pdf: bytes = HTML(string=source, url_fetcher=_refuse_fetch).write_pdf()
     return pdf
 
 
@@ -208,7 +211,7 @@ def write_txt(document: WorkDocument, texts: list[ChapterText]) -> str:
     for entry, text in zip(document.chapters, texts, strict=True):
         lines += ["", ""]
         if len(document.chapters) > 1:
-            lines += [entry.heading, "=" * len(entry.heading), entry.url, ""]
+            lines += [entry.heading, "=" * _columns(entry.heading), entry.url, ""]
         for label, value in (("Chapter Summary", text.summary), ("Chapter Notes", text.notes)):
             if value:
                 lines += [f"{label}:", "", _indent(to_text(value)), ""]

@@ -152,8 +152,10 @@ def to_text(value: str) -> str:
 def _walk_text(element: lxml_html.HtmlElement, parts: list[str]) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     block = tag in _TEXT_BLOCKS
+    # Items and rows start a line; other blocks stand apart by a blank line.
+    line_only = tag in ("li", "tr", "dt", "dd")
     if block:
-        parts.append("\n\n" if tag not in ("li", "tr", "dd") else "\n")
+        parts.append("\n" if line_only else "\n\n")
     if tag == "li":
         parts.append("- ")
     elif tag == "br":
@@ -169,5 +171,7 @@ def _walk_text(element: lxml_html.HtmlElement, parts: list[str]) -> None:
         _walk_text(child, parts)
         if child.tail:
             parts.append(re.sub(r"\s+", " ", child.tail))
-    if block:
-        parts.append("\n\n" if tag not in ("li", "tr", "dd") else "\n")
+    if block and not line_only:
+        parts.append("\n\n")
+    elif tag in ("td", "th"):
+        parts.append("  ")
