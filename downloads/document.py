@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,15 +144,15 @@ def _day(value: date | datetime) -> str:
 
 def load_document(work: Work, chapters: QuerySet[Chapter], base_url: str, site_name: str) -> WorkDocument:
     """The work's download metadata and chapter list (without chapter texts: cheap enough per request)."""
-    # Prefetched onto the caller's work, so its rating (for the adult gate) costs no query more.
-    prefetch_related_objects(
-        [work],
-        "tags",
-        Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
-        Prefetch("serial_works", queryset=SerialWork.objects.select_related("series")),
+    # Plain joins rather than prefetch_related: this runs on every download, cached or not,
+    # and the prefetch machinery costs more than the queries themselves.
+    tags = list(Tag.objects.filter(taggings__work=work).only("name", "type"))
+    creatorships = list(
+        Creatorship.objects.filter(work=work).select_related("pseud__user").only("pseud__name", "pseud__user__username")
     )
+    serial_works = list(SerialWork.objects.filter(work=work).select_related("series").only("position", "series__title"))
     by_type: dict[str, list[Tag]] = {}
-    for tag in sorted(work.tags.all(), key=lambda tag: tag.name.casefold()):
+    for tag in sorted(tags, key=lambda tag: tag.name.casefold()):
         by_type.setdefault(tag.type, []).append(tag)
     groups = [
         TagGroup(
@@ -186,7 +186,7 @@ def load_document(work: Work, chapters: QuerySet[Chapter], base_url: str, site_n
         site_name=site_name,
         creators=[
             Link(str(creatorship.pseud), urljoin(base_url, creatorship.pseud.get_absolute_url()))
-            for creatorship in work.creatorships.all()
+            for creatorship in creatorships
         ],
         tag_groups=groups,
         language=work.language,
@@ -194,7 +194,7 @@ def load_document(work: Work, chapters: QuerySet[Chapter], base_url: str, site_n
         direction=text_direction(work.language),
         series=[
             SeriesPart(link.series.title, urljoin(base_url, link.series.get_absolute_url()), link.position)
-            for link in work.serial_works.all()
+            for link in serial_works
         ],
         published=_day(work.published_at),
         updated=_day(work.revised_at) if work.revised_at.date() > work.published_at else _day(work.published_at),

@@ -2,6 +2,9 @@
 
 import time
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from downloads.tests.helpers import DownloadTestCase
 from tags.models import Tag
 
@@ -52,3 +55,18 @@ class DownloadCacheTests(DownloadTestCase):
                     response["Content-Disposition"], f'attachment; filename="the-lighthouse-keeper.{extension}"'
                 )
                 self.assertEqual(response["Cache-Control"], "private")
+
+    def test_serving_a_cached_file_reads_no_chapter_text_and_costs_the_same_queries_for_any_length(self):
+        short = self.post_work(title="Short")
+        long = self.post_work(title="Long")
+        for number in range(2, 6):
+            self.add_chapter(long, f"Chapter {number} of the long work.")
+        counts = []
+        for work in (short, long):
+            self.download(work, "epub")
+            with CaptureQueriesContext(connection) as queries:
+                self.download(work, "epub")
+            counts.append(len(queries))
+            self.assertFalse(any('"content"' in query["sql"] for query in queries.captured_queries))
+        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[0], 7)
