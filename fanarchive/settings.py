@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "community",
     "search",
     "imports",
+    "downloads",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

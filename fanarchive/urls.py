@@ -6,6 +6,7 @@ from accounts import views as accounts_views
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
+from downloads import views as downloads_views
 from imports import views as imports_views
 from lib.tagurl import TagNameConverter
 from search import views as search_views
@@ -34,6 +35,7 @@ work_urls = [
     path("mark_as_read", community_views.mark_as_read, name="mark_as_read"),
     path("bookmarks", bookmarks_views.work_bookmarks, name="work_bookmarks"),
     path("bookmarks/new", bookmarks_views.bookmark_work, name="bookmark_work"),
+    path("download/<str:extension>", downloads_views.download, name="download"),
 ]
 
 account_urls = [

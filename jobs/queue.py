@@ -82,4 +82,5 @@ def _load_handlers() -> None:
     # Handlers live with their domain; importing the modules registers them.
     import comments.emails  # noqa: F401
     import community.notify  # noqa: F401
+    import downloads.jobs  # noqa: F401
     import works.filters  # noqa: F401

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from accounts.models import User
 from works.models import Chapter, Creatorship, Work
@@ -26,11 +26,11 @@ class LoginRequiredForWork(Exception):
     """A guest asked for a work restricted to logged-in users."""
 
 
-def require_login_for_restricted(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def require_login_for_restricted(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Decorates a view that reads a work: a guest asking for a restricted one is sent to log in."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except LoginRequiredForWork:

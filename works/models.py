@@ -213,6 +213,12 @@ class Chapter(models.Model):
             models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique"),
             models.CheckConstraint(condition=models.Q(position__gte=1), name="chapter_position_positive"),
         ]
+        indexes = [
+            # Covers a work's chapter list without reading the rows: SQLite stores content
+            # before posted and updated_at, so reading those from the table walks every
+            # chapter's text (downloads read this list on every request for their version key).
+            models.Index(fields=["work", "position", "posted", "updated_at", "title"], name="chapter_list_covering"),
+        ]
 
     def __str__(self) -> str:
         return self.display_title

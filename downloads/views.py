@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from downloads import actions, cache, formats
+from downloads.document import WorkDocument
+from works.access import get_work_for_reader, is_creator, readable_chapters, require_login_for_restricted
+
+# The gate's rules live with the work page; a download follows the same ones.
+from works.views import _needs_adult_gate
+
+CONTENT_TYPES = {
+    "epub": "application/epub+zip",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+PREPARING_REFRESH_SECONDS = 3
+
+
+@require_login_for_restricted
+def download(request: HttpRequest, work_id: int, extension: str) -> HttpResponseBase:
+    if extension not in CONTENT_TYPES:
+        raise Http404("No such format.")
+    work = get_work_for_reader(request.user, work_id)
+    # A creator's copy includes their draft chapters; its version differs, so readers never get it.
+    document = formats.load(work, settings.SITE_URL, readable_chapters(work, request.user))
+    if not document.chapters:
+        raise Http404("This work has no chapters yet.")
+    if _needs_adult_gate(request, work, is_creator(request.user, work)):
+        return render(request, "works/adult_gate.html", {"work": work})
+    version = document.version(extension)
+    path = cache.cached_path(work.pk, version, extension)
+    if not path.exists():
+        if extension == "pdf":
+            return _pdf_not_ready(request, document, version)
+        actions.build_now(document, extension, version)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"{slugify(work.title, allow_unicode=True)[:80] or f'work-{work.pk}'}.{extension}",
+        content_type=CONTENT_TYPES[extension],
+    )
+    # Restricted works and creators' copies must not sit in shared caches.
+    response["Cache-Control"] = "private"
+    return response
+
+
+def _pdf_not_ready(request: HttpRequest, document: WorkDocument, version: str) -> HttpResponse:
+    failed = actions.pdf_failed(version)
+    if not failed:
+        actions.request_pdf(document, version)
+    context = {"document": document, "failed": failed, "refresh": PREPARING_REFRESH_SECONDS}
+    return render(request, "downloads/preparing.html", context, status=500 if failed else 202)
