@@ -23,7 +23,7 @@ from works.models import Chapter, Tagging, Work
 
 from . import engine
 from .query import Clause, ParsedQuery, Term, parse_query
-from .text import SEPARATOR, chapter_text, html_to_text, prepare
+from .text import SEPARATOR, chapter_text, html_to_text, paragraphs_before, prepare
 
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "updated": ("updated", True),
@@ -39,6 +39,8 @@ SORT_FIELDS: dict[str, tuple[str, bool]] = {
 SNIPPET_CHARS = 220
 # How much chapter text the snippet maker may read for one work before giving up.
 SNIPPET_BUDGET_CHARS = 1_000_000
+# Characters of chapter HTML around a likely match that are tokenized for its snippet.
+SNIPPET_WINDOW = 4000
 
 
 class SearchUnavailable(Exception):
@@ -420,36 +422,69 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
 def _text_snippet(work_id: int, snip: Any, needles: list[str], phrase_length: int) -> Snippet | None:
     """The first chapter passage that matches, with the chapter and paragraph to link to.
 
-    Chapters whose text holds none of the needles are tried last (only an accent the
-    query lacks, or a stem that isn't a prefix, hides a match from the needles).
+    Chapters are read one at a time, in order. Where a needle occurs, only a few
+    thousand characters around it are tokenized, so a 100,000-word chapter costs no
+    more than a short one. Only if the needles find nothing (an accent the query
+    lacks, a stem that isn't a prefix) are whole chapters tried, within a budget.
     """
-    rows = list(
-        Chapter.objects.filter(work_id=work_id, posted=True)
-        .order_by("position")
-        .values_list("pk", "position", "title", "content")
-    )
-    passes = [[row for row in rows if any(n in row[3].lower() for n in needles)]] if needles else []
-    passes.append(rows)
-    tried: set[int] = set()
+    chapters = Chapter.objects.filter(work_id=work_id, posted=True).order_by("position")
+    if needles:
+        for row in chapters.values_list("pk", "position", "title", "content").iterator(chunk_size=4):
+            lowered = row[3].lower()
+            for at in _needle_positions(lowered, needles):
+                found = _snippet_in(row, snip, phrase_length, window_around=at)
+                if found is not None:
+                    return found
     budget = SNIPPET_BUDGET_CHARS
-    for candidates in passes:
-        for chapter_id, position, title, content in candidates:
-            if chapter_id in tried or budget <= 0:
-                continue
-            tried.add(chapter_id)
-            budget -= len(content)
-            text = chapter_text(content)
-            found = snip("text", text.text, checked=True)
-            if found is None:
-                continue
-            # The paragraph of the first marked word (the passage may begin in the one before).
-            start = found.fragment_range().start + _highlights(found, phrase_length)[0][0]
-            return Snippet(
-                where="text",
-                html=_marked(found, text.text, phrase_length),
-                chapter_id=chapter_id,
-                chapter_position=position,
-                chapter_title=title,
-                paragraph=text.paragraph_at(start),
-            )
+    for row in chapters.values_list("pk", "position", "title", "content").iterator(chunk_size=4):
+        if budget <= 0:
+            break
+        budget -= len(row[3])
+        found = _snippet_in(row, snip, phrase_length)
+        if found is not None:
+            return found
     return None
+
+
+def _needle_positions(lowered: str, needles: list[str], most: int = 5) -> list[int]:
+    """Where the needles first occur in a chapter's lower-cased HTML (a few places, in order)."""
+    positions: list[int] = []
+    for needle in needles:
+        at = lowered.find(needle)
+        while at >= 0 and len(positions) < most * len(needles):
+            positions.append(at)
+            at = lowered.find(needle, at + len(needle) + SNIPPET_WINDOW)
+    return sorted(positions)[:most]
+
+
+def _snippet_in(
+    row: tuple[int, int, str, str], snip: Any, phrase_length: int, window_around: int | None = None
+) -> Snippet | None:
+    chapter_id, position, title, content = row
+    first_paragraph = 0
+    if window_around is not None:
+        # From the start of the paragraph holding the match (or a tag boundary close before it)
+        # to the end of a paragraph a little after it.
+        start = content.rfind("<p", 0, window_around + 1)
+        if start < 0 or window_around - start > SNIPPET_WINDOW:
+            start = content.rfind(">", 0, max(0, window_around - SNIPPET_WINDOW // 2)) + 1
+        end = content.find("</p>", window_around + SNIPPET_WINDOW // 2)
+        end = len(content) if end < 0 else end + 4
+        first_paragraph = paragraphs_before(content, start)
+        content = content[start:end]
+    text = chapter_text(content)
+    found = snip("text", text.text, checked=True)
+    if found is None:
+        return None
+    # The paragraph of the first marked word (the passage may begin in the one before).
+    offset = found.fragment_range().start + _highlights(found, phrase_length)[0][0]
+    within = text.paragraph_at(offset)
+    paragraph = first_paragraph + within if within is not None else (first_paragraph or None)
+    return Snippet(
+        where="text",
+        html=_marked(found, text.text, phrase_length),
+        chapter_id=chapter_id,
+        chapter_position=position,
+        chapter_title=title,
+        paragraph=paragraph,
+    )

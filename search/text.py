@@ -69,6 +69,11 @@ def chapter_text(content: str) -> ChapterText:
     return ChapterText(text="\n".join(parts), starts=starts)
 
 
+def paragraphs_before(content: str, end: int) -> int:
+    """How many numbered paragraphs start before `end` in stored chapter HTML."""
+    return len(_PARAGRAPH_START.findall(content, 0, end))
+
+
 def anchor_paragraphs(content: str, chapter_position: int) -> str:
     """Give every paragraph of stored chapter HTML the id a search snippet links to.
 

@@ -53,6 +53,17 @@ class FindingTests(SearchTestCase):
         self.assertContains(response, f'href="/works/{work.pk}/chapters/{chapter.pk}#c1p2"')
         self.assertContains(self.client.get(f"/works/{work.pk}/chapters/{chapter.pk}"), '<p id="c1p2">')
 
+    def test_a_match_deep_in_a_long_chapter_links_to_its_paragraph(self):
+        paragraphs = [f"Paragraph {n} of the voyage, with waves and gulls and rope." for n in range(1, 401)]
+        paragraphs[311] = "Here the albatross finally landed on the mast."
+        work = self.post_work(title="The Long Voyage", content="\n\n".join(paragraphs))
+        self.index_search()
+        response = self.client.get("/search/", {"q": '"albatross finally landed"'})
+        chapter = work.chapters.get()
+        self.assertContains(response, f'href="/works/{work.pk}/chapters/{chapter.pk}#c1p312"')
+        self.assertContains(response, "<mark>albatross</mark> <mark>finally</mark> <mark>landed</mark>")
+        self.assertContains(self.client.get(chapter.get_absolute_url()), '<p id="c1p312">Here the albatross')
+
     def test_every_word_must_match_somewhere(self):
         self.post_work(title="Harbour Lights", content=STORY)
         self.post_work(title="Dry Land", content="Nothing but fields and a barn.\n\nA long quiet summer.")
