@@ -59,7 +59,6 @@ def search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("q", None)
     filters = parse_filters(params, members=request.user.is_authenticated)
-    filters.query = query
     search_request = _search_request(request, query, filters)
     per_page = settings.WORKS_PER_PAGE
     try:
