@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import Pseud
 from imports.parsed import ParsedChapter, ParsedWork
@@ -32,8 +33,14 @@ def drop_conflicting_tags(parsed: ParsedWork) -> ParsedWork:
             tag = existing.get(tag_name_key(name))
             if tag is not None and tag.type != tag_type:
                 parsed.warnings_found.append(
-                    f"“{name}” is already a {TagType(tag.type).label} tag here, so it was left out of "
-                    f"{field.replace('freeforms', 'additional tags')}."
+                    gettext(
+                        "“%(name)s” is already a %(tagtype_tag_type_label)s tag here, so it was left out of %(value)s."
+                    )
+                    % {
+                        "name": name,
+                        "tagtype_tag_type_label": TagType(tag.type).label,
+                        "value": field.replace("freeforms", "additional tags"),
+                    }
                 )
             else:
                 kept.append(name)

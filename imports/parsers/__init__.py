@@ -9,6 +9,7 @@ import re
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from imports.normalize import normalize
 from imports.parsed import ImportRefused, ParsedWork
@@ -41,13 +42,16 @@ def title_from_filename(filename: str) -> str:
 def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
-        raise ImportRefused(f"The file is {size / 2**20:,.1f} MB; files can be at most {limit / 2**20:,.0f} MB.")
+        raise ImportRefused(
+            gettext("The file is %(size_2_20)s MB; files can be at most %(limit_2_20)s MB.")
+            % {"size_2_20": f"{size / 2**20:,.1f}", "limit_2_20": f"{limit / 2**20:,.0f}"}
+        )
 
 
 def parse_file(data: bytes, filename: str) -> ParsedWork:
     check_size(len(data))
     if not data.strip():
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(gettext("The file is empty."))
     suffix = PurePath(filename).suffix.lower()
     title = title_from_filename(filename)
     if suffix in (".docm", ".dotm"):
@@ -56,7 +60,10 @@ def parse_file(data: bytes, filename: str) -> ParsedWork:
         )
     for magic, kind in _REFUSED_KINDS.items():
         if data.startswith(magic):
-            raise ImportRefused(f"This is {kind}, which can't be imported. Supported: {SUPPORTED}.")
+            raise ImportRefused(
+                gettext("This is %(kind)s, which can't be imported. Supported: %(supported)s.")
+                % {"kind": kind, "supported": SUPPORTED}
+            )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         head = data[:2000]
         if suffix == ".epub" or b"application/epub+zip" in head:
