@@ -164,7 +164,7 @@ def post_comment(
         if pseud is None:
             pseud = user.default_pseud
         elif pseud.user_id != user.pk:
-            raise ValidationError({"pseud": "Choose one of your own pseuds."})
+            raise ValidationError({"pseud": gettext("Choose one of your own pseuds.")})
     fields = clean_comment_input(guest=user is None, guest_name=guest_name, guest_email=guest_email, content=content)
     if not ratelimit.take_comment_slot(user.pk if user else None, ip_hash):
         raise CommentRateLimited(str(RATE_MESSAGE))

@@ -39,7 +39,7 @@ def guest_hash(address: str) -> str:
 def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
     """One kudos per work per user (or per guest address); never on one's own work or from a blocked user."""
     if not work.posted or work.hidden_by_admin:
-        raise CommunityError("You can't leave kudos on this work.")
+        raise CommunityError(gettext("You can't leave kudos on this work."))
     if user is None:
         if work.restricted:
             raise CommunityError(gettext("Only logged-in users can leave kudos on this work. Please log in."))
@@ -53,7 +53,7 @@ def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
         with transaction.atomic():
             kudo = Kudo.objects.create(work=work, user=user, guest_hash="" if user else guest_hash(address))
     except IntegrityError:
-        raise CommunityError("You have already left kudos here. :)") from None
+        raise CommunityError(gettext("You have already left kudos here. :)")) from None
     # F(): the increment happens in the database, so concurrent kudos are never lost.
     Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
     note_changed([work.pk])
@@ -68,9 +68,9 @@ def subscribe(
     user: User, *, work: Work | None = None, creator: User | None = None, series: Series | None = None
 ) -> Subscription:
     if creator is not None and creator.pk == user.pk:
-        raise CommunityError("You can't subscribe to yourself.")
+        raise CommunityError(gettext("You can't subscribe to yourself."))
     if work is not None and is_creator(user, work):
-        raise CommunityError("You can't subscribe to your own work.")
+        raise CommunityError(gettext("You can't subscribe to your own work."))
     subscription, _created = Subscription.objects.get_or_create(user=user, work=work, creator=creator, series=series)
     return subscription
 

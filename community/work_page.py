@@ -39,9 +39,7 @@ def kudos_sentence(names: list[str], more_users: int, guests: int) -> SafeString
     """ "alice, bob and 3 guests left kudos on this work!" (names linked to profiles)."""
     parts = [format_html('<a href="{}">{}</a>', reverse("user_profile", args=[name]), name) for name in names]
     if more_users:
-        parts.append(
-            format_html(ngettext("{count} more user", "{count} more users", more_users), count=more_users)
-        )
+        parts.append(format_html(ngettext("{count} more user", "{count} more users", more_users), count=more_users))
     if guests:
         parts.append(format_html(ngettext("{count} guest", "{count} guests", guests), count=guests))
     if not parts:

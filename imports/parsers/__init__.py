@@ -56,7 +56,7 @@ def parse_file(data: bytes, filename: str) -> ParsedWork:
     title = title_from_filename(filename)
     if suffix in (".docm", ".dotm"):
         raise ImportRefused(
-            "Macro-enabled Word documents (.docm) aren't accepted: save it as a plain Word document (.docx)."
+            gettext("Macro-enabled Word documents (.docm) aren't accepted: save it as a plain Word document (.docx).")
         )
     for magic, kind in _REFUSED_KINDS.items():
         if data.startswith(magic):
@@ -71,11 +71,19 @@ def parse_file(data: bytes, filename: str) -> ParsedWork:
         elif suffix == ".docx" or b"word/" in data[-200_000:] or b"word/" in head:
             parsed = parse_docx(data, title)
         elif suffix == ".odt":
-            raise ImportRefused("OpenDocument (.odt) files can't be imported: save it as .docx and upload that.")
+            raise ImportRefused(
+                gettext("OpenDocument (.odt) files can't be imported: save it as .docx and upload that.")
+            )
         else:
-            raise ImportRefused(f"Zip archives can't be imported: upload the files inside. Supported: {SUPPORTED}.")
+            raise ImportRefused(
+                gettext("Zip archives can't be imported: upload the files inside. Supported: %(supported)s.")
+                % {"supported": SUPPORTED}
+            )
     elif suffix in (".epub", ".docx"):
-        raise ImportRefused(f"This file is damaged or is not a {suffix[1:].upper()} file.")
+        raise ImportRefused(
+            gettext("This file is damaged or is not a %(suffix_1_upper)s file.")
+            % {"suffix_1_upper": suffix[1:].upper()}
+        )
     elif suffix in (".html", ".htm", ".xhtml") or re.match(rb"\s*(<!doctype html|<html)", data[:500], re.IGNORECASE):
         parsed = parse_html(data, title)
     elif suffix in (".md", ".markdown", ".mdown"):

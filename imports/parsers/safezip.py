@@ -24,7 +24,10 @@ class SafeZip:
             raise ImportRefused(gettext("This file is damaged or is not a %(kind)s file.") % {"kind": kind}) from None
         limit = settings.IMPORT_MAX_UNPACKED_BYTES
         if len(infos) > MAX_ENTRIES:
-            raise ImportRefused(f"This {kind} file holds {len(infos):,} files, which no {kind} needs: refused.")
+            raise ImportRefused(
+                gettext("This %(kind)s file holds %(len_infos)s files, which no %(kind)s needs: refused.")
+                % {"kind": kind, "len_infos": f"{len(infos):,}"}
+            )
         total = sum(info.file_size for info in infos)
         if total > limit:
             raise ImportRefused(
@@ -73,4 +76,4 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError:
-        raise ImportRefused(f"This {what} isn't well-formed XML.") from None
+        raise ImportRefused(gettext("This %(what)s isn't well-formed XML.") % {"what": what}) from None
