@@ -104,9 +104,12 @@ def comment_email(item: InboxItem) -> EmailMultiAlternatives:
         "site_url": site,
     }
     if item.kind == InboxItem.Kind.REPLY:
-        subject = f"[{settings.SITE_NAME}] Reply to your comment on {work.title}"
+        subject = gettext("[%(site)s] Reply to your comment on %(title)s") % {
+            "site": settings.SITE_NAME,
+            "title": work.title,
+        }
     else:
-        subject = f"[{settings.SITE_NAME}] Comment on {work.title}"
+        subject = gettext("[%(site)s] Comment on %(title)s") % {"site": settings.SITE_NAME, "title": work.title}
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=render_to_string("emails/comment_notification.txt", context),

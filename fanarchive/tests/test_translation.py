@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.test import override_settings
@@ -24,7 +26,9 @@ from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
 from accounts.models import Pseud, User
+from community.notify import send_subscription_digests
 from fanarchive.test import BaseTestCase
+from jobs.queue import run_pending
 from lib.languages import LANGUAGES
 from tags.models import Tag
 from works.models import Chapter, Series, Work
@@ -242,6 +246,39 @@ class EveryStringIsMarkedTests(BaseTestCase):
         self.assert_all_marked(
             reverse("comment_create", args=[self.work.pk]), user=self.bob, method="post", content="Thank you!"
         )
+
+
+@override_settings(
+    COMMENT_RATE_LIMIT=1000, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SITE_URL="https://a.test"
+)
+class EmailsAreTranslatedTests(BaseTestCase):
+    def test_comment_and_digest_emails_show_only_translated_strings(self) -> None:
+        work = self.make_work(title="Harbour Lights")
+        self.client.post(reverse("subscribe"), {"kind": "work", "target": work.pk})
+        self.login(self.bob)
+        self.client.post(reverse("subscribe"), {"kind": "work", "target": work.pk})
+        self.client.post(reverse("comment_create", args=[work.pk]), {"content": "Lovely fog."})
+        self.login(self.alice)
+        self.client.post(
+            reverse("chapter_new", args=[work.pk]), {"title": "Night", "content": "The fog came in.", "action": "post"}
+        )
+        catalogue_dir = Path(tempfile.mkdtemp())
+        _empty_catalogue(catalogue_dir)
+        with override_settings(LANGUAGES=[*settings.LANGUAGES, (PSEUDO, "Pseudo")], LOCALE_PATHS=[catalogue_dir]):
+            trans_real._translations[PSEUDO] = PseudoTranslation(PSEUDO)  # type: ignore[attr-defined]
+            # The worker sends emails in the archive's language; here, the pseudo-language.
+            with translation.override(PSEUDO):
+                run_pending()
+                send_subscription_digests({})
+        self.assertEqual(len(mail.outbox), 2)
+        data = ["Fanarchive", "Harbour Lights", "Night", "bob", "alice", "Lovely fog."]
+        for email in mail.outbox:
+            with self.subTest(subject=email.subject):
+                assert isinstance(email, EmailMultiAlternatives)
+                html = str(email.alternatives[0][0])
+                body = re.sub(r"https?://[^\s⟧]+", " ", str(email.body))
+                self.assertEqual(untranslated(f"<p>{email.subject}</p><pre>{body}</pre>", data), [])
+                self.assertEqual(untranslated(html, data), [])
 
 
 class EveryTemplateCompilesTests(BaseTestCase):
