@@ -108,8 +108,7 @@ def _map_warnings(work: ParsedWork) -> None:
     if not found:
         found = [CHOSE_NOT_TO_WARN]
         work.warnings_found.append(
-            gettext("No archive warnings found: set to “%(chose_not_to_warn)s”.")
-            % {"chose_not_to_warn": CHOSE_NOT_TO_WARN}
+            gettext("No archive warnings found: set to “%(warning)s”.") % {"warning": CHOSE_NOT_TO_WARN}
         )
     if len(found) > 1 and NO_WARNINGS_APPLY in found:
         found.remove(NO_WARNINGS_APPLY)
@@ -159,14 +158,14 @@ def _clean_tags(work: ParsedWork) -> None:
             if bad:
                 cleaned = " ".join("".join(c for c in name if c not in FORBIDDEN_CHARACTERS).split())
                 work.warnings_found.append(
-                    gettext("Tag “%(name)s”: characters tags can't have (%(join_bad)s) removed.")
-                    % {"name": name, "join_bad": " ".join(bad)}
+                    gettext("Tag “%(name)s”: characters tags can't have (%(characters)s) removed.")
+                    % {"name": name, "characters": " ".join(bad)}
                 )
                 name = cleaned
             if len(name) > TAG_NAME_MAX:
                 work.warnings_found.append(
-                    gettext("Tag “%(name_40)s…” is longer than %(tag_name_max)s characters: dropped.")
-                    % {"name_40": name[:40], "tag_name_max": TAG_NAME_MAX}
+                    gettext("Tag “%(name)s…” is longer than %(maximum)s characters: dropped.")
+                    % {"name": name[:40], "maximum": TAG_NAME_MAX}
                 )
                 continue
             if not name or name.casefold() in seen:
@@ -184,8 +183,8 @@ def _clean_tags(work: ParsedWork) -> None:
                 setattr(work, field, values[: len(values) - cut])
                 excess -= cut
         work.warnings_found.append(
-            gettext("More than %(user_tags_max)s tags: the last %(total_user_tags_max)s dropped.")
-            % {"user_tags_max": USER_TAGS_MAX, "total_user_tags_max": total - USER_TAGS_MAX}
+            gettext("More than %(maximum)s tags: the last %(dropped)s dropped.")
+            % {"maximum": USER_TAGS_MAX, "dropped": total - USER_TAGS_MAX}
         )
 
 
@@ -198,22 +197,22 @@ def _fit(work: ParsedWork) -> None:
     first, last = work.chapters[0], work.chapters[-1]
     if len(work.summary) > SUMMARY_MAX:
         work.warnings_found.append(
-            gettext("The summary is longer than %(summary_max)s characters: moved into the notes.")
-            % {"summary_max": f"{SUMMARY_MAX:,}"}
+            gettext("The summary is longer than %(maximum)s characters: moved into the notes.")
+            % {"maximum": f"{SUMMARY_MAX:,}"}
         )
         work.notes = "\n".join(part for part in (work.summary, work.notes) if part)
         work.summary = ""
     if len(work.notes) > NOTES_MAX:
         work.warnings_found.append(
-            gettext("The notes are longer than %(notes_max)s characters: moved to the start of the first chapter.")
-            % {"notes_max": f"{NOTES_MAX:,}"}
+            gettext("The notes are longer than %(maximum)s characters: moved to the start of the first chapter.")
+            % {"maximum": f"{NOTES_MAX:,}"}
         )
         first.html = work.notes + "\n<hr>\n" + first.html
         work.notes = ""
     if len(work.endnotes) > NOTES_MAX:
         work.warnings_found.append(
-            gettext("The end notes are longer than %(notes_max)s characters: moved to the end of the last chapter.")
-            % {"notes_max": f"{NOTES_MAX:,}"}
+            gettext("The end notes are longer than %(maximum)s characters: moved to the end of the last chapter.")
+            % {"maximum": f"{NOTES_MAX:,}"}
         )
         last.html = last.html + "\n<hr>\n" + work.endnotes
         work.endnotes = ""
@@ -238,11 +237,11 @@ def _fit(work: ParsedWork) -> None:
         if len(chapter.html) > CHAPTER_MAX:
             raise ImportRefused(
                 gettext(
-                    "Chapter %(number)s has %(len_chapter_html)s characters; a chapter can have at "
-                    "most %(chapter_max)s. Split it with chapter headings (“Chapter 2”) and import "
+                    "Chapter %(number)s has %(count)s characters; a chapter can have at "
+                    "most %(maximum)s. Split it with chapter headings (“Chapter 2”) and import "
                     "it again."
                 )
-                % {"number": number, "len_chapter_html": f"{len(chapter.html):,}", "chapter_max": f"{CHAPTER_MAX:,}"}
+                % {"number": number, "count": f"{len(chapter.html):,}", "maximum": f"{CHAPTER_MAX:,}"}
             )
 
 
@@ -252,7 +251,7 @@ def normalize(work: ParsedWork, *, fallback_title: str) -> ParsedWork:
         work.title = fallback_title
     if len(work.title) > TITLE_MAX:
         work.warnings_found.append(
-            gettext("The title is longer than %(title_max)s characters: shortened.") % {"title_max": TITLE_MAX}
+            gettext("The title is longer than %(maximum)s characters: shortened.") % {"maximum": TITLE_MAX}
         )
         work.title = work.title[: TITLE_MAX - 1].rstrip() + "…"
     work.creators = [" ".join(name.split()) for name in work.creators if name.strip()]

@@ -49,13 +49,13 @@ def find_or_create_tags(names: list[str], tag_type: TagType) -> list[Tag]:
                 if tag.type != tag_type:
                     raise TagTypeConflict(
                         gettext(
-                            "“%(tag_name)s” was just created as %(value)s, so it can't be used as "
-                            "%(describe_type_tag_type)s."
+                            "“%(tag_name)s” was just created as %(existing_kind)s, so it can't be used as "
+                            "%(wanted_kind)s."
                         )
                         % {
                             "tag_name": tag.name,
-                            "value": describe_type(TagType(tag.type)),
-                            "describe_type_tag_type": describe_type(tag_type),
+                            "existing_kind": describe_type(TagType(tag.type)),
+                            "wanted_kind": describe_type(tag_type),
                         }
                     ) from None
         tags.append(tag)
@@ -100,8 +100,8 @@ def _require_wrangleable(*tags: Tag) -> None:
     for tag in tags:
         if tag.type not in USER_DEFINED_TYPES:
             raise WranglingError(
-                gettext("“%(tag_name)s” is %(type_label_tag)s: fixed tags can't be wrangled.")
-                % {"tag_name": tag.name, "type_label_tag": _type_label(tag)}
+                gettext("“%(tag_name)s” is %(tag_kind)s: fixed tags can't be wrangled.")
+                % {"tag_name": tag.name, "tag_kind": _type_label(tag)}
             )
 
 
@@ -135,10 +135,8 @@ def make_canonical(actor: User, tag: Tag) -> None:
         raise WranglingError(gettext("“%(tag_name)s” is already canonical.") % {"tag_name": tag.name})
     if tag.merger_id is not None:
         raise WranglingError(
-            gettext(
-                "“%(tag_name)s” is a synonym of “%(tag_merger)s”: remove it as a synonym before making it canonical."
-            )
-            % {"tag_name": tag.name, "tag_merger": tag.merger}
+            gettext("“%(tag_name)s” is a synonym of “%(merger)s”: remove it as a synonym before making it canonical.")
+            % {"tag_name": tag.name, "merger": tag.merger}
         )
     if tag.unwrangleable:
         raise WranglingError(
@@ -178,8 +176,8 @@ def make_not_canonical(actor: User, tag: Tag) -> None:
         )
     if problems:
         raise WranglingError(
-            gettext("“%(tag_name)s” can't stop being canonical while it has %(and_join_problems)s: remove those first.")
-            % {"tag_name": tag.name, "and_join_problems": gettext(" and ").join(problems)}
+            gettext("“%(tag_name)s” can't stop being canonical while it has %(problems)s: remove those first.")
+            % {"tag_name": tag.name, "problems": gettext(" and ").join(problems)}
         )
     tag.canonical = False
     tag.save(update_fields=["canonical"])
@@ -258,14 +256,14 @@ def make_synonym(actor: User, tag: Tag, canonical: Tag) -> None:
     if tag.type != canonical.type:
         raise WranglingError(
             gettext(
-                "“%(tag_name)s” is %(type_label_tag)s and “%(canonical_name)s” is "
-                "%(type_label_canonical)s: synonyms must be tags of the same type."
+                "“%(tag_name)s” is %(tag_kind)s and “%(canonical_name)s” is "
+                "%(canonical_kind)s: synonyms must be tags of the same type."
             )
             % {
                 "tag_name": tag.name,
-                "type_label_tag": _type_label(tag),
+                "tag_kind": _type_label(tag),
                 "canonical_name": canonical.name,
-                "type_label_canonical": _type_label(canonical),
+                "canonical_kind": _type_label(canonical),
             }
         )
     if not canonical.canonical:
@@ -275,8 +273,8 @@ def make_synonym(actor: User, tag: Tag, canonical: Tag) -> None:
         )
     if canonical.merger_id is not None:
         raise WranglingError(
-            gettext("“%(canonical_name)s” is itself a synonym of “%(canonical_merger)s”.")
-            % {"canonical_name": canonical.name, "canonical_merger": canonical.merger}
+            gettext("“%(canonical_name)s” is itself a synonym of “%(merger)s”.")
+            % {"canonical_name": canonical.name, "merger": canonical.merger}
         )
     if tag.merger_id == canonical.pk:
         raise WranglingError(
@@ -337,14 +335,14 @@ def add_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
     if sub.type != meta.type:
         raise WranglingError(
             gettext(
-                "“%(meta_name)s” is %(type_label_meta)s and “%(sub_name)s” is "
-                "%(type_label_sub)s: meta and sub tags must be of the same type."
+                "“%(meta_name)s” is %(meta_kind)s and “%(sub_name)s” is "
+                "%(sub_kind)s: meta and sub tags must be of the same type."
             )
             % {
                 "meta_name": meta.name,
-                "type_label_meta": _type_label(meta),
+                "meta_kind": _type_label(meta),
                 "sub_name": sub.name,
-                "type_label_sub": _type_label(sub),
+                "sub_kind": _type_label(sub),
             }
         )
     _require_canonical(sub, gettext("a sub tag"))
@@ -388,7 +386,7 @@ def add_parent(actor: User, child: Tag, parent: Tag) -> None:
                 "kinds": kinds,
             }
         else:
-            reason = gettext("%(type_label_child)s has no parent tags") % {"type_label_child": _type_label(child)}
+            reason = gettext("%(child_kind)s has no parent tags") % {"child_kind": _type_label(child)}
         raise WranglingError(
             gettext("“%(parent_name)s” can't be a parent of “%(child_name)s”: %(reason)s.")
             % {"parent_name": parent.name, "child_name": child.name, "reason": reason}
@@ -426,8 +424,8 @@ def set_unwrangleable(actor: User, tag: Tag, unwrangleable: bool) -> None:
     _lock(tag)
     if tag.type != TagType.FREEFORM:
         raise WranglingError(
-            gettext("“%(tag_name)s” is %(type_label_tag)s: only Additional Tags can be unwrangleable.")
-            % {"tag_name": tag.name, "type_label_tag": _type_label(tag)}
+            gettext("“%(tag_name)s” is %(tag_kind)s: only Additional Tags can be unwrangleable.")
+            % {"tag_name": tag.name, "tag_kind": _type_label(tag)}
         )
     if tag.unwrangleable == unwrangleable:
         if unwrangleable:
@@ -439,8 +437,8 @@ def set_unwrangleable(actor: User, tag: Tag, unwrangleable: bool) -> None:
         )
     if unwrangleable and tag.merger_id is not None:
         raise WranglingError(
-            gettext("“%(tag_name)s” is a synonym of “%(tag_merger)s”, so it can't be unwrangleable.")
-            % {"tag_name": tag.name, "tag_merger": tag.merger}
+            gettext("“%(tag_name)s” is a synonym of “%(merger)s”, so it can't be unwrangleable.")
+            % {"tag_name": tag.name, "merger": tag.merger}
         )
     tag.unwrangleable = unwrangleable
     tag.save(update_fields=["unwrangleable"])
@@ -461,14 +459,12 @@ def clean_tag_name(raw: str) -> str:
         raise WranglingError(gettext("A tag name can't be empty or contain commas."))
     name = names[0]
     if len(name) > TAG_NAME_MAX:
-        raise WranglingError(
-            gettext("Tag names can be at most %(tag_name_max)s characters.") % {"tag_name_max": TAG_NAME_MAX}
-        )
+        raise WranglingError(gettext("Tag names can be at most %(maximum)s characters.") % {"maximum": TAG_NAME_MAX})
     bad = sorted(FORBIDDEN_CHARACTERS.intersection(name))
     if bad:
         raise WranglingError(
-            gettext("“%(name)s” contains characters tags can't have: %(join_bad)s")
-            % {"name": name, "join_bad": " ".join(bad)}
+            gettext("“%(name)s” contains characters tags can't have: %(characters)s")
+            % {"name": name, "characters": " ".join(bad)}
         )
     return name
 
@@ -492,8 +488,8 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
     taken = Tag.objects.filter(name_key=tag_name_key(name)).exclude(pk=tag.pk).first()
     if taken is not None:
         raise WranglingError(
-            gettext("“%(taken_name)s” already exists (%(type_label_taken)s): make this tag its synonym instead.")
-            % {"taken_name": taken.name, "type_label_taken": _type_label(taken)}
+            gettext("“%(taken_name)s” already exists (%(taken_kind)s): make this tag its synonym instead.")
+            % {"taken_name": taken.name, "taken_kind": _type_label(taken)}
         )
     tag.name = name
     try:
@@ -520,7 +516,7 @@ def appoint_wrangler(actor: User, user: User, fandom: Tag | None) -> WranglerAss
     what = f"“{fandom.name}”" if fandom else gettext("every fandom")
     if WranglerAssignment.objects.filter(user=user, fandom=fandom).exists():
         raise WranglingError(
-            gettext("%(user_username)s already wrangles %(what)s.") % {"user_username": user.username, "what": what}
+            gettext("%(username)s already wrangles %(what)s.") % {"username": user.username, "what": what}
         )
     assignment = WranglerAssignment.objects.create(user=user, fandom=fandom)
     _log(actor, fandom, "appoint_wrangler", f"Appointed {user.username} to wrangle {what}.")

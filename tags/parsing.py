@@ -59,11 +59,11 @@ def validate_tag_names(names: list[str], tag_type: TagType) -> None:
         existing = Tag.objects.filter(name_key__in=keys).exclude(type=tag_type)
         for tag in existing:
             errors.append(
-                gettext("“%(tag_name)s” is already %(value)s, so it can't be used as %(describe_type_tag_type)s.")
+                gettext("“%(tag_name)s” is already %(existing_kind)s, so it can't be used as %(wanted_kind)s.")
                 % {
                     "tag_name": tag.name,
-                    "value": describe_type(TagType(tag.type)),
-                    "describe_type_tag_type": describe_type(tag_type),
+                    "existing_kind": describe_type(TagType(tag.type)),
+                    "wanted_kind": describe_type(tag_type),
                 }
             )
     if errors:

@@ -348,8 +348,7 @@ def wranglers(request: HttpRequest) -> HttpResponse:
             what = f"“{appointed.fandom.name}”" if appointed.fandom else "every fandom"
             messages.success(
                 request,
-                gettext("%(appointed_user_username)s now wrangles %(what)s.")
-                % {"appointed_user_username": appointed.user.username, "what": what},
+                gettext("%(username)s now wrangles %(what)s.") % {"username": appointed.user.username, "what": what},
             )
             return redirect("wranglers")
     assignments = WranglerAssignment.objects.select_related("user", "fandom").order_by("user__username", "fandom__name")
@@ -366,7 +365,6 @@ def wrangler_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     remove_wrangler(user, assignment)
     messages.success(
         request,
-        gettext("%(assignment_user_username)s no longer wrangles %(what)s.")
-        % {"assignment_user_username": assignment.user.username, "what": what},
+        gettext("%(username)s no longer wrangles %(what)s.") % {"username": assignment.user.username, "what": what},
     )
     return redirect("wranglers")

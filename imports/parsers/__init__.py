@@ -43,8 +43,8 @@ def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
         raise ImportRefused(
-            gettext("The file is %(size_2_20)s MB; files can be at most %(limit_2_20)s MB.")
-            % {"size_2_20": f"{size / 2**20:,.1f}", "limit_2_20": f"{limit / 2**20:,.0f}"}
+            gettext("The file is %(size)s MB; files can be at most %(limit)s MB.")
+            % {"size": f"{size / 2**20:,.1f}", "limit": f"{limit / 2**20:,.0f}"}
         )
 
 
@@ -81,8 +81,7 @@ def parse_file(data: bytes, filename: str) -> ParsedWork:
             )
     elif suffix in (".epub", ".docx"):
         raise ImportRefused(
-            gettext("This file is damaged or is not a %(suffix_1_upper)s file.")
-            % {"suffix_1_upper": suffix[1:].upper()}
+            gettext("This file is damaged or is not a %(format)s file.") % {"format": suffix[1:].upper()}
         )
     elif suffix in (".html", ".htm", ".xhtml") or re.match(rb"\s*(<!doctype html|<html)", data[:500], re.IGNORECASE):
         parsed = parse_html(data, title)

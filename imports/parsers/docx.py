@@ -172,15 +172,14 @@ def parse_docx(data: bytes, filename_title: str) -> ParsedWork:
         raise ImportRefused(gettext("The document has no text."))
     if reader.external_images:
         work.warnings_found.append(
-            gettext("Linked (external) images dropped, never fetched: %(reader_external_images)s.")
-            % {"reader_external_images": reader.external_images}
+            gettext("Linked (external) images dropped, never fetched: %(images)s.") % {"images": reader.external_images}
         )
     if reader.images:
         work.warnings_found.append(
             gettext(
-                "Images dropped: %(reader_images)s. The archive stores no uploaded pictures; "
+                "Images dropped: %(images)s. The archive stores no uploaded pictures; "
                 "link to a hosted image in the chapter text if you need one."
             )
-            % {"reader_images": reader.images}
+            % {"images": reader.images}
         )
     return detect_structure(blocks, filename_title=filename_title, work=work)

@@ -82,7 +82,7 @@ class _Book:
             try:
                 root = lxml.html.document_fromstring(content, parser=html_parser())
             except Exception:  # lxml raises several kinds for hopeless input
-                raise ImportRefused(gettext("This EPUB's %(entry_0)s can't be read.") % {"entry_0": entry[0]}) from None
+                raise ImportRefused(gettext("This EPUB's %(entry)s can't be read.") % {"entry": entry[0]}) from None
             self.documents.append((entry[0], root))
 
     def meta(self, name: str) -> list[str]:
@@ -177,8 +177,7 @@ def parse_epub(data: bytes, filename_title: str) -> ParsedWork:
                 reader.read(body, loose_text=not has_structure(body))
         work.chapters = [c for c in reader.chapters if c.html.strip()]
         work.detected.append(
-            gettext("An AO3-style download: preface, %(len_work_chapters)s chapter(s).")
-            % {"len_work_chapters": len(work.chapters)}
+            gettext("An AO3-style download: preface, %(count)s chapter(s).") % {"count": len(work.chapters)}
         )
     else:
         fanficfare = any("fanficfare" in name.lower() for name in book.meta("contributor"))
@@ -202,8 +201,7 @@ def parse_epub(data: bytes, filename_title: str) -> ParsedWork:
         if not fanficfare:
             work.freeforms += book.meta("subject")
             work.detected.append(
-                gettext("An EPUB: %(len_work_chapters)s chapter(s), one per file.")
-                % {"len_work_chapters": len(work.chapters)}
+                gettext("An EPUB: %(count)s chapter(s), one per file.") % {"count": len(work.chapters)}
             )
         work.source_format = gettext("EPUB (FanFicFare)") if fanficfare else "EPUB"
     # The OPF fills what the pages didn't say.

@@ -154,8 +154,7 @@ def read_preface(preface: HtmlElement, work: ParsedWork) -> None:
             work.rating = values[0] if values else ""
             if len(values) > 1:
                 work.warnings_found.append(
-                    gettext("More than one rating (%(join_values)s): kept the first.")
-                    % {"join_values": ", ".join(values)}
+                    gettext("More than one rating (%(ratings)s): kept the first.") % {"ratings": ", ".join(values)}
                 )
         elif field:
             getattr(work, field).extend(_values(dd))
@@ -194,8 +193,7 @@ def _read_stats(stats: str, work: ParsedWork) -> None:
     if match:
         work.expected_chapters = None if match.group(2) == "?" else int(match.group(2))
         work.detected.append(
-            gettext("Stats: %(match_group_1)s/%(match_group_2)s chapters.")
-            % {"match_group_1": match.group(1), "match_group_2": match.group(2)}
+            gettext("Stats: %(posted)s/%(total)s chapters.") % {"posted": match.group(1), "total": match.group(2)}
         )
 
 
@@ -279,8 +277,7 @@ def parse_download_html(root: HtmlElement, work: ParsedWork) -> bool:
     if work.expected_chapters == -1:
         work.expected_chapters = len(work.chapters)
     work.detected.append(
-        gettext("An AO3-style download: preface, %(len_work_chapters)s chapter(s), afterword.")
-        % {"len_work_chapters": len(work.chapters)}
+        gettext("An AO3-style download: preface, %(count)s chapter(s), afterword.") % {"count": len(work.chapters)}
     )
     return True
 

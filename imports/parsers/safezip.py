@@ -25,23 +25,23 @@ class SafeZip:
         limit = settings.IMPORT_MAX_UNPACKED_BYTES
         if len(infos) > MAX_ENTRIES:
             raise ImportRefused(
-                gettext("This %(kind)s file holds %(len_infos)s files, which no %(kind)s needs: refused.")
-                % {"kind": kind, "len_infos": f"{len(infos):,}"}
+                gettext("This %(kind)s file holds %(count)s files, which no %(kind)s needs: refused.")
+                % {"kind": kind, "count": f"{len(infos):,}"}
             )
         total = sum(info.file_size for info in infos)
         if total > limit:
             raise ImportRefused(
                 gettext(
-                    "This %(kind)s file unpacks to %(total_2_20)s MB, more than the %(limit_2_20)s "
+                    "This %(kind)s file unpacks to %(total)s MB, more than the %(limit)s "
                     "MB allowed (it may be a zip bomb): refused."
                 )
-                % {"kind": kind, "total_2_20": f"{total / 2**20:,.0f}", "limit_2_20": f"{limit / 2**20:,.0f}"}
+                % {"kind": kind, "total": f"{total / 2**20:,.0f}", "limit": f"{limit / 2**20:,.0f}"}
             )
         for info in infos:
             if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ImportRefused(
-                    gettext("This %(kind)s file is compressed %(value)s to 1 (a zip bomb, most likely): refused.")
-                    % {"kind": kind, "value": f"{info.file_size // max(info.compress_size, 1):,}"}
+                    gettext("This %(kind)s file is compressed %(ratio)s to 1 (a zip bomb, most likely): refused.")
+                    % {"kind": kind, "ratio": f"{info.file_size // max(info.compress_size, 1):,}"}
                 )
         self.names = {info.filename for info in infos}
         self._remaining = limit

@@ -344,7 +344,7 @@ def _split_chapters(blocks: list[Block], remarks: list[str]) -> tuple[list[Block
         or (not b.heading and not b.is_rule and is_chapter_heading(b.text))
     ]
     if heading_at:
-        remarks.append(gettext("Chapter headings: %(len_heading_at)s found.") % {"len_heading_at": len(heading_at)})
+        remarks.append(gettext("Chapter headings: %(count)s found.") % {"count": len(heading_at)})
         preamble = blocks[: heading_at[0]]
         chapters = []
         for n, start in enumerate(heading_at):
@@ -359,15 +359,14 @@ def _split_chapters(blocks: list[Block], remarks: list[str]) -> tuple[list[Block
     rules = [i for i, b in enumerate(blocks) if b.is_rule and LONG_RULE.match(b.text)]
     if rules:
         remarks.append(
-            gettext("No chapter headings; %(len_rules)s long separator lines split the text into chapters.")
-            % {"len_rules": len(rules)}
+            gettext("No chapter headings; %(count)s long separator lines split the text into chapters.")
+            % {"count": len(rules)}
         )
         return [], _split_at(blocks, rules)
     breaks = [i for i, b in enumerate(blocks) if b.page_break and i > 0]
     if breaks:
         remarks.append(
-            gettext("No chapter headings; %(len_breaks)s page breaks split the text into chapters.")
-            % {"len_breaks": len(breaks)}
+            gettext("No chapter headings; %(count)s page breaks split the text into chapters.") % {"count": len(breaks)}
         )
         return [], _split_at(blocks, breaks, keep_first=True)
     return [], [_Chapter(blocks=blocks)]
