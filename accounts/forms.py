@@ -12,7 +12,7 @@ _PSEUD_NAME = re.compile(r"^[\w][\w .\-]*$")
 
 
 class SignupForm(UserCreationForm[User]):
-    email = forms.EmailField(label="Email", help_text="Used only for password resets and notifications.")
+    email = forms.EmailField(label=_("Email"), help_text=_("Used only for password resets and notifications."))
 
     class Meta:
         model = User
@@ -21,15 +21,15 @@ class SignupForm(UserCreationForm[User]):
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError("That username is taken.")
+            raise ValidationError(_("That username is taken."))
         if not re.fullmatch(r"[A-Za-z0-9_]{3,40}", username):
-            raise ValidationError("Use 3 to 40 letters, digits or underscores.")
+            raise ValidationError(_("Use 3 to 40 letters, digits or underscores."))
         return str(username)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account with that email already exists. Try resetting your password.")
+            raise ValidationError(_("An account with that email already exists. Try resetting your password."))
         return str(email)
 
 
@@ -37,8 +37,8 @@ class PseudForm(forms.ModelForm[Pseud]):
     class Meta:
         model = Pseud
         fields = ("name", "description")
-        labels = {"name": "Name", "description": "Description"}
-        help_texts = {"name": "Letters, digits, spaces, full stops, hyphens and underscores."}
+        labels = {"name": _("Name"), "description": _("Description")}
+        help_texts = {"name": _("Letters, digits, spaces, full stops, hyphens and underscores.")}
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -47,12 +47,12 @@ class PseudForm(forms.ModelForm[Pseud]):
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not _PSEUD_NAME.match(name):
-            raise ValidationError("Pseuds can have letters, digits, spaces, full stops, hyphens and underscores.")
+            raise ValidationError(_("Pseuds can have letters, digits, spaces, full stops, hyphens and underscores."))
         clash = Pseud.objects.filter(user=self.user, name__iexact=name)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise ValidationError("You already have a pseud with that name.")
+            raise ValidationError(_("You already have a pseud with that name."))
         return name
 
     def clean_description(self) -> str:
@@ -84,16 +84,19 @@ class PreferencesForm(forms.ModelForm[User]):
         model = User
         fields = ("skip_adult_gate", "history_enabled", "email_on_comments", "email_on_subscriptions")
         labels = {
-            "skip_adult_gate": "Show me adult content without checking",
-            "history_enabled": "Keep my history",
-            "email_on_comments": "Email me about comments",
-            "email_on_subscriptions": "Email me about my subscriptions",
+            "skip_adult_gate": _("Show me adult content without checking"),
+            "history_enabled": _("Keep my history"),
+            "email_on_comments": _("Email me about comments"),
+            "email_on_subscriptions": _("Email me about my subscriptions"),
         }
         help_texts = {
-            "skip_adult_gate": "Skip the warning page before works rated Mature, Explicit or Not Rated.",
-            "history_enabled": "Remember the works I read and the chapter I stopped at (only I can see it).",
-            "email_on_comments": "An email for each comment on my works and each reply to my comments "
-            "(they always reach my inbox).",
-            "email_on_subscriptions": "An hourly email with new chapters, works and series parts I subscribed to "
-            "(they always reach my inbox).",
+            "skip_adult_gate": _("Skip the warning page before works rated Mature, Explicit or Not Rated."),
+            "history_enabled": _("Remember the works I read and the chapter I stopped at (only I can see it)."),
+            "email_on_comments": _(
+                "An email for each comment on my works and each reply to my comments (they always reach my inbox)."
+            ),
+            "email_on_subscriptions": _(
+                "An hourly email with new chapters, works and series parts I subscribed to "
+                "(they always reach my inbox)."
+            ),
         }

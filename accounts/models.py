@@ -52,8 +52,8 @@ class User(AbstractUser):
     # Reading history (community.Reading) is kept only while this is on.
     history_enabled = models.BooleanField(default=True)
     # Emails; the inbox gets everything regardless.
-    email_on_comments = models.BooleanField(default=True, help_text="Comments on my works and replies to me.")
-    email_on_subscriptions = models.BooleanField(default=True, help_text="New chapters, works and series parts.")
+    email_on_comments = models.BooleanField(default=True, help_text=_("Comments on my works and replies to me."))
+    email_on_subscriptions = models.BooleanField(default=True, help_text=_("New chapters, works and series parts."))
     # Reader settings, applied server-side (as attributes of <html>) on every page.
     theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.AUTO)
     reader_font = models.CharField(max_length=8, choices=ReaderFont.choices, default=ReaderFont.SERIF)

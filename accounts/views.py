@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -46,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            messages.success(request, _("Welcome, %(username)s! Your account is ready.") % {"username": user.username})
             return redirect("user_profile", user.username)
     else:
         form = SignupForm()
@@ -105,7 +106,7 @@ def pseud_new(request: HttpRequest) -> HttpResponse:
             pseud = form.save(commit=False)
             pseud.user = request.user
             pseud.save()
-            messages.success(request, f"Pseud “{pseud.name}” was created.")
+            messages.success(request, _("Pseud “%(name)s” was created.") % {"name": pseud.name})
             return redirect("user_profile", request.user.username)
     else:
         form = PseudForm(user=request.user)
@@ -123,7 +124,7 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
             if "name" in form.changed_data:
                 # Searches by creator find the works under the new name shortly.
                 queue_updates(pseud.creatorships.values_list("work_id", flat=True), soon=False)
-            messages.success(request, "Pseud was updated.")
+            messages.success(request, _("Pseud was updated."))
             return redirect("user_profile", request.user.username)
     else:
         form = PseudForm(instance=pseud, user=request.user)
@@ -138,7 +139,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             # The form has set the fields on request.user (its instance).
             request.user.save(update_fields=list(PreferencesForm.Meta.fields))
-            messages.success(request, "Your preferences were saved.")
+            messages.success(request, _("Your preferences were saved."))
             return redirect("preferences")
     else:
         form = PreferencesForm(instance=request.user)
@@ -180,12 +181,12 @@ def saved_filter_new(request: HttpRequest) -> HttpResponse:
         path = "/works"
     target = f"{path}?{query}" if query else path
     if not name:
-        messages.error(request, "Give the saved filter a name.")
+        messages.error(request, _("Give the saved filter a name."))
     elif len(target) > 4000:
-        messages.error(request, "Those filters are too long to save.")
+        messages.error(request, _("Those filters are too long to save."))
     else:
         SavedFilter.objects.update_or_create(user=request.user, name=name, defaults={"query": target})
-        messages.success(request, f"Saved your filters as “{name}”.")
+        messages.success(request, _("Saved your filters as “%(name)s”.") % {"name": name})
     return redirect(target)
 
 
@@ -194,7 +195,7 @@ def saved_filters(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
         SavedFilter.objects.filter(user=request.user, pk=request.POST.get("delete", "0")).delete()
-        messages.success(request, "The saved filter was deleted.")
+        messages.success(request, _("The saved filter was deleted."))
         return redirect("saved_filters")
     return render(request, "accounts/saved_filters.html", {"filters": request.user.saved_filters.all()})
 
@@ -206,24 +207,35 @@ def exclusions(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "remove" in request.POST:
             TagExclusion.objects.filter(user=request.user, tag_id=request.POST.get("remove", "0")).delete()
-            messages.success(request, "The tag was removed from your exclusion list.")
+            messages.success(request, _("The tag was removed from your exclusion list."))
             return redirect("exclusions")
         names = split_tag_names(request.POST.get("tags", ""))
         found = {t.name_key: t for t in Tag.objects.filter(name_key__in=[tag_name_key(n) for n in names])}
         missing = [n for n in names if tag_name_key(n) not in found]
         if missing:
-            messages.error(request, "No tag is called " + ", ".join(f"“{n}”" for n in missing) + "; nothing was added.")
+            messages.error(
+                request,
+                _("No tag is called %(names)s; nothing was added.") % {"names": ", ".join(f"“{n}”" for n in missing)},
+            )
         elif not names:
-            messages.error(request, "Type the names of the tags to exclude.")
+            messages.error(request, _("Type the names of the tags to exclude."))
         else:
             current = TagExclusion.objects.filter(user=request.user).count()
             if current + len(found) > MAX_EXCLUSIONS:
-                messages.error(request, f"An exclusion list can hold at most {MAX_EXCLUSIONS} tags.")
+                messages.error(
+                    request, _("An exclusion list can hold at most %(count)s tags.") % {"count": MAX_EXCLUSIONS}
+                )
             else:
                 for tag in found.values():
                     TagExclusion.objects.get_or_create(user=request.user, tag=tag)
                 messages.success(
-                    request, f"Added {len(found)} tag{'s' if len(found) != 1 else ''} to your exclusion list."
+                    request,
+                    ngettext(
+                        "Added %(count)s tag to your exclusion list.",
+                        "Added %(count)s tags to your exclusion list.",
+                        len(found),
+                    )
+                    % {"count": len(found)},
                 )
         return redirect("exclusions")
     excluded = Tag.objects.filter(pk__in=TagExclusion.objects.filter(user=request.user).values("tag_id")).order_by(

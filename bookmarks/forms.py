@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
 from lib.html import clean_html
@@ -11,25 +12,27 @@ from works.models import NOTES_MAX, USER_TAGS_MAX
 
 
 class BookmarkForm(forms.Form):
-    pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), label="Bookmarker's pseud", empty_label=None)
+    pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), label=_("Bookmarker's pseud"), empty_label=None)
     notes = TextAreaField(
-        label="Notes",
+        label=_("Notes"),
         required=False,
         max_length=NOTES_MAX,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Plain text or HTML (p, em, strong, a, blockquote, lists…).",
+        help_text=_("Plain text or HTML (p, em, strong, a, blockquote, lists…)."),
     )
     tags = forms.CharField(
-        label="Your tags",
+        label=_("Your tags"),
         required=False,
-        help_text="Separate tags with commas. Existing tags of any kind are used as they are; new ones are "
-        "created as additional tags.",
+        help_text=_(
+            "Separate tags with commas. Existing tags of any kind are used as they are; new ones are "
+            "created as additional tags."
+        ),
         # data-tag-type turns on static/js/autocomplete.js; without JavaScript the field is plain text.
         widget=forms.TextInput(attrs={"class": "tag-input", "autocomplete": "off", "data-tag-type": "freeform"}),
     )
-    private = forms.BooleanField(label="Private bookmark", required=False, help_text="Only you will see it.")
-    rec = forms.BooleanField(label="Rec", required=False, help_text="Recommend it to others.")
+    private = forms.BooleanField(label=_("Private bookmark"), required=False, help_text=_("Only you will see it."))
+    rec = forms.BooleanField(label=_("Rec"), required=False, help_text=_("Recommend it to others."))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,12 +50,18 @@ class BookmarkForm(forms.Form):
         errors = []
         for name in names:
             if len(name) > TAG_NAME_MAX:
-                errors.append(f"“{name[:40]}…” is too long: tags can be at most {TAG_NAME_MAX} characters.")
+                errors.append(
+                    _("“%(name)s…” is too long: tags can be at most %(count)s characters.")
+                    % {"name": name[:40], "count": TAG_NAME_MAX}
+                )
             bad = sorted(FORBIDDEN_CHARACTERS.intersection(name))
             if bad:
-                errors.append(f"“{name}” contains characters tags can't have: {' '.join(bad)}")
+                errors.append(
+                    _("“%(name)s” contains characters tags can't have: %(characters)s")
+                    % {"name": name, "characters": " ".join(bad)}
+                )
         if len(names) > USER_TAGS_MAX:
-            errors.append(f"A bookmark can have at most {USER_TAGS_MAX} tags.")
+            errors.append(_("A bookmark can have at most %(count)s tags.") % {"count": USER_TAGS_MAX})
         if errors:
             raise ValidationError(errors)
         return names

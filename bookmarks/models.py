@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
 from tags.models import Tag
@@ -22,7 +23,7 @@ class Bookmark(models.Model):
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="bookmarks")
     private = models.BooleanField(default=False)
-    rec = models.BooleanField(default=False, help_text="Recommend it to others.")
+    rec = models.BooleanField(default=False, help_text=_("Recommend it to others."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

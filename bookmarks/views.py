@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookmarks import actions
@@ -36,12 +37,12 @@ def _new(request: HttpRequest, target: Work | Series) -> HttpResponse:
             else:
                 actions.create_bookmark(request.user, form.cleaned_data, series=target)
         except actions.BookmarkExists:
-            messages.info(request, "You have bookmarked this already.")
+            messages.info(request, _("You have bookmarked this already."))
         except TagTypeConflict as conflict:
             form.add_error("tags", str(conflict))
             return _form_page(request, form, target, None)
         else:
-            messages.success(request, "Bookmark was successfully created.")
+            messages.success(request, _("Bookmark was successfully created."))
         return redirect(target)
     return _form_page(request, form, target, None)
 
@@ -50,7 +51,7 @@ def _new(request: HttpRequest, target: Work | Series) -> HttpResponse:
 def bookmark_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_reader(request.user, work_id)
     if not work.posted or work.hidden_by_admin:
-        messages.error(request, "You can bookmark a work once it is posted.")
+        messages.error(request, _("You can bookmark a work once it is posted."))
         return redirect(work)
     return _new(request, work)
 
@@ -85,7 +86,7 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int) -> HttpResponse:
         except TagTypeConflict as conflict:
             form.add_error("tags", str(conflict))
         else:
-            messages.success(request, "Bookmark was successfully updated.")
+            messages.success(request, _("Bookmark was successfully updated."))
             return redirect("user_bookmarks", request.user.username)
     target = bookmark.work or bookmark.series
     context = {"form": form, "target": target, "bookmark": bookmark, "is_series": bookmark.series_id is not None}
@@ -97,7 +98,7 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     bookmark = _own_bookmark(request, bookmark_id)
     if request.method == "POST":
         actions.delete_bookmark(bookmark)
-        messages.success(request, "Bookmark was successfully deleted.")
+        messages.success(request, _("Bookmark was successfully deleted."))
         return redirect("user_bookmarks", request.user.get_username())
     return render(request, "bookmarks/bookmark_confirm_delete.html", {"bookmark": bookmark})
 

@@ -17,6 +17,9 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
 from comments import ratelimit, spam
@@ -46,12 +49,12 @@ class CommentRateLimited(CommentRefused):
     status_code = 429
 
 
-OFF_MESSAGE = "Sorry, this work doesn't allow comments."
-GUESTS_MESSAGE = "Sorry, this work doesn't allow non-Archive users to comment. Log in to leave a comment."
-BLOCKED_MESSAGE = "Sorry, you have been blocked by one or more of this work's creators."
-REPLY_BLOCKED_MESSAGE = "Sorry, you have been blocked by that comment's author, so you can't reply to it."
-UNPOSTED_MESSAGE = "Comments open when the work is posted."
-RATE_MESSAGE = "You have posted a lot of comments in a short time. Please wait a few minutes and try again."
+OFF_MESSAGE = _("Sorry, this work doesn't allow comments.")
+GUESTS_MESSAGE = _("Sorry, this work doesn't allow non-Archive users to comment. Log in to leave a comment.")
+BLOCKED_MESSAGE = _("Sorry, you have been blocked by one or more of this work's creators.")
+REPLY_BLOCKED_MESSAGE = _("Sorry, you have been blocked by that comment's author, so you can't reply to it.")
+UNPOSTED_MESSAGE = _("Comments open when the work is posted.")
+RATE_MESSAGE = _("You have posted a lot of comments in a short time. Please wait a few minutes and try again.")
 
 
 @dataclass(frozen=True)
@@ -76,43 +79,48 @@ def comment_refusal(work: Work, user: AnyUser, creators: set[int], blockers: set
     """Why this person may not comment on the work at all, or None if they may."""
     if not work.posted or work.hidden_by_admin:
         # Only its creators (and staff) can see such a work, and there is nobody to talk to yet.
-        return UNPOSTED_MESSAGE
+        return str(UNPOSTED_MESSAGE)
     if work.comment_permission == Work.CommentPermission.OFF:
-        return OFF_MESSAGE
+        return str(OFF_MESSAGE)
     if not user.is_authenticated:
         if work.comment_permission == Work.CommentPermission.REGISTERED:
-            return GUESTS_MESSAGE
+            return str(GUESTS_MESSAGE)
         return None
     if creators & blockers:
-        return BLOCKED_MESSAGE
+        return str(BLOCKED_MESSAGE)
     return None
 
 
 def clean_comment_input(*, guest: bool, guest_name: str, guest_email: str, content: str) -> CleanInput:
     """The posted fields, checked and sanitized; a ValidationError names each field in trouble."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {}  # gettext, not lazy: messages in the language of this request
     content = content.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = ""
     if len(content) > COMMENT_MAX:
-        errors["content"] = f"Comment must be at most {COMMENT_MAX:,} characters long (it has {len(content):,})."
+        errors["content"] = gettext("Comment must be at most %(maximum)s characters long (it has %(count)s).") % {
+            "maximum": number_format(COMMENT_MAX, force_grouping=True),
+            "count": number_format(len(content), force_grouping=True),
+        }
     else:
         cleaned = clean_html(content)
         if not cleaned:
-            errors["content"] = "Comment can't be blank."
+            errors["content"] = gettext("Comment can't be blank.")
     name = " ".join(guest_name.split()) if guest else ""
     email = guest_email.strip() if guest else ""
     if guest:
         if not name:
-            errors["guest_name"] = "Please enter your name."
+            errors["guest_name"] = gettext("Please enter your name.")
         elif len(name) > GUEST_NAME_MAX:
-            errors["guest_name"] = f"Your name must be at most {GUEST_NAME_MAX} characters long."
+            errors["guest_name"] = gettext("Your name must be at most %(count)s characters long.") % {
+                "count": GUEST_NAME_MAX
+            }
         if not email:
-            errors["guest_email"] = "Please enter your email address."
+            errors["guest_email"] = gettext("Please enter your email address.")
         else:
             try:
                 validate_email(email)
             except ValidationError:
-                errors["guest_email"] = "Please enter a valid email address."
+                errors["guest_email"] = gettext("Please enter a valid email address.")
     if errors:
         raise ValidationError(errors)
     return CleanInput(guest_name=name, guest_email=email, content=cleaned)
@@ -141,25 +149,25 @@ def post_comment(
     work = get_work_for_reader(reader, work.pk)
     creators = creator_ids(work)
     if parent is not None and (parent.work_id != work.pk or parent.status != Status.PUBLISHED):
-        raise CommentRefused("That comment can't be replied to.")
+        raise CommentRefused(gettext("That comment can't be replied to."))
     # Replies stay with the chapter of the comment they answer.
     chapter_id = parent.chapter_id if parent is not None else (chapter.pk if chapter is not None else None)
     if chapter_id is not None and not readable_chapters(work, reader).filter(pk=chapter_id).exists():
-        raise CommentRefused("That chapter can't be commented on.")
+        raise CommentRefused(gettext("That chapter can't be commented on."))
     blockers = blockers_of(reader)
     refusal = comment_refusal(work, reader, creators, blockers)
     if refusal:
         raise CommentRefused(refusal)
     if parent is not None and parent.user_id is not None and parent.user_id in blockers:
-        raise CommentRefused(REPLY_BLOCKED_MESSAGE)
+        raise CommentRefused(str(REPLY_BLOCKED_MESSAGE))
     if user is not None:
         if pseud is None:
             pseud = user.default_pseud
         elif pseud.user_id != user.pk:
-            raise ValidationError({"pseud": "Choose one of your own pseuds."})
+            raise ValidationError({"pseud": gettext("Choose one of your own pseuds.")})
     fields = clean_comment_input(guest=user is None, guest_name=guest_name, guest_email=guest_email, content=content)
     if not ratelimit.take_comment_slot(user.pk if user else None, ip_hash):
-        raise CommentRateLimited(RATE_MESSAGE)
+        raise CommentRateLimited(str(RATE_MESSAGE))
     by_creator = user is not None and user.pk in creators
     candidate = spam.Candidate(work, user, fields.guest_name, fields.guest_email, fields.content, ip_hash)
     if not by_creator and spam.is_spam(candidate):
@@ -199,7 +207,7 @@ def edit_comment(comment: Comment, user: AnyUser, content: str) -> Comment:
     """The author rewrites their comment; it is marked edited (and checked for spam again)."""
     comment = _locked(comment)
     if not can_edit(comment, user):
-        raise CommentRefused("Only the comment's author can edit it.")
+        raise CommentRefused(gettext("Only the comment's author can edit it."))
     get_work_for_reader(user, comment.work_id)
     fields = clean_comment_input(guest=False, guest_name="", guest_email="", content=content)
     assert isinstance(user, User)
@@ -224,7 +232,7 @@ def delete_comment(comment: Comment, user: AnyUser) -> None:
         # Already gone (say, a second click that waited for the first): nothing to do.
         return
     if not can_delete(comment, user, creator_ids(comment.work)):
-        raise CommentRefused("Only the comment's author or the work's creators can delete it.")
+        raise CommentRefused(gettext("Only the comment's author or the work's creators can delete it."))
     _change_status(comment, Status.DELETED)
     comment.content = ""
     comment.guest_email = ""
@@ -237,7 +245,7 @@ def approve_comment(comment: Comment, user: AnyUser) -> None:
     comment = _locked(comment)
     creators = creator_ids(comment.work)
     if user.pk not in creators:
-        raise CommentRefused("Only the work's creators can approve its comments.")
+        raise CommentRefused(gettext("Only the work's creators can approve its comments."))
     if comment.status != Status.UNREVIEWED:
         return
     _change_status(comment, Status.PUBLISHED)
@@ -249,9 +257,9 @@ def reject_comment(comment: Comment, user: AnyUser) -> None:
     """A creator turns away a comment waiting for review: it is deleted, never shown."""
     comment = _locked(comment)
     if user.pk not in creator_ids(comment.work):
-        raise CommentRefused("Only the work's creators can reject its comments.")
+        raise CommentRefused(gettext("Only the work's creators can reject its comments."))
     if comment.status != Status.UNREVIEWED:
-        raise CommentRefused("Only comments waiting for review can be rejected.")
+        raise CommentRefused(gettext("Only comments waiting for review can be rejected."))
     delete_comment(comment, user)
 
 
@@ -260,7 +268,7 @@ def mark_spam(comment: Comment, user: AnyUser) -> None:
     """A creator of the work (or staff) marks a comment as spam: hidden from everyone, no longer counted."""
     comment = _locked(comment)
     if not (user.is_staff or user.pk in creator_ids(comment.work)):
-        raise CommentRefused("Only the work's creators can mark its comments as spam.")
+        raise CommentRefused(gettext("Only the work's creators can mark its comments as spam."))
     if comment.status not in LIVE:
         return
     _change_status(comment, Status.SPAM)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.unsubscribe import unsubscribe_url
 from comments.actions import EMAIL_JOB, LIVE
@@ -74,12 +75,12 @@ def comment_email(item: InboxItem) -> EmailMultiAlternatives:
     if comment.pseud is not None:
         author = str(comment.pseud)
     elif comment.guest_name:
-        author = f"{comment.guest_name} (Guest)"
+        author = gettext("%(name)s (Guest)") % {"name": comment.guest_name}
     else:
-        author = "A reader"
+        author = gettext("A reader")
     where = f"“{work.title}”"
     if item.chapter is not None:
-        where = f"{item.chapter.display_title} of {where}"
+        where = gettext("%(chapter)s of %(work)s") % {"chapter": item.chapter.display_title, "work": where}
     awaiting = comment.status == comment.Status.UNREVIEWED
     if awaiting:
         link = site + reverse("unreviewed_comments", args=[work.pk])
@@ -103,9 +104,12 @@ def comment_email(item: InboxItem) -> EmailMultiAlternatives:
         "site_url": site,
     }
     if item.kind == InboxItem.Kind.REPLY:
-        subject = f"[{settings.SITE_NAME}] Reply to your comment on {work.title}"
+        subject = gettext("[%(site)s] Reply to your comment on %(title)s") % {
+            "site": settings.SITE_NAME,
+            "title": work.title,
+        }
     else:
-        subject = f"[{settings.SITE_NAME}] Comment on {work.title}"
+        subject = gettext("[%(site)s] Comment on %(title)s") % {"site": settings.SITE_NAME, "title": work.title}
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=render_to_string("emails/comment_notification.txt", context),

@@ -2,6 +2,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud
 from comments import actions
@@ -9,15 +13,21 @@ from comments.models import COMMENT_MAX
 from works.access import AnyUser
 from works.forms import TextAreaField
 
-CONTENT_HELP = (
-    f"Plain text (blank lines start new paragraphs) or HTML such as em, strong, a and blockquote; "
-    f"at most {COMMENT_MAX:,} characters."
-)
+
+def _content_help() -> str:
+    return gettext(
+        "Plain text (blank lines start new paragraphs) or HTML such as em, strong, a and blockquote; "
+        "at most %(count)s characters."
+    ) % {"count": number_format(COMMENT_MAX, force_grouping=True)}
+
+
+# Lazy: the form class is built once, the help text is read in each reader's language.
+CONTENT_HELP = lazy(_content_help, str)()
 
 
 def _content_field() -> TextAreaField:
     return TextAreaField(
-        label="Comment",
+        label=_("Comment"),
         # The length is checked by actions.clean_comment_input, with its own message; the
         # browser still stops typing at the limit.
         required=False,
@@ -30,14 +40,16 @@ def _content_field() -> TextAreaField:
 class CommentForm(forms.Form):
     """A new comment or reply. Guests give a name and an email address; users may pick a pseud."""
 
-    pseud = forms.ModelChoiceField(label="Comment as", queryset=Pseud.objects.none(), required=False, empty_label=None)
+    pseud = forms.ModelChoiceField(
+        label=_("Comment as"), queryset=Pseud.objects.none(), required=False, empty_label=None
+    )
     guest_name = forms.CharField(
-        label="Name", required=False, max_length=actions.GUEST_NAME_MAX, widget=forms.TextInput({"required": True})
+        label=_("Name"), required=False, max_length=actions.GUEST_NAME_MAX, widget=forms.TextInput({"required": True})
     )
     guest_email = forms.CharField(
-        label="Email",
+        label=_("Email"),
         required=False,
-        help_text="Never shown to anyone.",
+        help_text=_("Never shown to anyone."),
         widget=forms.EmailInput({"required": True, "autocomplete": "email"}),
     )
     content = _content_field()

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -26,13 +27,13 @@ from works.models import Chapter, Work
 INBOX_PER_PAGE = 20
 UNREVIEWED_PER_PAGE = 50
 
-POSTED_MESSAGES: dict[str, str] = {
-    Comment.Status.PUBLISHED: "Comment created!",
-    Comment.Status.UNREVIEWED: (
-        "Your comment was received! It will appear publicly after the work's creator has approved it."
-    ),
-    Comment.Status.SPAM: "Your comment looks like spam to the archive's filter, so it was not posted.",
-}
+
+def _posted_message(status: str) -> str:
+    if status == Comment.Status.UNREVIEWED:
+        return _("Your comment was received! It will appear publicly after the work's creator has approved it.")
+    if status == Comment.Status.SPAM:
+        return _("Your comment looks like spam to the archive's filter, so it was not posted.")
+    return _("Comment created!")
 
 
 def _refused(request: HttpRequest, refusal: actions.CommentRefused, work: Work | None = None) -> HttpResponse:
@@ -73,7 +74,7 @@ def _comment_for_reader(request: HttpRequest, comment_id: int) -> tuple[Comment,
 
 
 def _after_posting(request: HttpRequest, comment: Comment, work: Work) -> HttpResponse:
-    messages.success(request, POSTED_MESSAGES.get(comment.status, "Comment created!"))
+    messages.success(request, _posted_message(comment.status))
     if comment.status == Comment.Status.SPAM:
         return redirect(work)
     page = 1
@@ -159,9 +160,11 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 if comment.status == Comment.Status.SPAM:
-                    messages.error(request, "Your comment looks like spam to the archive's filter; it is hidden now.")
+                    messages.error(
+                        request, _("Your comment looks like spam to the archive's filter; it is hidden now.")
+                    )
                     return redirect(work)
-                messages.success(request, "Comment was successfully updated.")
+                messages.success(request, _("Comment was successfully updated."))
                 return redirect(threads.comment_url(comment))
     else:
         form = CommentEditForm(initial={"content": comment.content})
@@ -175,7 +178,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
     if request.method == "POST":
         actions.delete_comment(comment, request.user)
-        messages.success(request, "Comment deleted.")
+        messages.success(request, _("Comment deleted."))
         return redirect(_safe_next(request) or threads.comment_url(comment))
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment, "work": work})
 
@@ -201,19 +204,19 @@ def _moderate(request: HttpRequest, comment_id: int, verb: Callable[[Comment, An
 @require_POST
 @login_required
 def comment_approve(request: HttpRequest, comment_id: int) -> HttpResponse:
-    return _moderate(request, comment_id, actions.approve_comment, "Comment approved.")
+    return _moderate(request, comment_id, actions.approve_comment, _("Comment approved."))
 
 
 @require_POST
 @login_required
 def comment_reject(request: HttpRequest, comment_id: int) -> HttpResponse:
-    return _moderate(request, comment_id, actions.reject_comment, "Comment rejected and deleted.")
+    return _moderate(request, comment_id, actions.reject_comment, _("Comment rejected and deleted."))
 
 
 @require_POST
 @login_required
 def comment_spam(request: HttpRequest, comment_id: int) -> HttpResponse:
-    return _moderate(request, comment_id, actions.mark_spam, "Comment marked as spam and hidden.")
+    return _moderate(request, comment_id, actions.mark_spam, _("Comment marked as spam and hidden."))
 
 
 @login_required
@@ -253,16 +256,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         chosen = InboxItem.objects.filter(user=user, pk__in=ids)
         action = request.POST.get("action")
         if not ids:
-            messages.error(request, "Choose at least one item first.")
+            messages.error(request, _("Choose at least one item first."))
         elif action == "read":
             chosen.update(read=True)
-            messages.success(request, "Marked as read.")
+            messages.success(request, _("Marked as read."))
         elif action == "unread":
             chosen.update(read=False)
-            messages.success(request, "Marked as unread.")
+            messages.success(request, _("Marked as unread."))
         elif action == "delete":
             chosen.delete()
-            messages.success(request, "Deleted from your inbox.")
+            messages.success(request, _("Deleted from your inbox."))
         target = reverse("inbox") + ("?filter=unread" if unread_only else "")
         return redirect(target)
     items = (
@@ -306,6 +309,6 @@ def inbox_reply(request: HttpRequest, item_id: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             InboxItem.objects.filter(pk=item.pk).update(read=True)
-            messages.success(request, POSTED_MESSAGES.get(comment.status, "Comment created!"))
+            messages.success(request, _posted_message(comment.status))
             return redirect(_safe_next(request) or reverse("inbox"))
     return _form_page(request, form, parent.work, reverse("inbox_reply", args=[item.pk]), parent, None)

@@ -7,6 +7,8 @@ CommunityError whose message is shown to the reader.
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Kudo, Mute, Reading, Subscription
@@ -37,21 +39,21 @@ def guest_hash(address: str) -> str:
 def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
     """One kudos per work per user (or per guest address); never on one's own work or from a blocked user."""
     if not work.posted or work.hidden_by_admin:
-        raise CommunityError("You can't leave kudos on this work.")
+        raise CommunityError(gettext("You can't leave kudos on this work."))
     if user is None:
         if work.restricted:
-            raise CommunityError("Only logged-in users can leave kudos on this work. Please log in.")
+            raise CommunityError(gettext("Only logged-in users can leave kudos on this work. Please log in."))
     else:
         if is_creator(user, work):
-            raise CommunityError("You can't leave kudos on your own work.")
+            raise CommunityError(gettext("You can't leave kudos on your own work."))
         if blocked_by_creators(user, work):
-            raise CommunityError("Sorry, you have been blocked by one of this work's creators.")
+            raise CommunityError(gettext("Sorry, you have been blocked by one of this work's creators."))
     try:
         # A savepoint, so a duplicate leaves the outer transaction usable on PostgreSQL.
         with transaction.atomic():
             kudo = Kudo.objects.create(work=work, user=user, guest_hash="" if user else guest_hash(address))
     except IntegrityError:
-        raise CommunityError("You have already left kudos here. :)") from None
+        raise CommunityError(gettext("You have already left kudos here. :)")) from None
     # F(): the increment happens in the database, so concurrent kudos are never lost.
     Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
     note_changed([work.pk])
@@ -66,9 +68,9 @@ def subscribe(
     user: User, *, work: Work | None = None, creator: User | None = None, series: Series | None = None
 ) -> Subscription:
     if creator is not None and creator.pk == user.pk:
-        raise CommunityError("You can't subscribe to yourself.")
+        raise CommunityError(gettext("You can't subscribe to yourself."))
     if work is not None and is_creator(user, work):
-        raise CommunityError("You can't subscribe to your own work.")
+        raise CommunityError(gettext("You can't subscribe to your own work."))
     subscription, _created = Subscription.objects.get_or_create(user=user, work=work, creator=creator, series=series)
     return subscription
 
@@ -125,13 +127,17 @@ def clear_history(user: User) -> None:
 def _relate(owner: User, other: User, model: type[Block] | type[Mute], limit: int, verb: str) -> None:
     """Record that `owner` blocks or mutes `other`: the same rules and caps for both (as AO3)."""
     owner_field, other_field = ("blocker", "blocked") if model is Block else ("muter", "muted")
+    blocking = model is Block
     if owner.pk == other.pk:
-        raise CommunityError(f"You can't {verb} yourself.")
+        raise CommunityError(gettext("You can't block yourself.") if blocking else gettext("You can't mute yourself."))
     if model.objects.filter(**{owner_field: owner, other_field: other}).exists():
         return
     if model.objects.filter(**{owner_field: owner}).count() >= limit:
-        undo = "Unblock" if model is Block else "Unmute"
-        raise CommunityError(f"You can {verb} at most {limit:,} users. {undo} someone first.")
+        if blocking:
+            message = gettext("You can block at most %(count)s users. Unblock someone first.")
+        else:
+            message = gettext("You can mute at most %(count)s users. Unmute someone first.")
+        raise CommunityError(message % {"count": number_format(limit, force_grouping=True)})
     model.objects.create(**{owner_field: owner, other_field: other})
 
 

@@ -3,6 +3,7 @@ and the inbox every notification lands in."""
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from works.models import Chapter, Series, Work
@@ -132,11 +133,11 @@ class InboxItem(models.Model):
     """Something for a user to see: a comment or reply, or news from a subscription."""
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "Comment on your work"
-        REPLY = "reply", "Reply to your comment"
-        NEW_CHAPTER = "new_chapter", "New chapter"
-        NEW_WORK = "new_work", "New work"
-        NEW_SERIES_PART = "new_series_part", "New part of a series"
+        COMMENT = "comment", _("Comment on your work")
+        REPLY = "reply", _("Reply to your comment")
+        NEW_CHAPTER = "new_chapter", _("New chapter")
+        NEW_WORK = "new_work", _("New work")
+        NEW_SERIES_PART = "new_series_part", _("New part of a series")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
     kind = models.CharField(max_length=20, choices=Kind.choices)

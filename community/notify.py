@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_url
@@ -124,11 +125,14 @@ def _digest_email(user: User, items: list[InboxItem]) -> EmailMultiAlternatives:
         assert item.work is not None
         if item.chapter is not None:
             url = site + item.chapter.get_absolute_url()
-            what = f"{item.chapter.display_title} of “{item.work.title}”"
+            what = gettext("%(chapter)s of “%(title)s”") % {
+                "chapter": item.chapter.display_title,
+                "title": item.work.title,
+            }
         else:
             url = site + item.work.get_absolute_url()
             what = f"“{item.work.title}”"
-        entries.append({"kind": item.get_kind_display(), "what": what, "url": url})
+        entries.append({"kind": str(item.get_kind_display()), "what": what, "url": url})
     context = {
         "user": user,
         "entries": entries,

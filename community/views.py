@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -42,7 +44,7 @@ def leave_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     try:
         work = _work_or_login(request, work_id)
     except LoginRequiredForWork:
-        messages.error(request, "Only logged-in users can leave kudos on this work. Please log in.")
+        messages.error(request, gettext("Only logged-in users can leave kudos on this work. Please log in."))
         return redirect_to_login(f"/works/{work_id}/")
     user = request.user if isinstance(request.user, User) else None
     try:
@@ -50,7 +52,7 @@ def leave_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     except CommunityError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, "Thank you for leaving kudos!")
+        messages.success(request, gettext("Thank you for leaving kudos!"))
     return _back(request, work.get_absolute_url())
 
 
@@ -85,7 +87,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     except CommunityError as refused:
         messages.error(request, refused.message)
         return _back(request, "subscriptions")
-    messages.success(request, f"You are now subscribed to {name}.")
+    messages.success(request, gettext("You are now subscribed to %(name)s.") % {"name": name})
     return _back(request, destination)
 
 
@@ -94,7 +96,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=subscription_id, user_id=request.user.pk)
     actions.unsubscribe(subscription)
-    messages.success(request, "You have unsubscribed.")
+    messages.success(request, gettext("You have unsubscribed."))
     return _back(request, "subscriptions")
 
 
@@ -137,7 +139,7 @@ def history(request: HttpRequest) -> HttpResponse:
 def history_clear(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     actions.clear_history(request.user)
-    messages.success(request, "Your history is now cleared.")
+    messages.success(request, gettext("Your history is now cleared."))
     return redirect("history")
 
 
@@ -154,7 +156,7 @@ def mark_for_later(request: HttpRequest, work_id: int) -> HttpResponse:
     assert isinstance(request.user, User)
     work = _work_or_login(request, work_id)
     actions.mark_for_later(request.user, work)
-    messages.success(request, "This work was added to your Marked for Later list.")
+    messages.success(request, gettext("This work was added to your Marked for Later list."))
     return _back(request, work.get_absolute_url())
 
 
@@ -164,7 +166,7 @@ def mark_as_read(request: HttpRequest, work_id: int) -> HttpResponse:
     assert isinstance(request.user, User)
     work = _work_or_login(request, work_id)
     actions.mark_as_read(request.user, work)
-    messages.success(request, "This work was removed from your Marked for Later list.")
+    messages.success(request, gettext("This work was removed from your Marked for Later list."))
     return _back(request, work.get_absolute_url())
 
 
@@ -186,7 +188,11 @@ def _confirm_then(request: HttpRequest, username: str, *, muting: bool) -> HttpR
     except CommunityError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"You have {'muted' if muting else 'blocked'} {other.username}.")
+        messages.success(
+            request,
+            (gettext("You have muted %(username)s.") if muting else gettext("You have blocked %(username)s."))
+            % {"username": other.username},
+        )
     return _back(request, other.get_absolute_url())
 
 
@@ -194,7 +200,11 @@ def _undo(request: HttpRequest, username: str, *, muting: bool) -> HttpResponse:
     assert isinstance(request.user, User)
     other = _other_user(request, username)
     (actions.unmute_user if muting else actions.unblock_user)(request.user, other)
-    messages.success(request, f"You have {'unmuted' if muting else 'unblocked'} {other.username}.")
+    messages.success(
+        request,
+        (gettext("You have unmuted %(username)s.") if muting else gettext("You have unblocked %(username)s."))
+        % {"username": other.username},
+    )
     return _back(request, other.get_absolute_url())
 
 
@@ -227,14 +237,23 @@ def _manage(request: HttpRequest, *, muting: bool) -> HttpResponse:
         username = request.POST.get("username", "").strip()
         other = User.objects.filter(username__iexact=username, is_active=True).first()
         if other is None:
-            messages.error(request, f"There is no user called “{username}”." if username else "Type a username.")
+            messages.error(
+                request,
+                gettext("There is no user called “%(username)s”.") % {"username": username}
+                if username
+                else gettext("Type a username."),
+            )
         else:
             try:
                 (actions.mute_user if muting else actions.block_user)(request.user, other)
             except CommunityError as refused:
                 messages.error(request, refused.message)
             else:
-                messages.success(request, f"You have {'muted' if muting else 'blocked'} {other.username}.")
+                messages.success(
+                    request,
+                    (gettext("You have muted %(username)s.") if muting else gettext("You have blocked %(username)s."))
+                    % {"username": other.username},
+                )
         return redirect("muted_users" if muting else "blocked_users")
     if muting:
         rows = Mute.objects.filter(muter=request.user).select_related("muted").order_by("muted__username")
@@ -259,12 +278,12 @@ def muted_users(request: HttpRequest) -> HttpResponse:
 # Stats
 
 STAT_COLUMNS = {
-    "hits": "Hits",
-    "kudos_count": "Kudos",
-    "comments_count": "Comments",
-    "bookmarks_count": "Bookmarks",
-    "subscriber_count": "Subscriptions",
-    "word_count": "Words",
+    "hits": _("Hits"),
+    "kudos_count": _("Kudos"),
+    "comments_count": _("Comments"),
+    "bookmarks_count": _("Bookmarks"),
+    "subscriber_count": _("Subscriptions"),
+    "word_count": _("Words"),
 }
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from bookmarks.models import Bookmark
@@ -38,16 +39,21 @@ def kudos_sentence(names: list[str], more_users: int, guests: int) -> SafeString
     """ "alice, bob and 3 guests left kudos on this work!" (names linked to profiles)."""
     parts = [format_html('<a href="{}">{}</a>', reverse("user_profile", args=[name]), name) for name in names]
     if more_users:
-        parts.append(format_html("{} more user{}", more_users, "s" if more_users != 1 else ""))
+        parts.append(format_html(ngettext("{count} more user", "{count} more users", more_users), count=more_users))
     if guests:
-        parts.append(format_html("{} guest{}", guests, "s" if guests != 1 else ""))
+        parts.append(format_html(ngettext("{count} guest", "{count} guests", guests), count=guests))
     if not parts:
         return None
     if len(parts) == 1:
         listed = parts[0]
     else:
-        listed = format_html("{} and {}", format_html_join(", ", "{}", ((p,) for p in parts[:-1])), parts[-1])
-    return format_html("{} left kudos on this work!", listed)
+        listed = format_html(
+            gettext("{names} and {last}"),
+            names=format_html_join(gettext(", "), "{}", ((p,) for p in parts[:-1])),
+            last=parts[-1],
+        )
+    # The translated sentences are ours, trusted as HTML; only the names are escaped.
+    return format_html(gettext("{names} left kudos on this work!"), names=listed)
 
 
 def engagement(

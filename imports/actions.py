@@ -4,10 +4,12 @@ from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Pseud
 from imports.parsed import ParsedChapter, ParsedWork
 from tags.models import Tag, TagType, tag_name_key
+from tags.parsing import describe_type
 from works import actions as work_actions
 from works.models import Series, Work
 
@@ -16,6 +18,13 @@ _TAG_TYPES = {
     "relationships": TagType.RELATIONSHIP,
     "characters": TagType.CHARACTER,
     "freeforms": TagType.FREEFORM,
+}
+# The tag fields as refusals name them ("… left out of fandoms").
+_FIELD_NAMES = {
+    "fandoms": gettext_lazy("fandoms"),
+    "relationships": gettext_lazy("relationships"),
+    "characters": gettext_lazy("characters"),
+    "freeforms": gettext_lazy("additional tags"),
 }
 
 
@@ -32,8 +41,8 @@ def drop_conflicting_tags(parsed: ParsedWork) -> ParsedWork:
             tag = existing.get(tag_name_key(name))
             if tag is not None and tag.type != tag_type:
                 parsed.warnings_found.append(
-                    f"“{name}” is already a {TagType(tag.type).label} tag here, so it was left out of "
-                    f"{field.replace('freeforms', 'additional tags')}."
+                    gettext("“%(name)s” is already %(kind)s here, so it was left out of %(field)s.")
+                    % {"name": name, "kind": describe_type(TagType(tag.type)), "field": _FIELD_NAMES[field]}
                 )
             else:
                 kept.append(name)

@@ -2,6 +2,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from imports.actions import find_series
@@ -11,12 +14,17 @@ from works.forms import WorkForm
 from works.models import TITLE_MAX
 
 
+def _upload_help() -> str:
+    return gettext(
+        "One work per file: %(formats)s (AO3, FanFicFare and Fanarchive downloads too), at most %(size)s MB."
+    ) % {"formats": SUPPORTED, "size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="File",
-        help_text=f"One work per file: {SUPPORTED} (AO3, FanFicFare and Fanarchive downloads too), "
-        f"at most {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB.",
-        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
+        label=_("File"),
+        help_text=lazy(_upload_help, str)(),
+        error_messages={"required": _("Choose a file to import."), "empty": _("The file is empty.")},
     )
 
 
@@ -28,7 +36,10 @@ class ImportPreviewForm(WorkForm):
         self.chapter_count = len(chapters)
         for number, chapter in enumerate(chapters, start=1):
             self.fields[f"chapter_title_{number}"] = forms.CharField(
-                label=f"Chapter {number} title", required=False, max_length=TITLE_MAX, initial=chapter.title
+                label=gettext("Chapter %(number)s title") % {"number": number},
+                required=False,
+                max_length=TITLE_MAX,
+                initial=chapter.title,
             )
 
     def chapter_title_fields(self) -> list[forms.BoundField]:

@@ -6,6 +6,8 @@ changed, moved or dropped is said in a remark the preview shows.
 
 import re
 
+from django.utils.translation import gettext
+
 from imports.parsed import ImportRefused, ParsedWork
 from lib.html import clean_html, strip_html
 from lib.languages import LANGUAGES
@@ -81,11 +83,13 @@ def _map_rating(work: ParsedWork) -> None:
     if rating is None:
         rating = "Not Rated"
         if raw:
-            work.warnings_found.append(f"Rating “{raw}” is not one of the archive's: set to Not Rated.")
+            work.warnings_found.append(
+                gettext("Rating “%(raw)s” is not one of the archive's: set to Not Rated.") % {"raw": raw}
+            )
         else:
-            work.warnings_found.append("No rating found: set to Not Rated.")
+            work.warnings_found.append(gettext("No rating found: set to Not Rated."))
     elif rating != raw:
-        work.detected.append(f"Rating “{raw}” read as {rating}.")
+        work.detected.append(gettext("Rating “%(raw)s” read as %(rating)s.") % {"raw": raw, "rating": rating})
     work.rating = rating
 
 
@@ -96,12 +100,16 @@ def _map_warnings(work: ParsedWork) -> None:
         warning = _WARNING_NAMES.get(key) or _WARNING_ALIASES.get(key)
         if warning is None:
             work.freeforms.append(raw)
-            work.warnings_found.append(f"Warning “{raw}” is not an archive warning: kept as an additional tag.")
+            work.warnings_found.append(
+                gettext("Warning “%(raw)s” is not an archive warning: kept as an additional tag.") % {"raw": raw}
+            )
         elif warning not in found:
             found.append(warning)
     if not found:
         found = [CHOSE_NOT_TO_WARN]
-        work.warnings_found.append(f"No archive warnings found: set to “{CHOSE_NOT_TO_WARN}”.")
+        work.warnings_found.append(
+            gettext("No archive warnings found: set to “%(warning)s”.") % {"warning": CHOSE_NOT_TO_WARN}
+        )
     if len(found) > 1 and NO_WARNINGS_APPLY in found:
         found.remove(NO_WARNINGS_APPLY)
     work.warnings = found
@@ -113,7 +121,9 @@ def _map_categories(work: ParsedWork) -> None:
         key = " ".join(raw.split()).casefold()
         category = _CATEGORY_NAMES.get(key) or _CATEGORY_ALIASES.get(key)
         if category is None:
-            work.warnings_found.append(f"Category “{raw}” is not one of the archive's: dropped.")
+            work.warnings_found.append(
+                gettext("Category “%(raw)s” is not one of the archive's: dropped.") % {"raw": raw}
+            )
         elif category not in found:
             found.append(category)
     work.categories = found
@@ -130,7 +140,7 @@ def _map_language(work: ParsedWork) -> None:
     )
     if code is None:
         if raw:
-            work.warnings_found.append(f"Language “{raw}” is not known here: set to English.")
+            work.warnings_found.append(gettext("Language “%(raw)s” is not known here: set to English.") % {"raw": raw})
         code = "en"
     work.language = code
 
@@ -147,10 +157,16 @@ def _clean_tags(work: ParsedWork) -> None:
             bad = sorted(FORBIDDEN_CHARACTERS.intersection(name))
             if bad:
                 cleaned = " ".join("".join(c for c in name if c not in FORBIDDEN_CHARACTERS).split())
-                work.warnings_found.append(f"Tag “{name}”: characters tags can't have ({' '.join(bad)}) removed.")
+                work.warnings_found.append(
+                    gettext("Tag “%(name)s”: characters tags can't have (%(characters)s) removed.")
+                    % {"name": name, "characters": " ".join(bad)}
+                )
                 name = cleaned
             if len(name) > TAG_NAME_MAX:
-                work.warnings_found.append(f"Tag “{name[:40]}…” is longer than {TAG_NAME_MAX} characters: dropped.")
+                work.warnings_found.append(
+                    gettext("Tag “%(name)s…” is longer than %(maximum)s characters: dropped.")
+                    % {"name": name[:40], "maximum": TAG_NAME_MAX}
+                )
                 continue
             if not name or name.casefold() in seen:
                 continue
@@ -166,7 +182,10 @@ def _clean_tags(work: ParsedWork) -> None:
             if cut:
                 setattr(work, field, values[: len(values) - cut])
                 excess -= cut
-        work.warnings_found.append(f"More than {USER_TAGS_MAX} tags: the last {total - USER_TAGS_MAX} dropped.")
+        work.warnings_found.append(
+            gettext("More than %(maximum)s tags: the last %(dropped)s dropped.")
+            % {"maximum": USER_TAGS_MAX, "dropped": total - USER_TAGS_MAX}
+        )
 
 
 def _html(value: str) -> str:
@@ -177,18 +196,23 @@ def _fit(work: ParsedWork) -> None:
     """Over-long summaries and notes move into the text rather than being cut."""
     first, last = work.chapters[0], work.chapters[-1]
     if len(work.summary) > SUMMARY_MAX:
-        work.warnings_found.append(f"The summary is longer than {SUMMARY_MAX:,} characters: moved into the notes.")
+        work.warnings_found.append(
+            gettext("The summary is longer than %(maximum)s characters: moved into the notes.")
+            % {"maximum": f"{SUMMARY_MAX:,}"}
+        )
         work.notes = "\n".join(part for part in (work.summary, work.notes) if part)
         work.summary = ""
     if len(work.notes) > NOTES_MAX:
         work.warnings_found.append(
-            f"The notes are longer than {NOTES_MAX:,} characters: moved to the start of the first chapter."
+            gettext("The notes are longer than %(maximum)s characters: moved to the start of the first chapter.")
+            % {"maximum": f"{NOTES_MAX:,}"}
         )
         first.html = work.notes + "\n<hr>\n" + first.html
         work.notes = ""
     if len(work.endnotes) > NOTES_MAX:
         work.warnings_found.append(
-            f"The end notes are longer than {NOTES_MAX:,} characters: moved to the end of the last chapter."
+            gettext("The end notes are longer than %(maximum)s characters: moved to the end of the last chapter.")
+            % {"maximum": f"{NOTES_MAX:,}"}
         )
         last.html = last.html + "\n<hr>\n" + work.endnotes
         work.endnotes = ""
@@ -196,7 +220,9 @@ def _fit(work: ParsedWork) -> None:
         if len(chapter.summary) > SUMMARY_MAX:
             chapter.notes = "\n".join(part for part in (chapter.summary, chapter.notes) if part)
             chapter.summary = ""
-            work.warnings_found.append(f"Chapter {number}: summary too long, moved into the chapter notes.")
+            work.warnings_found.append(
+                gettext("Chapter %(number)s: summary too long, moved into the chapter notes.") % {"number": number}
+            )
         for field, where in (("notes", "start"), ("endnotes", "end")):
             value = getattr(chapter, field)
             if len(value) > NOTES_MAX:
@@ -204,11 +230,18 @@ def _fit(work: ParsedWork) -> None:
                 chapter.html = (
                     value + "\n<hr>\n" + chapter.html if where == "start" else chapter.html + "\n<hr>\n" + value
                 )
-                work.warnings_found.append(f"Chapter {number}: {field} too long, moved to the {where} of the text.")
+                work.warnings_found.append(
+                    gettext("Chapter %(number)s: %(field)s too long, moved to the %(where)s of the text.")
+                    % {"number": number, "field": field, "where": where}
+                )
         if len(chapter.html) > CHAPTER_MAX:
             raise ImportRefused(
-                f"Chapter {number} has {len(chapter.html):,} characters; a chapter can have at most "
-                f"{CHAPTER_MAX:,}. Split it with chapter headings (“Chapter 2”) and import it again."
+                gettext(
+                    "Chapter %(number)s has %(count)s characters; a chapter can have at "
+                    "most %(maximum)s. Split it with chapter headings (“Chapter 2”) and import "
+                    "it again."
+                )
+                % {"number": number, "count": f"{len(chapter.html):,}", "maximum": f"{CHAPTER_MAX:,}"}
             )
 
 
@@ -217,7 +250,9 @@ def normalize(work: ParsedWork, *, fallback_title: str) -> ParsedWork:
     if not work.title:
         work.title = fallback_title
     if len(work.title) > TITLE_MAX:
-        work.warnings_found.append(f"The title is longer than {TITLE_MAX} characters: shortened.")
+        work.warnings_found.append(
+            gettext("The title is longer than %(maximum)s characters: shortened.") % {"maximum": TITLE_MAX}
+        )
         work.title = work.title[: TITLE_MAX - 1].rstrip() + "…"
     work.creators = [" ".join(name.split()) for name in work.creators if name.strip()]
     _map_rating(work)
@@ -237,17 +272,19 @@ def normalize(work: ParsedWork, *, fallback_title: str) -> ParsedWork:
         )
         chapter.html = _html(chapter.html)
         if len(strip_html(chapter.html).strip()) < CHAPTER_MIN:
-            work.warnings_found.append(f"Chapter {number} has no text (or almost none): left out.")
+            work.warnings_found.append(
+                gettext("Chapter %(number)s has no text (or almost none): left out.") % {"number": number}
+            )
             continue
         chapters.append(chapter)
     if not chapters:
-        raise ImportRefused("No text was found in the file.")
+        raise ImportRefused(gettext("No text was found in the file."))
     work.chapters = chapters
     _fit(work)
     if work.expected_chapters is not None and work.expected_chapters < len(chapters):
         work.expected_chapters = len(chapters)
     if not work.fandoms:
-        work.warnings_found.append("No fandom found: add one before posting.")
+        work.warnings_found.append(gettext("No fandom found: add one before posting."))
     work.detected = list(dict.fromkeys(work.detected))
     work.warnings_found = list(dict.fromkeys(work.warnings_found))
     return work

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -88,5 +89,5 @@ def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
     assert isinstance(request.user, User)
     if store.load(token, request.user.pk) is not None:
         store.discard(token)
-        messages.success(request, "The import was cancelled; nothing was saved.")
+        messages.success(request, gettext("The import was cancelled; nothing was saved."))
     return redirect("import_upload")

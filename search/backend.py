@@ -18,6 +18,7 @@ from typing import Any, cast
 import tantivy
 from django.conf import settings
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from works.models import Chapter, Tagging, Work
 
@@ -233,7 +234,7 @@ def run_local(request: SearchRequest) -> SearchResponse:
     parsed = parse_query(request.query)
     notices = list(parsed.notices)
     if parsed.clauses and all(_clause(c) is None for c in parsed.clauses):
-        notices.append("The search had no letters or numbers to look for, so it shows every work.")
+        notices.append(_("The search had no letters or numbers to look for, so it shows every work."))
     query, highlight = compile_query(parsed, request)
     searcher = engine.searcher()
     limit = max(1, min(request.limit, 100))

@@ -13,6 +13,9 @@ too long) are repaired and reported in `notices`, never raised.
 import re
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
 
@@ -79,7 +82,10 @@ def parse_query(raw: str) -> ParsedQuery:
     text = " ".join(raw.replace("\x00", " ").split())
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        notices.append(f"The search was cut to its first {MAX_QUERY_CHARS:,} characters.")
+        notices.append(
+            _("The search was cut to its first %(count)s characters.")
+            % {"count": number_format(MAX_QUERY_CHARS, force_grouping=True)}
+        )
     # Brackets group nothing here; reading them as spaces keeps "(a OR b)" working.
     text = text.replace("(", " ").replace(")", " ")
     pending_or = False
@@ -105,7 +111,7 @@ def parse_query(raw: str) -> ParsedQuery:
         if word is not None and word in ("AND", "&&") and not match.group("field"):
             continue
         if phrase is not None and not match.group("closed"):
-            notices.append("A quotation mark was not closed, so the rest of the search was read as one phrase.")
+            notices.append(_("A quotation mark was not closed, so the rest of the search was read as one phrase."))
         term_field = None
         name = match.group("field")
         if name is not None:
@@ -115,11 +121,11 @@ def parse_query(raw: str) -> ParsedQuery:
                 if word is not None:
                     word = f"{name}:{word}"
                 else:
-                    notices.append(f"There is no “{name}:” field, so it was searched everywhere.")
+                    notices.append(_("There is no “%(name)s:” field, so it was searched everywhere.") % {"name": name})
         value = (phrase if phrase is not None else word or "").strip()
         if not value or value == "-":
             if match.group("neg") and not value:
-                notices.append("A minus sign with nothing after it was ignored.")
+                notices.append(_("A minus sign with nothing after it was ignored."))
             pending_or = False
             continue
         term = Term(text=value, field=term_field, phrase=phrase is not None)
@@ -135,7 +141,7 @@ def parse_query(raw: str) -> ParsedQuery:
         notices.append("“OR” needs a word on each side; a stray “OR” was ignored.")
     if len(parsed.clauses) > MAX_CLAUSES:
         parsed.clauses = parsed.clauses[:MAX_CLAUSES]
-        notices.append(f"Only the first {MAX_CLAUSES} words and phrases were searched.")
+        notices.append(_("Only the first %(count)s words and phrases were searched.") % {"count": MAX_CLAUSES})
     if parsed.clauses and not parsed.positive:
-        notices.append("The search only leaves works out, so it shows every other work.")
+        notices.append(_("The search only leaves works out, so it shows every other work."))
     return parsed

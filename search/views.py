@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +22,12 @@ from works.listing import Listing, _CountedIds, _without_page, with_blurb_data
 from .backend import SearchRequest, SearchResponse, SearchUnavailable, run, run_local
 from .query import MAX_QUERY_CHARS, parse_query
 
-SEARCH_SORTS = [("relevance", "Best Match"), *SORT_LABELS.items()]
+SEARCH_SORTS = [("relevance", _("Best Match")), *SORT_LABELS.items()]
+
+
+def _search_sorts() -> list[tuple[str, str]]:
+    """The sort choices in the reader's language."""
+    return [(key, str(label)) for key, label in SEARCH_SORTS]
 
 
 def _search_request(request: HttpRequest, query: str, listing_filters: Any) -> SearchRequest:
@@ -96,7 +102,7 @@ def search(request: HttpRequest) -> HttpResponse:
     listing = Listing(
         page=page,
         sort=search_request.sort,
-        sorts=SEARCH_SORTS,
+        sorts=_search_sorts(),
         page_numbers=list(paginator.get_elided_page_range(page.number)),
         filters=filters,
         total=total,
@@ -121,7 +127,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def advanced_search(request: HttpRequest) -> HttpResponse:
-    return render(request, "search/advanced.html", {"languages": LANGUAGES, "sorts": SEARCH_SORTS})
+    return render(request, "search/advanced.html", {"languages": LANGUAGES, "sorts": _search_sorts()})
 
 
 ADVANCED_FIELDS = {

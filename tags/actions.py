@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import User
 from tags.models import (
@@ -47,8 +48,15 @@ def find_or_create_tags(names: list[str], tag_type: TagType) -> list[Tag]:
                 tag = Tag.objects.get(name_key=tag_name_key(name))
                 if tag.type != tag_type:
                     raise TagTypeConflict(
-                        f"“{tag.name}” was just created as {describe_type(TagType(tag.type))}, "
-                        f"so it can't be used as {describe_type(tag_type)}."
+                        gettext(
+                            "“%(tag_name)s” was just created as %(existing_kind)s, so it can't be used as "
+                            "%(wanted_kind)s."
+                        )
+                        % {
+                            "tag_name": tag.name,
+                            "existing_kind": describe_type(TagType(tag.type)),
+                            "wanted_kind": describe_type(tag_type),
+                        }
                     ) from None
         tags.append(tag)
     return tags
@@ -91,12 +99,17 @@ def _log(actor: User, tag: Tag | None, action: str, detail: str) -> None:
 def _require_wrangleable(*tags: Tag) -> None:
     for tag in tags:
         if tag.type not in USER_DEFINED_TYPES:
-            raise WranglingError(f"“{tag.name}” is {_type_label(tag)}: fixed tags can't be wrangled.")
+            raise WranglingError(
+                gettext("“%(tag_name)s” is %(tag_kind)s: fixed tags can't be wrangled.")
+                % {"tag_name": tag.name, "tag_kind": _type_label(tag)}
+            )
 
 
 def _require_canonical(tag: Tag, role: str) -> None:
     if not tag.canonical:
-        raise WranglingError(f"“{tag.name}” is not canonical, so it can't be {role}.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is not canonical, so it can't be %(role)s.") % {"tag_name": tag.name, "role": role}
+        )
 
 
 def _names(tags: Iterable[Tag]) -> str:
@@ -119,13 +132,17 @@ def make_canonical(actor: User, tag: Tag) -> None:
     _lock(tag)
     _require_wrangleable(tag)
     if tag.canonical:
-        raise WranglingError(f"“{tag.name}” is already canonical.")
+        raise WranglingError(gettext("“%(tag_name)s” is already canonical.") % {"tag_name": tag.name})
     if tag.merger_id is not None:
         raise WranglingError(
-            f"“{tag.name}” is a synonym of “{tag.merger}”: remove it as a synonym before making it canonical."
+            gettext("“%(tag_name)s” is a synonym of “%(merger)s”: remove it as a synonym before making it canonical.")
+            % {"tag_name": tag.name, "merger": tag.merger}
         )
     if tag.unwrangleable:
-        raise WranglingError(f"“{tag.name}” is marked unwrangleable: unmark it before making it canonical.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is marked unwrangleable: unmark it before making it canonical.")
+            % {"tag_name": tag.name}
+        )
     tag.canonical = True
     tag.save(update_fields=["canonical"])
     _log(actor, tag, "make_canonical", f"Made “{tag.name}” canonical.")
@@ -140,23 +157,27 @@ def make_not_canonical(actor: User, tag: Tag) -> None:
     _lock(tag)
     _require_wrangleable(tag)
     if not tag.canonical:
-        raise WranglingError(f"“{tag.name}” is not canonical.")
+        raise WranglingError(gettext("“%(tag_name)s” is not canonical.") % {"tag_name": tag.name})
     problems = []
     synonyms = list(tag.synonyms.order_by("name"))
     if synonyms:
-        problems.append(f"its synonyms ({_names(synonyms)})")
+        problems.append(gettext("its synonyms (%(names)s)") % {"names": _names(synonyms)})
     metas = list(Tag.objects.filter(sub_links__sub_tag=tag).order_by("name"))
     if metas:
-        problems.append(f"its meta tags ({_names(metas)})")
+        problems.append(gettext("its meta tags (%(names)s)") % {"names": _names(metas)})
     subs = list(Tag.objects.filter(meta_links__meta_tag=tag).order_by("name"))
     if subs:
-        problems.append(f"its sub tags ({_names(subs)})")
+        problems.append(gettext("its sub tags (%(names)s)") % {"names": _names(subs)})
     children = tag.child_links.count()
     if children:
-        problems.append(f"the {children} tag{'s' if children != 1 else ''} it is the parent of")
+        problems.append(
+            ngettext("the %(count)s tag it is the parent of", "the %(count)s tags it is the parent of", children)
+            % {"count": children}
+        )
     if problems:
         raise WranglingError(
-            f"“{tag.name}” can't stop being canonical while it has {' and '.join(problems)}: remove those first."
+            gettext("“%(tag_name)s” can't stop being canonical while it has %(problems)s: remove those first.")
+            % {"tag_name": tag.name, "problems": gettext(" and ").join(problems)}
         )
     tag.canonical = False
     tag.save(update_fields=["canonical"])
@@ -165,9 +186,12 @@ def make_not_canonical(actor: User, tag: Tag) -> None:
 
 def _check_meta_link(sub: Tag, meta: Tag) -> None:
     if sub.pk == meta.pk:
-        raise WranglingError(f"“{sub.name}” can't be its own meta tag.")
+        raise WranglingError(gettext("“%(sub_name)s” can't be its own meta tag.") % {"sub_name": sub.name})
     if sub.pk in meta_ancestor_ids(meta.pk):
-        raise WranglingError(f"“{meta.name}” is already a sub tag of “{sub.name}”, so it can't also be its meta tag.")
+        raise WranglingError(
+            gettext("“%(meta_name)s” is already a sub tag of “%(sub_name)s”, so it can't also be its meta tag.")
+            % {"meta_name": meta.name, "sub_name": sub.name}
+        )
 
 
 def _move_associations(old: Tag, new: Tag) -> tuple[list[str], set[int]]:
@@ -228,32 +252,57 @@ def make_synonym(actor: User, tag: Tag, canonical: Tag) -> None:
     _lock(tag, canonical)
     _require_wrangleable(tag, canonical)
     if tag.pk == canonical.pk:
-        raise WranglingError(f"“{tag.name}” can't be a synonym of itself.")
+        raise WranglingError(gettext("“%(tag_name)s” can't be a synonym of itself.") % {"tag_name": tag.name})
     if tag.type != canonical.type:
         raise WranglingError(
-            f"“{tag.name}” is {_type_label(tag)} and “{canonical.name}” is {_type_label(canonical)}: "
-            "synonyms must be tags of the same type."
+            gettext(
+                "“%(tag_name)s” is %(tag_kind)s and “%(canonical_name)s” is "
+                "%(canonical_kind)s: synonyms must be tags of the same type."
+            )
+            % {
+                "tag_name": tag.name,
+                "tag_kind": _type_label(tag),
+                "canonical_name": canonical.name,
+                "canonical_kind": _type_label(canonical),
+            }
         )
     if not canonical.canonical:
-        raise WranglingError(f"“{canonical.name}” is not canonical: a tag can only be a synonym of a canonical tag.")
+        raise WranglingError(
+            gettext("“%(canonical_name)s” is not canonical: a tag can only be a synonym of a canonical tag.")
+            % {"canonical_name": canonical.name}
+        )
     if canonical.merger_id is not None:
-        raise WranglingError(f"“{canonical.name}” is itself a synonym of “{canonical.merger}”.")
+        raise WranglingError(
+            gettext("“%(canonical_name)s” is itself a synonym of “%(merger)s”.")
+            % {"canonical_name": canonical.name, "merger": canonical.merger}
+        )
     if tag.merger_id == canonical.pk:
-        raise WranglingError(f"“{tag.name}” is already a synonym of “{canonical.name}”.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is already a synonym of “%(canonical_name)s”.")
+            % {"tag_name": tag.name, "canonical_name": canonical.name}
+        )
     if tag.unwrangleable:
-        raise WranglingError(f"“{tag.name}” is marked unwrangleable: unmark it before making it a synonym.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is marked unwrangleable: unmark it before making it a synonym.")
+            % {"tag_name": tag.name}
+        )
     old_merger = tag.merger
     touched = {tag.pk, canonical.pk} | ({old_merger.pk} if old_merger else set())
     moved: list[str] = []
     if tag.canonical:
         if not actor.is_staff:
-            raise WranglingError(f"“{tag.name}” is canonical: only archive staff can make a canonical tag a synonym.")
+            raise WranglingError(
+                gettext("“%(tag_name)s” is canonical: only archive staff can make a canonical tag a synonym.")
+                % {"tag_name": tag.name}
+            )
         touched |= meta_ancestor_ids(tag.pk)
         moved, also_touched = _move_associations(tag, canonical)
         touched |= also_touched
         tag.canonical = False
     elif tag.synonyms.exists():
-        raise WranglingError(f"“{tag.name}” has synonyms of its own; synonyms can't be chained.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” has synonyms of its own; synonyms can't be chained.") % {"tag_name": tag.name}
+        )
     moved += _copy_parents(tag, canonical)
     tag.merger = canonical
     tag.save(update_fields=["merger", "canonical"])
@@ -271,7 +320,7 @@ def remove_synonym(actor: User, tag: Tag) -> None:
     _lock(tag)
     merger = tag.merger
     if merger is None:
-        raise WranglingError(f"“{tag.name}” is not a synonym of any tag.")
+        raise WranglingError(gettext("“%(tag_name)s” is not a synonym of any tag.") % {"tag_name": tag.name})
     tag.merger = None
     tag.save(update_fields=["merger"])
     _log(actor, tag, "remove_synonym", f"“{tag.name}” is no longer a synonym of “{merger.name}”.")
@@ -285,13 +334,24 @@ def add_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
     _require_wrangleable(sub, meta)
     if sub.type != meta.type:
         raise WranglingError(
-            f"“{meta.name}” is {_type_label(meta)} and “{sub.name}” is {_type_label(sub)}: "
-            "meta and sub tags must be of the same type."
+            gettext(
+                "“%(meta_name)s” is %(meta_kind)s and “%(sub_name)s” is "
+                "%(sub_kind)s: meta and sub tags must be of the same type."
+            )
+            % {
+                "meta_name": meta.name,
+                "meta_kind": _type_label(meta),
+                "sub_name": sub.name,
+                "sub_kind": _type_label(sub),
+            }
         )
-    _require_canonical(sub, "a sub tag")
-    _require_canonical(meta, "a meta tag")
+    _require_canonical(sub, gettext("a sub tag"))
+    _require_canonical(meta, gettext("a meta tag"))
     if MetaTagging.objects.filter(meta_tag=meta, sub_tag=sub).exists():
-        raise WranglingError(f"“{meta.name}” is already a meta tag of “{sub.name}”.")
+        raise WranglingError(
+            gettext("“%(meta_name)s” is already a meta tag of “%(sub_name)s”.")
+            % {"meta_name": meta.name, "sub_name": sub.name}
+        )
     _check_meta_link(sub, meta)
     MetaTagging.objects.create(meta_tag=meta, sub_tag=sub)
     _log(actor, sub, "add_meta_tag", f"Made “{meta.name}” a meta tag of “{sub.name}”.")
@@ -303,7 +363,10 @@ def remove_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
     _lock(sub, meta)
     deleted, _by_model = MetaTagging.objects.filter(meta_tag=meta, sub_tag=sub).delete()
     if not deleted:
-        raise WranglingError(f"“{meta.name}” is not a meta tag of “{sub.name}”.")
+        raise WranglingError(
+            gettext("“%(meta_name)s” is not a meta tag of “%(sub_name)s”.")
+            % {"meta_name": meta.name, "sub_name": sub.name}
+        )
     _log(actor, sub, "remove_meta_tag", f"“{meta.name}” is no longer a meta tag of “{sub.name}”.")
     # The meta tag and its ancestors lose the sub tag's works (found through their filter rows).
     queue_refresh_for_tags([sub.pk, meta.pk])
@@ -317,14 +380,23 @@ def add_parent(actor: User, child: Tag, parent: Tag) -> None:
     allowed = PARENT_TYPES.get(child.type, ())
     if parent.type not in allowed:
         if allowed:
-            kinds = " or ".join(describe_type(t) for t in allowed)
-            reason = f"the parent of {_type_label(child)} must be {kinds}"
+            kinds = gettext(" or ").join(describe_type(t) for t in allowed)
+            reason = gettext("the parent of %(child)s must be %(kinds)s") % {
+                "child": _type_label(child),
+                "kinds": kinds,
+            }
         else:
-            reason = f"{_type_label(child)} has no parent tags"
-        raise WranglingError(f"“{parent.name}” can't be a parent of “{child.name}”: {reason}.")
-    _require_canonical(parent, "a parent tag")
+            reason = gettext("%(child_kind)s has no parent tags") % {"child_kind": _type_label(child)}
+        raise WranglingError(
+            gettext("“%(parent_name)s” can't be a parent of “%(child_name)s”: %(reason)s.")
+            % {"parent_name": parent.name, "child_name": child.name, "reason": reason}
+        )
+    _require_canonical(parent, gettext("a parent tag"))
     if TagParent.objects.filter(child=child, parent=parent).exists():
-        raise WranglingError(f"“{parent.name}” is already a parent of “{child.name}”.")
+        raise WranglingError(
+            gettext("“%(parent_name)s” is already a parent of “%(child_name)s”.")
+            % {"parent_name": parent.name, "child_name": child.name}
+        )
     TagParent.objects.create(child=child, parent=parent)
     _log(
         actor,
@@ -339,7 +411,10 @@ def remove_parent(actor: User, child: Tag, parent: Tag) -> None:
     _lock(child, parent)
     deleted, _by_model = TagParent.objects.filter(child=child, parent=parent).delete()
     if not deleted:
-        raise WranglingError(f"“{parent.name}” is not a parent of “{child.name}”.")
+        raise WranglingError(
+            gettext("“%(parent_name)s” is not a parent of “%(child_name)s”.")
+            % {"parent_name": parent.name, "child_name": child.name}
+        )
     _log(actor, child, "remove_parent", f"Removed “{parent.name}” as a parent of “{child.name}”.")
 
 
@@ -348,14 +423,23 @@ def set_unwrangleable(actor: User, tag: Tag, unwrangleable: bool) -> None:
     """As AO3: only additional tags can be kept out of wrangling, and never canonical tags or synonyms."""
     _lock(tag)
     if tag.type != TagType.FREEFORM:
-        raise WranglingError(f"“{tag.name}” is {_type_label(tag)}: only Additional Tags can be unwrangleable.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is %(tag_kind)s: only Additional Tags can be unwrangleable.")
+            % {"tag_name": tag.name, "tag_kind": _type_label(tag)}
+        )
     if tag.unwrangleable == unwrangleable:
-        state = "already" if unwrangleable else "not"
-        raise WranglingError(f"“{tag.name}” is {state} marked unwrangleable.")
+        if unwrangleable:
+            raise WranglingError(gettext("“%(tag_name)s” is already marked unwrangleable.") % {"tag_name": tag.name})
+        raise WranglingError(gettext("“%(tag_name)s” is not marked unwrangleable.") % {"tag_name": tag.name})
     if unwrangleable and tag.canonical:
-        raise WranglingError(f"“{tag.name}” is canonical, so it can't be unwrangleable.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is canonical, so it can't be unwrangleable.") % {"tag_name": tag.name}
+        )
     if unwrangleable and tag.merger_id is not None:
-        raise WranglingError(f"“{tag.name}” is a synonym of “{tag.merger}”, so it can't be unwrangleable.")
+        raise WranglingError(
+            gettext("“%(tag_name)s” is a synonym of “%(merger)s”, so it can't be unwrangleable.")
+            % {"tag_name": tag.name, "merger": tag.merger}
+        )
     tag.unwrangleable = unwrangleable
     tag.save(update_fields=["unwrangleable"])
     verb = "Marked" if unwrangleable else "Unmarked"
@@ -372,13 +456,16 @@ def clean_tag_name(raw: str) -> str:
     """A new tag name, tidied as the posting form tidies names, or a WranglingError."""
     names = split_tag_names(raw)
     if len(names) != 1:
-        raise WranglingError("A tag name can't be empty or contain commas.")
+        raise WranglingError(gettext("A tag name can't be empty or contain commas."))
     name = names[0]
     if len(name) > TAG_NAME_MAX:
-        raise WranglingError(f"Tag names can be at most {TAG_NAME_MAX} characters.")
+        raise WranglingError(gettext("Tag names can be at most %(maximum)s characters.") % {"maximum": TAG_NAME_MAX})
     bad = sorted(FORBIDDEN_CHARACTERS.intersection(name))
     if bad:
-        raise WranglingError(f"“{name}” contains characters tags can't have: {' '.join(bad)}")
+        raise WranglingError(
+            gettext("“%(name)s” contains characters tags can't have: %(characters)s")
+            % {"name": name, "characters": " ".join(bad)}
+        )
     return name
 
 
@@ -390,16 +477,19 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
     name = clean_tag_name(new_name)
     old = tag.name
     if name == old:
-        raise WranglingError(f"“{old}” already has that name.")
+        raise WranglingError(gettext("“%(old)s” already has that name.") % {"old": old})
     if not actor.is_staff and _fold(name) != _fold(old):
         raise WranglingError(
-            "Wranglers can only change the capitalisation and accents of a tag's name; "
-            "ask archive staff for other changes, or make this tag a synonym of another."
+            gettext(
+                "Wranglers can only change the capitalisation and accents of a tag's name; ask "
+                "archive staff for other changes, or make this tag a synonym of another."
+            )
         )
     taken = Tag.objects.filter(name_key=tag_name_key(name)).exclude(pk=tag.pk).first()
     if taken is not None:
         raise WranglingError(
-            f"“{taken.name}” already exists ({_type_label(taken)}): make this tag its synonym instead."
+            gettext("“%(taken_name)s” already exists (%(taken_kind)s): make this tag its synonym instead.")
+            % {"taken_name": taken.name, "taken_kind": _type_label(taken)}
         )
     tag.name = name
     try:
@@ -407,7 +497,9 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
             tag.save(update_fields=["name"])
     except IntegrityError:
         tag.name = old
-        raise WranglingError(f"A tag named “{name}” was just created: make this tag its synonym instead.") from None
+        raise WranglingError(
+            gettext("A tag named “%(name)s” was just created: make this tag its synonym instead.") % {"name": name}
+        ) from None
     _log(actor, tag, "rename", f"Renamed “{old}” to “{name}”.")
 
 
@@ -418,11 +510,14 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
 def appoint_wrangler(actor: User, user: User, fandom: Tag | None) -> WranglerAssignment:
     if fandom is not None and (fandom.type != TagType.FANDOM or not fandom.canonical):
         raise WranglingError(
-            f"“{fandom.name}” is not a canonical fandom: wranglers are appointed to canonical fandoms."
+            gettext("“%(fandom_name)s” is not a canonical fandom: wranglers are appointed to canonical fandoms.")
+            % {"fandom_name": fandom.name}
         )
-    what = f"“{fandom.name}”" if fandom else "every fandom"
+    what = f"“{fandom.name}”" if fandom else gettext("every fandom")
     if WranglerAssignment.objects.filter(user=user, fandom=fandom).exists():
-        raise WranglingError(f"{user.username} already wrangles {what}.")
+        raise WranglingError(
+            gettext("%(username)s already wrangles %(what)s.") % {"username": user.username, "what": what}
+        )
     assignment = WranglerAssignment.objects.create(user=user, fandom=fandom)
     _log(actor, fandom, "appoint_wrangler", f"Appointed {user.username} to wrangle {what}.")
     return assignment
@@ -449,11 +544,11 @@ class WranglingErrors(Exception):
 
 
 BULK_ACTIONS = {
-    "make_canonical": "Make canonical",
-    "make_synonym": "Make synonym of",
-    "add_parent": "Add parent fandom (media for fandoms)",
-    "add_meta_tag": "Add meta tag",
-    "mark_unwrangleable": "Mark unwrangleable",
+    "make_canonical": gettext_lazy("Make canonical"),
+    "make_synonym": gettext_lazy("Make synonym of"),
+    "add_parent": gettext_lazy("Add parent fandom (media for fandoms)"),
+    "add_meta_tag": gettext_lazy("Add meta tag"),
+    "mark_unwrangleable": gettext_lazy("Mark unwrangleable"),
 }
 # Bulk actions that need a target tag.
 TARGETED_ACTIONS = {"make_synonym", "add_parent", "add_meta_tag"}
@@ -470,7 +565,7 @@ def bulk_wrangle(actor: User, tags: Sequence[Tag], action: str, target: Tag | No
             elif action == "mark_unwrangleable":
                 set_unwrangleable(actor, tag, True)
             elif target is None:
-                raise WranglingError("Choose a target tag for this action.")
+                raise WranglingError(gettext("Choose a target tag for this action."))
             elif action == "make_synonym":
                 make_synonym(actor, tag, target)
             elif action == "add_parent":
@@ -478,7 +573,7 @@ def bulk_wrangle(actor: User, tags: Sequence[Tag], action: str, target: Tag | No
             elif action == "add_meta_tag":
                 add_meta_tag(actor, tag, target)
             else:
-                raise WranglingError(f"Unknown action {action!r}.")
+                raise WranglingError(gettext("Unknown action %(action)s.") % {"action": repr(action)})
         except WranglingError as error:
             # Each verb ran in its own savepoint, so the failed one left nothing behind;
             # carry on to report every refusal, then undo the others.
@@ -509,7 +604,7 @@ class TagEdit:
 def _find(name: str) -> Tag:
     tag = Tag.objects.filter(name_key=tag_name_key(name)).first()
     if tag is None:
-        raise WranglingError(f"There is no tag named “{name}”.")
+        raise WranglingError(gettext("There is no tag named “%(name)s”.") % {"name": name})
     return tag
 
 

@@ -1,15 +1,20 @@
 """Forms of the wrangling pages. Tags are typed as names; the actions look them up and explain refusals."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tags.actions import BULK_ACTIONS, PARENT_TYPES, TARGETED_ACTIONS, TagEdit
 from tags.models import USER_DEFINED_TYPES, Tag, TagType, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
 from tags.permissions import can_wrangle
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 def tag_input(tag_type: str) -> forms.TextInput:
@@ -21,11 +26,16 @@ def one_tag_name(raw: str) -> str:
     """The single tag name in a field ("" if empty); autocomplete leaves a trailing comma."""
     names = split_tag_names(raw)
     if len(names) > 1:
-        raise forms.ValidationError("Give just one tag here.")
+        raise forms.ValidationError(gettext("Give just one tag here."))
     return names[0] if names else ""
 
 
-def _tag_names_field(label: str, tag_type: str, help_text: str = "Separate tags with commas.") -> forms.CharField:
+SEPARATE_TAGS = _("Separate tags with commas.")
+
+
+def _tag_names_field(
+    label: "_StrOrPromise", tag_type: str, help_text: "_StrOrPromise" = SEPARATE_TAGS
+) -> forms.CharField:
     return forms.CharField(label=label, required=False, help_text=help_text, widget=tag_input(tag_type))
 
 
@@ -36,33 +46,33 @@ class TagChoices(forms.ModelMultipleChoiceField[Tag]):
         return f"{obj.name} ({obj.get_type_display()})"
 
 
-def _remove_field(label: str, tags: QuerySet[Tag]) -> TagChoices:
+def _remove_field(label: "_StrOrPromise", tags: QuerySet[Tag]) -> TagChoices:
     return TagChoices(label=label, queryset=tags, required=False, widget=forms.CheckboxSelectMultiple)
 
 
 # Parent field name -> (label, parent type), by the edited tag's type.
 PARENT_FIELDS = {
-    TagType.MEDIA: ("add_media", "Add media"),
-    TagType.FANDOM: ("add_fandoms", "Add parent fandoms"),
-    TagType.CHARACTER: ("add_characters", "Add characters"),
+    TagType.MEDIA: ("add_media", _("Add media")),
+    TagType.FANDOM: ("add_fandoms", _("Add parent fandoms")),
+    TagType.CHARACTER: ("add_characters", _("Add characters")),
 }
 
 
 class TagEditForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=TAG_NAME_MAX,
-        help_text="Wranglers can change capitalisation and accents; archive staff can rename freely.",
+        help_text=_("Wranglers can change capitalisation and accents; archive staff can rename freely."),
     )
     canonical = forms.BooleanField(
-        label="Canonical",
+        label=_("Canonical"),
         required=False,
-        help_text="Canonical tags are the ones readers filter by; they can have synonyms, meta and sub tags.",
+        help_text=_("Canonical tags are the ones readers filter by; they can have synonyms, meta and sub tags."),
     )
     unwrangleable = forms.BooleanField(
-        label="Unwrangleable",
+        label=_("Unwrangleable"),
         required=False,
-        help_text="Keeps an additional tag out of the unwrangled lists for good.",
+        help_text=_("Keeps an additional tag out of the unwrangled lists for good."),
     )
 
     def __init__(self, *args: Any, tag: Tag, user: User, **kwargs: Any) -> None:
@@ -81,27 +91,27 @@ class TagEditForm(forms.Form):
         if tag.type != TagType.FREEFORM:
             del self.fields["unwrangleable"]
         self.fields["synonym_of"] = _tag_names_field(
-            "Synonym of",
+            gettext("Synonym of"),
             tag.type,
-            "The canonical tag this one means the same as. Leave empty for none.",
+            gettext("The canonical tag this one means the same as. Leave empty for none."),
         )
-        self.fields["add_synonyms"] = _tag_names_field("Add synonyms", tag.type)
+        self.fields["add_synonyms"] = _tag_names_field(gettext("Add synonyms"), tag.type)
         if tag.synonyms.exists():
-            self.fields["remove_synonyms"] = _remove_field("Remove synonyms", tag.synonyms.order_by("name"))
-        self.fields["add_meta_tags"] = _tag_names_field("Add meta tags", tag.type)
+            self.fields["remove_synonyms"] = _remove_field(gettext("Remove synonyms"), tag.synonyms.order_by("name"))
+        self.fields["add_meta_tags"] = _tag_names_field(gettext("Add meta tags"), tag.type)
         metas = Tag.objects.filter(sub_links__sub_tag=tag).order_by("name")
         if metas.exists():
-            self.fields["remove_meta_tags"] = _remove_field("Remove meta tags", metas)
-        self.fields["add_sub_tags"] = _tag_names_field("Add sub tags", tag.type)
+            self.fields["remove_meta_tags"] = _remove_field(gettext("Remove meta tags"), metas)
+        self.fields["add_sub_tags"] = _tag_names_field(gettext("Add sub tags"), tag.type)
         subs = Tag.objects.filter(meta_links__meta_tag=tag).order_by("name")
         if subs.exists():
-            self.fields["remove_sub_tags"] = _remove_field("Remove sub tags", subs)
+            self.fields["remove_sub_tags"] = _remove_field(gettext("Remove sub tags"), subs)
         for parent_type in PARENT_TYPES.get(tag.type, ()):
             name, label = PARENT_FIELDS[parent_type]
             self.fields[name] = _tag_names_field(label, parent_type)
         parents = Tag.objects.filter(child_links__child=tag).order_by("type", "name")
         if parents.exists():
-            self.fields["remove_parents"] = _remove_field("Remove parent tags", parents)
+            self.fields["remove_parents"] = _remove_field(gettext("Remove parent tags"), parents)
 
     def clean_add_synonyms(self) -> str:
         # Making a tag a synonym changes that tag, so a fandom's wrangler may only merge their own tags.
@@ -110,7 +120,9 @@ class TagEditForm(forms.Form):
         refused = [t.name for t in Tag.objects.filter(name_key__in=keys) if not can_wrangle(self.user, t)]
         if refused:
             names = ", ".join(f"“{name}”" for name in refused)
-            raise forms.ValidationError(f"You can't wrangle {names}, so you can't make it a synonym here.")
+            raise forms.ValidationError(
+                gettext("You can't wrangle %(names)s, so you can't make it a synonym here.") % {"names": names}
+            )
         return raw
 
     def clean_synonym_of(self) -> str:
@@ -122,7 +134,7 @@ class TagEditForm(forms.Form):
         if data.get("canonical") and data.get("synonym_of"):
             self.add_error(
                 "synonym_of",
-                "A synonym can't be canonical: untick “Canonical” to make this tag a synonym.",
+                gettext("A synonym can't be canonical: untick “Canonical” to make this tag a synonym."),
             )
         return data
 
@@ -151,17 +163,19 @@ class TagEditForm(forms.Form):
 
 class BulkWrangleForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
-        label="Tags",
+        label=_("Tags"),
         queryset=Tag.objects.filter(type__in=USER_DEFINED_TYPES),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one tag."},
+        error_messages={"required": _("Select at least one tag.")},
     )
-    action = forms.ChoiceField(label="Action", choices=[("", "Choose an action"), *BULK_ACTIONS.items()])
+    action = forms.ChoiceField(label=_("Action"), choices=[("", _("Choose an action")), *BULK_ACTIONS.items()])
     target = forms.CharField(
-        label="Target tag",
+        label=_("Target tag"),
         required=False,
-        help_text="The canonical tag to merge into, the parent fandom, or the meta tag. "
-        "When adding a parent fandom in a fandom's list, leave it empty to use that fandom.",
+        help_text=_(
+            "The canonical tag to merge into, the parent fandom, or the meta tag. "
+            "When adding a parent fandom in a fandom's list, leave it empty to use that fandom."
+        ),
     )
 
     def __init__(self, *args: Any, tag_type: str = "", default_parent: Tag | None = None, **kwargs: Any) -> None:
@@ -181,21 +195,21 @@ class BulkWrangleForm(forms.Form):
             if name:
                 target = Tag.objects.filter(name_key=tag_name_key(name)).first()
                 if target is None:
-                    self.add_error("target", f"There is no tag named “{name}”.")
+                    self.add_error("target", gettext("There is no tag named “%(name)s”.") % {"name": name})
                 data["target_tag"] = target
             elif action == "add_parent" and self.default_parent is not None:
                 data["target_tag"] = self.default_parent
             else:
-                self.add_error("target", "This action needs a target tag.")
+                self.add_error("target", gettext("This action needs a target tag."))
         return data
 
 
 class AppointWranglerForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
+    username = forms.CharField(label=_("Username"), max_length=150)
     fandom = forms.CharField(
-        label="Fandom",
+        label=_("Fandom"),
         required=False,
-        help_text="A canonical fandom. Leave empty to let this wrangler wrangle every fandom.",
+        help_text=_("A canonical fandom. Leave empty to let this wrangler wrangle every fandom."),
         widget=tag_input(TagType.FANDOM),
     )
 
@@ -203,7 +217,7 @@ class AppointWranglerForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
-            raise forms.ValidationError(f"There is no user named “{username}”.")
+            raise forms.ValidationError(gettext("There is no user named “%(username)s”.") % {"username": username})
         return user
 
     def clean_fandom(self) -> Tag | None:
@@ -212,5 +226,5 @@ class AppointWranglerForm(forms.Form):
             return None
         fandom = Tag.objects.filter(name_key=tag_name_key(name)).first()
         if fandom is None:
-            raise forms.ValidationError(f"There is no tag named “{name}”.")
+            raise forms.ValidationError(gettext("There is no tag named “%(name)s”.") % {"name": name})
         return fandom

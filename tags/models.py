@@ -3,19 +3,33 @@ from urllib.parse import quote
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from lib.tagurl import tag_to_url_part
 
 
 class TagType(models.TextChoices):
-    RATING = "rating", "Rating"
-    WARNING = "warning", "Archive Warning"
-    CATEGORY = "category", "Category"
-    MEDIA = "media", "Media"
-    FANDOM = "fandom", "Fandom"
-    RELATIONSHIP = "relationship", "Relationship"
-    CHARACTER = "character", "Character"
-    FREEFORM = "freeform", "Additional Tag"
+    RATING = "rating", _("Rating")
+    WARNING = "warning", _("Archive Warning")
+    CATEGORY = "category", _("Category")
+    MEDIA = "media", _("Media")
+    FANDOM = "fandom", _("Fandom")
+    RELATIONSHIP = "relationship", _("Relationship")
+    CHARACTER = "character", _("Character")
+    FREEFORM = "freeform", _("Additional Tag")
+
+
+# The type as a noun phrase for sentences ("This is a Fandom tag").
+TAG_KINDS = {
+    TagType.RATING: _("Rating tag"),
+    TagType.WARNING: _("Archive Warning tag"),
+    TagType.CATEGORY: _("Category tag"),
+    TagType.MEDIA: _("Media tag"),
+    TagType.FANDOM: _("Fandom tag"),
+    TagType.RELATIONSHIP: _("Relationship tag"),
+    TagType.CHARACTER: _("Character tag"),
+    TagType.FREEFORM: _("Additional Tag"),
+}
 
 
 # Tags users create by typing them; the other types are fixed and seeded by a migration.
@@ -86,9 +100,8 @@ class Tag(models.Model):
 
     @property
     def kind(self) -> str:
-        """ "Fandom tag", "Additional Tag": the type as a noun phrase for sentences."""
-        label = str(self.get_type_display())
-        return label if label.endswith("Tag") else f"{label} tag"
+        """ "Fandom tag", _("Additional Tag"): the type as a noun phrase for sentences."""
+        return str(TAG_KINDS[TagType(self.type)])
 
     def get_works_url(self) -> str:
         return reverse("tag_works", args=[self.name])

@@ -3,6 +3,8 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tags.models import Tag, TagType, tag_name_key
 
@@ -25,10 +27,22 @@ def split_tag_names(raw: str) -> list[str]:
     return names
 
 
+# Whole phrases, so that each language can choose its own article and word order.
+_TYPE_PHRASES = {
+    TagType.RATING: _("a Rating tag"),
+    TagType.WARNING: _("an Archive Warning tag"),
+    TagType.CATEGORY: _("a Category tag"),
+    TagType.MEDIA: _("a Media tag"),
+    TagType.FANDOM: _("a Fandom tag"),
+    TagType.RELATIONSHIP: _("a Relationship tag"),
+    TagType.CHARACTER: _("a Character tag"),
+    TagType.FREEFORM: _("an Additional Tag"),
+}
+
+
 def describe_type(tag_type: TagType) -> str:
     """ "a Fandom tag", "an Archive Warning tag", "an Additional Tag"."""
-    kind = tag_type.label if tag_type.label.endswith("Tag") else f"{tag_type.label} tag"
-    return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+    return str(_TYPE_PHRASES[tag_type])
 
 
 def validate_tag_names(names: list[str], tag_type: TagType) -> None:
@@ -45,8 +59,12 @@ def validate_tag_names(names: list[str], tag_type: TagType) -> None:
         existing = Tag.objects.filter(name_key__in=keys).exclude(type=tag_type)
         for tag in existing:
             errors.append(
-                f"“{tag.name}” is already {describe_type(TagType(tag.type))}, "
-                f"so it can't be used as {describe_type(tag_type)}."
+                gettext("“%(tag_name)s” is already %(existing_kind)s, so it can't be used as %(wanted_kind)s.")
+                % {
+                    "tag_name": tag.name,
+                    "existing_kind": describe_type(TagType(tag.type)),
+                    "wanted_kind": describe_type(tag_type),
+                }
             )
     if errors:
         raise ValidationError(errors)

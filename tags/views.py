@@ -12,9 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
@@ -66,7 +67,7 @@ def _by_type(tags: list[Tag]) -> list[tuple[str, list[Tag]]]:
     """("Fandoms", [...]), ("Characters", [...]) …: tags grouped under plural type names."""
     groups: dict[str, list[Tag]] = {}
     for tag in tags:
-        groups.setdefault(TYPE_PLURALS[TagType(tag.type)], []).append(tag)
+        groups.setdefault(str(TYPE_PLURALS[TagType(tag.type)]), []).append(tag)
     return list(groups.items())
 
 
@@ -135,14 +136,14 @@ def tag_autocomplete(request: HttpRequest) -> JsonResponse:
 # Tag wrangling
 
 TYPE_PLURALS = {
-    TagType.RATING: "Ratings",
-    TagType.WARNING: "Archive Warnings",
-    TagType.CATEGORY: "Categories",
-    TagType.MEDIA: "Media",
-    TagType.FANDOM: "Fandoms",
-    TagType.RELATIONSHIP: "Relationships",
-    TagType.CHARACTER: "Characters",
-    TagType.FREEFORM: "Additional Tags",
+    TagType.RATING: _("Ratings"),
+    TagType.WARNING: _("Archive Warnings"),
+    TagType.CATEGORY: _("Categories"),
+    TagType.MEDIA: _("Media"),
+    TagType.FANDOM: _("Fandoms"),
+    TagType.RELATIONSHIP: _("Relationships"),
+    TagType.CHARACTER: _("Characters"),
+    TagType.FREEFORM: _("Additional Tags"),
 }
 FANDOMS_PER_PAGE = 50
 BIN_TAGS_PER_PAGE = 100
@@ -192,7 +193,7 @@ class FandomRow:
 
 
 def _row(fandom: Tag | None, counts: Counter[str]) -> FandomRow:
-    return FandomRow(fandom, [(t.value, TYPE_PLURALS[t], counts.get(t.value, 0)) for t in BIN_TYPES])
+    return FandomRow(fandom, [(t.value, str(TYPE_PLURALS[t]), counts.get(t.value, 0)) for t in BIN_TYPES])
 
 
 def _bin_query(fandom: Tag | None, tag_type: str) -> str:
@@ -232,7 +233,9 @@ def wrangling_dashboard(request: HttpRequest) -> HttpResponse:
         refused = [tag for tag in tags if not can_wrangle(user, tag)]
         if refused:
             names = ", ".join(f"“{tag.name}”" for tag in refused)
-            form.add_error("tags", f"You can't wrangle {names}: they are outside your fandoms.")
+            form.add_error(
+                "tags", gettext("You can't wrangle %(names)s: they are outside your fandoms.") % {"names": names}
+            )
         else:
             try:
                 bulk_wrangle(user, tags, form.cleaned_data["action"], form.cleaned_data["target_tag"])
@@ -241,7 +244,11 @@ def wrangling_dashboard(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 action = BULK_ACTIONS[form.cleaned_data["action"]]
-                messages.success(request, f"{action}: done for {len(tags)} tag{pluralize(len(tags))}.")
+                messages.success(
+                    request,
+                    ngettext("%(action)s: done for %(count)s tag.", "%(action)s: done for %(count)s tags.", len(tags))
+                    % {"action": action, "count": len(tags)},
+                )
                 query = _bin_query(fandom, tag_type) if showing_bin else ""
                 return redirect(reverse("wrangling_dashboard") + (f"?{query}" if query else ""))
 
@@ -285,9 +292,17 @@ def tag_edit(request: HttpRequest, name: str) -> HttpResponse:
                     form.add_error(field_name if field_name in form.fields else None, message)
         else:
             if changes:
-                messages.success(request, f"“{tag.name}” was updated ({changes} change{pluralize(changes)}).")
+                messages.success(
+                    request,
+                    ngettext(
+                        "“%(name)s” was updated (%(count)s change).",
+                        "“%(name)s” was updated (%(count)s changes).",
+                        changes,
+                    )
+                    % {"name": tag.name, "count": changes},
+                )
             else:
-                messages.info(request, "Nothing was changed.")
+                messages.info(request, gettext("Nothing was changed."))
             return redirect("tag_edit", tag.name)
     context = {
         "tag": tag,
@@ -331,7 +346,10 @@ def wranglers(request: HttpRequest) -> HttpResponse:
             form.add_error(None, refusal.message)
         else:
             what = f"“{appointed.fandom.name}”" if appointed.fandom else "every fandom"
-            messages.success(request, f"{appointed.user.username} now wrangles {what}.")
+            messages.success(
+                request,
+                gettext("%(username)s now wrangles %(what)s.") % {"username": appointed.user.username, "what": what},
+            )
             return redirect("wranglers")
     assignments = WranglerAssignment.objects.select_related("user", "fandom").order_by("user__username", "fandom__name")
     return render(request, "tags/wranglers.html", {"form": form, "assignments": assignments})
@@ -345,5 +363,8 @@ def wrangler_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(WranglerAssignment.objects.select_related("user", "fandom"), pk=assignment_id)
     what = f"“{assignment.fandom.name}”" if assignment.fandom else "every fandom"
     remove_wrangler(user, assignment)
-    messages.success(request, f"{assignment.user.username} no longer wrangles {what}.")
+    messages.success(
+        request,
+        gettext("%(username)s no longer wrangles %(what)s.") % {"username": assignment.user.username, "what": what},
+    )
     return redirect("wranglers")

@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from works.models import Chapter, Creatorship, Work
@@ -34,7 +35,7 @@ def require_login_for_restricted(view: Callable[..., HttpResponseBase]) -> Calla
         try:
             return view(request, *args, **kwargs)
         except LoginRequiredForWork:
-            messages.info(request, "This work is only available to logged-in users of the archive. Please log in.")
+            messages.info(request, _("This work is only available to logged-in users of the archive. Please log in."))
             return redirect_to_login(request.get_full_path())
 
     return wrapper

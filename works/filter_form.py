@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import QueryDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lib.languages import LANGUAGE_NAMES
 from tags.models import Tag, TagType, tag_name_key
@@ -24,15 +26,15 @@ from tags.parsing import split_tag_names
 from works.filter_index import SORT_COLUMNS, FilterSpec
 
 SORT_LABELS = {
-    "updated": "Date Updated",
-    "posted": "Date Posted",
-    "title": "Title",
-    "creator": "Creator",
-    "words": "Word Count",
-    "hits": "Hits",
-    "kudos": "Kudos",
-    "comments": "Comments",
-    "bookmarks": "Bookmarks",
+    "updated": _("Date Updated"),
+    "posted": _("Date Posted"),
+    "title": _("Title"),
+    "creator": _("Creator"),
+    "words": _("Word Count"),
+    "hits": _("Hits"),
+    "kudos": _("Kudos"),
+    "comments": _("Comments"),
+    "bookmarks": _("Bookmarks"),
 }
 DEFAULT_SORT = "updated"
 MAX_TAGS_PER_QUERY = 200
@@ -77,10 +79,12 @@ def _int(params: QueryDict, name: str, label: str, errors: list[str]) -> int | N
     try:
         value = int(raw)
     except ValueError:
-        errors.append(f"{label} must be a whole number; “{raw[:20]}” was ignored.")
+        errors.append(
+            gettext("%(field)s must be a whole number; “%(value)s” was ignored.") % {"field": label, "value": raw[:20]}
+        )
         return None
     if value < 0:
-        errors.append(f"{label} can't be negative; it was ignored.")
+        errors.append(gettext("%(field)s can't be negative; it was ignored.") % {"field": label})
         return None
     return value
 
@@ -92,7 +96,10 @@ def _date(params: QueryDict, name: str, label: str, errors: list[str]) -> date |
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors.append(f"{label} must be a date like 2024-05-31; “{raw[:20]}” was ignored.")
+        errors.append(
+            gettext("%(field)s must be a date like 2024-05-31; “%(value)s” was ignored.")
+            % {"field": label, "value": raw[:20]}
+        )
         return None
 
 
@@ -102,7 +109,7 @@ def _tag_ids(params: QueryDict, name: str, errors: list[str]) -> list[int]:
         try:
             ids.append(int(raw))
         except ValueError:
-            errors.append("A tag in the filters was not understood and was ignored.")
+            errors.append(gettext("A tag in the filters was not understood and was ignored."))
     return ids
 
 
@@ -131,13 +138,13 @@ def parse_filters(params: QueryDict, *, members: bool) -> ParsedFilters:
     by_key = {t.name_key: t for t in Tag.objects.filter(name_key__in=wanted_keys)}
     for name in include_names:
         if tag_name_key(name) not in by_key:
-            errors.append(f"There is no tag called “{name}”, so no works match it.")
+            errors.append(gettext("There is no tag called “%(name)s”, so no works match it.") % {"name": name})
             parsed.impossible = True
     for name in exclude_names:
         if tag_name_key(name) not in by_key:
-            errors.append(f"There is no tag called “{name}” to exclude; it was ignored.")
+            errors.append(gettext("There is no tag called “%(name)s” to exclude; it was ignored.") % {"name": name})
     if len(include_ids) != len([i for i in include_ids if i in found]):
-        errors.append("A tag in the filters no longer exists, so no works match it.")
+        errors.append(gettext("A tag in the filters no longer exists, so no works match it."))
         parsed.impossible = True
     included = [found[i] for i in include_ids if i in found] + [
         by_key[tag_name_key(n)] for n in include_names if tag_name_key(n) in by_key
@@ -156,18 +163,18 @@ def parse_filters(params: QueryDict, *, members: bool) -> ParsedFilters:
     spec.crossover = crossover if crossover in ("include", "exclude", "only") else "include"
     complete = params.get("complete", "")
     spec.complete = complete if complete in ("complete", "wip") else ""
-    spec.words_from = _int(params, "words_from", "Word count (from)", errors)
-    spec.words_to = _int(params, "words_to", "Word count (to)", errors)
-    spec.updated_from = _date(params, "updated_from", "Date updated (from)", errors)
-    spec.updated_to = _date(params, "updated_to", "Date updated (to)", errors)
+    spec.words_from = _int(params, "words_from", gettext("Word count (from)"), errors)
+    spec.words_to = _int(params, "words_to", gettext("Word count (to)"), errors)
+    spec.updated_from = _date(params, "updated_from", gettext("Date updated (from)"), errors)
+    spec.updated_to = _date(params, "updated_to", gettext("Date updated (to)"), errors)
     language = params.get("language", "")
     if language and language not in LANGUAGE_NAMES:
-        errors.append("That language is not one the archive knows; it was ignored.")
+        errors.append(gettext("That language is not one the archive knows; it was ignored."))
         language = ""
     spec.language = language
     query = " ".join(params.get("q", "").split())
     if len(query) > MAX_QUERY_LENGTH:
-        errors.append(f"The search was cut to its first {MAX_QUERY_LENGTH} characters.")
+        errors.append(gettext("The search was cut to its first %(count)s characters.") % {"count": MAX_QUERY_LENGTH})
         query = query[:MAX_QUERY_LENGTH]
     parsed.query = query
     parsed.use_exclusions = params.get("exclusions") != "off"

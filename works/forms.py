@@ -1,9 +1,10 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
 from lib.html import clean_html, strip_html
@@ -12,6 +13,9 @@ from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
 from works.models import CHAPTER_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, USER_TAGS_MAX, Series, Work
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The minimum length of chapter text, as AO3.
 CHAPTER_MIN = 10
@@ -37,7 +41,9 @@ class TextAreaField(forms.CharField):
         return str(super().to_python(value))
 
 
-def _text_field(label: str, max_length: int, help_text: str = "", rows: int = 5) -> forms.CharField:
+def _text_field(
+    label: "_StrOrPromise", max_length: int, help_text: "_StrOrPromise" = "", rows: int = 5
+) -> forms.CharField:
     return TextAreaField(
         label=label,
         required=False,
@@ -48,13 +54,15 @@ def _text_field(label: str, max_length: int, help_text: str = "", rows: int = 5)
     )
 
 
-def _tag_field(label: str, tag_type: TagType, help_text: str = "", required: bool = False) -> forms.CharField:
+def _tag_field(
+    label: "_StrOrPromise", tag_type: TagType, help_text: "_StrOrPromise" = "", required: bool = False
+) -> forms.CharField:
     # data-tag-type turns on static/js/autocomplete.js; without JavaScript the field is plain text.
     attrs = {"class": "tag-input", "autocomplete": "off", "data-tag-type": tag_type.value}
     return forms.CharField(
         label=label,
         required=required,
-        help_text=help_text or "Separate tags with commas.",
+        help_text=help_text or _("Separate tags with commas."),
         widget=forms.TextInput(attrs=attrs),
     )
 
@@ -62,23 +70,27 @@ def _tag_field(label: str, tag_type: TagType, help_text: str = "", required: boo
 class ChapterFields(forms.Form):
     """Fields shared by the chapter form and the first chapter of the work form."""
 
-    chapter_title = forms.CharField(label="Chapter Title", required=False, max_length=TITLE_MAX)
-    chapter_summary = _text_field("Chapter Summary", SUMMARY_MAX, rows=3)
-    chapter_notes = _text_field("Chapter Notes (at the beginning)", NOTES_MAX, rows=3)
-    chapter_endnotes = _text_field("Chapter End Notes", NOTES_MAX, rows=3)
+    chapter_title = forms.CharField(label=_("Chapter Title"), required=False, max_length=TITLE_MAX)
+    chapter_summary = _text_field(_("Chapter Summary"), SUMMARY_MAX, rows=3)
+    chapter_notes = _text_field(_("Chapter Notes (at the beginning)"), NOTES_MAX, rows=3)
+    chapter_endnotes = _text_field(_("Chapter End Notes"), NOTES_MAX, rows=3)
     content = TextAreaField(
-        label="Work Text",
+        label=_("Work Text"),
         max_length=CHAPTER_MAX,
         widget=forms.Textarea(attrs={"rows": 20}),
-        help_text="Plain text (blank lines start new paragraphs) or HTML: "
-        "p, em, strong, a, blockquote, lists, tables and other formatting tags are allowed.",
-        error_messages={"required": "The chapter text can't be empty."},
+        help_text=_(
+            "Plain text (blank lines start new paragraphs) or HTML: "
+            "p, em, strong, a, blockquote, lists, tables and other formatting tags are allowed."
+        ),
+        error_messages={"required": _("The chapter text can't be empty.")},
     )
 
     def clean_content(self) -> str:
         content = clean_html(self.cleaned_data["content"])
         if len(strip_html(content).strip()) < CHAPTER_MIN:
-            raise ValidationError(f"The chapter text must be at least {CHAPTER_MIN} characters long.")
+            raise ValidationError(
+                _("The chapter text must be at least %(count)s characters long.") % {"count": CHAPTER_MIN}
+            )
         return content
 
     def clean_chapter_summary(self) -> str:
@@ -98,51 +110,51 @@ class ChapterForm(ChapterFields):
 class WorkForm(ChapterFields):
     """The posting form. Field labels are AO3's, so authors find what they know."""
 
-    title = forms.CharField(label="Title", max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     pseuds = forms.ModelMultipleChoiceField(
-        label="Creator/Pseud(s)",
+        label=_("Creator/Pseud(s)"),
         queryset=Pseud.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one of your pseuds."},
+        error_messages={"required": _("Choose at least one of your pseuds.")},
     )
     co_creators = forms.CharField(
-        label="Add co-creators",
+        label=_("Add co-creators"),
         required=False,
-        help_text="Usernames, or “pseud (username)”, separated by commas.",
+        help_text=_("Usernames, or “pseud (username)”, separated by commas."),
     )
     rating = forms.ChoiceField(
-        label="Rating",
-        choices=[("", "Choose a rating")] + [(name, name) for name, _s, _a in RATINGS],
-        error_messages={"required": "Choose a rating."},
+        label=_("Rating"),
+        choices=[("", _("Choose a rating"))] + [(name, name) for name, _s, _a in RATINGS],
+        error_messages={"required": _("Choose a rating.")},
     )
     warnings = forms.MultipleChoiceField(
-        label="Archive Warnings",
+        label=_("Archive Warnings"),
         choices=[(name, name) for name in WARNINGS],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one archive warning."},
+        error_messages={"required": _("Choose at least one archive warning.")},
     )
     categories = forms.MultipleChoiceField(
-        label="Categories",
+        label=_("Categories"),
         required=False,
         choices=[(name, name) for name in CATEGORIES],
         widget=forms.CheckboxSelectMultiple,
     )
-    fandoms = _tag_field("Fandoms", TagType.FANDOM, required=True)
+    fandoms = _tag_field(_("Fandoms"), TagType.FANDOM, required=True)
     relationships = _tag_field(
-        "Relationships", TagType.RELATIONSHIP, "Use “/” for romantic and “&” for platonic relationships."
+        _("Relationships"), TagType.RELATIONSHIP, _("Use “/” for romantic and “&” for platonic relationships.")
     )
-    characters = _tag_field("Characters", TagType.CHARACTER)
-    freeforms = _tag_field("Additional Tags", TagType.FREEFORM)
-    summary = _text_field("Summary", SUMMARY_MAX)
-    notes = _text_field("Notes (at the beginning)", NOTES_MAX)
-    endnotes = _text_field("End Notes", NOTES_MAX)
-    language = forms.ChoiceField(label="Language", choices=LANGUAGES, initial="en")
+    characters = _tag_field(_("Characters"), TagType.CHARACTER)
+    freeforms = _tag_field(_("Additional Tags"), TagType.FREEFORM)
+    summary = _text_field(_("Summary"), SUMMARY_MAX)
+    notes = _text_field(_("Notes (at the beginning)"), NOTES_MAX)
+    endnotes = _text_field(_("End Notes"), NOTES_MAX)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="en")
     restricted = forms.BooleanField(
-        label="Only show your work to registered users",
+        label=_("Only show your work to registered users"),
         required=False,
     )
     comment_permission = forms.ChoiceField(
-        label="Who can comment on this work",
+        label=_("Who can comment on this work"),
         choices=Work.CommentPermission.choices,
         initial=Work.CommentPermission.EVERYONE,
         widget=forms.RadioSelect,
@@ -150,34 +162,34 @@ class WorkForm(ChapterFields):
         required=False,
     )
     moderated_comments = forms.BooleanField(
-        label="Enable comment moderation",
+        label=_("Enable comment moderation"),
         required=False,
-        help_text="New comments wait for your approval before anyone else sees them.",
+        help_text=_("New comments wait for your approval before anyone else sees them."),
     )
     series = forms.ModelChoiceField(
-        label="Add to series",
+        label=_("Add to series"),
         queryset=Series.objects.none(),
         required=False,
-        empty_label="(none)",
+        empty_label=_("(none)"),
     )
-    new_series_title = forms.CharField(label="Or create a new series", required=False, max_length=TITLE_MAX)
+    new_series_title = forms.CharField(label=_("Or create a new series"), required=False, max_length=TITLE_MAX)
     series_position = forms.IntegerField(
-        label="Position in series",
+        label=_("Position in series"),
         required=False,
         min_value=1,
         max_value=10_000,
-        help_text="Leave empty to add it at the end.",
+        help_text=_("Leave empty to add it at the end."),
     )
     expected_chapters = forms.IntegerField(
-        label="Expected number of chapters",
+        label=_("Expected number of chapters"),
         required=False,
         min_value=1,
         max_value=10_000,
-        help_text="Leave empty if you don't know yet (shown as “?”).",
+        help_text=_("Leave empty if you don't know yet (shown as “?”)."),
     )
-    backdate = forms.BooleanField(label="Set a different publication date", required=False)
+    backdate = forms.BooleanField(label=_("Set a different publication date"), required=False)
     published_at = forms.DateField(
-        label="Publication date",
+        label=_("Publication date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -218,7 +230,7 @@ class WorkForm(ChapterFields):
         # rather than silently keep the last one.
         submitted = self.data.getlist("rating") if isinstance(self.data, QueryDict) else []
         if len(submitted) > 1:
-            raise ValidationError("Choose only one rating.")
+            raise ValidationError(_("Choose only one rating."))
         return str(self.cleaned_data["rating"])
 
     def clean_co_creators(self) -> list[Pseud]:
@@ -227,9 +239,11 @@ class WorkForm(ChapterFields):
         for entry in split_tag_names(self.cleaned_data["co_creators"]):
             pseud = _find_pseud(entry)
             if pseud is None:
-                errors.append(f"There is no user or pseud called “{entry}”.")
+                errors.append(_("There is no user or pseud called “%(entry)s”.") % {"entry": entry})
             elif pseud.user_id == self.user.pk:
-                errors.append(f"“{entry}” is one of your own pseuds: tick it under Creator/Pseud(s).")
+                errors.append(
+                    _("“%(entry)s” is one of your own pseuds: tick it under Creator/Pseud(s).") % {"entry": entry}
+                )
             else:
                 found.append(pseud)
         if errors:
@@ -255,8 +269,8 @@ class WorkForm(ChapterFields):
                 self.add_error(
                     field,
                     [
-                        f"“{name}” is also in {self.fields[field_of_name[tag_name_key(name)]].label}: "
-                        "a tag can only be one kind of tag."
+                        _("“%(name)s” is also in %(field)s: a tag can only be one kind of tag.")
+                        % {"name": name, "field": self.fields[field_of_name[tag_name_key(name)]].label}
                         for name in clashes
                     ],
                 )
@@ -265,20 +279,20 @@ class WorkForm(ChapterFields):
             cleaned[field] = names
             total_user_tags += len(names)
         if "fandoms" in cleaned and not cleaned["fandoms"] and not self.has_error("fandoms"):
-            self.add_error("fandoms", "Add at least one fandom.")
+            self.add_error("fandoms", _("Add at least one fandom."))
         if total_user_tags > USER_TAGS_MAX:
             raise ValidationError(
-                f"You have {total_user_tags} fandom, relationship, character and additional tags; "
-                f"the maximum is {USER_TAGS_MAX}."
+                _("You have %(count)s fandom, relationship, character and additional tags; the maximum is %(maximum)s.")
+                % {"count": total_user_tags, "maximum": USER_TAGS_MAX}
             )
         if cleaned.get("series") and cleaned.get("new_series_title"):
-            self.add_error("new_series_title", "Choose an existing series or name a new one, not both.")
+            self.add_error("new_series_title", _("Choose an existing series or name a new one, not both."))
         if cleaned.get("backdate"):
             published_at = cleaned.get("published_at")
             if published_at is None:
-                self.add_error("published_at", "Give the publication date, or untick the backdating box.")
+                self.add_error("published_at", _("Give the publication date, or untick the backdating box."))
             elif published_at > timezone.localdate():
-                self.add_error("published_at", "The publication date can't be in the future.")
+                self.add_error("published_at", _("The publication date can't be in the future."))
         return cleaned
 
 

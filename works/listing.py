@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, TagExclusion, User
 from community.models import Mute
@@ -29,13 +30,13 @@ from works.models import Creatorship, SerialWork, Work
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
 FACET_SIZE = 10
 FACET_LABELS = {
-    TagType.RATING: "Ratings",
-    TagType.WARNING: "Warnings",
-    TagType.CATEGORY: "Categories",
-    TagType.FANDOM: "Fandoms",
-    TagType.CHARACTER: "Characters",
-    TagType.RELATIONSHIP: "Relationships",
-    TagType.FREEFORM: "Additional Tags",
+    TagType.RATING: _("Ratings"),
+    TagType.WARNING: _("Warnings"),
+    TagType.CATEGORY: _("Categories"),
+    TagType.FANDOM: _("Fandoms"),
+    TagType.CHARACTER: _("Characters"),
+    TagType.RELATIONSHIP: _("Relationships"),
+    TagType.FREEFORM: _("Additional Tags"),
 }
 
 
@@ -205,7 +206,7 @@ def list_works(
     return Listing(
         page=page,
         sort=parsed.sort,
-        sorts=list(SORT_LABELS.items()),
+        sorts=[(key, str(label)) for key, label in SORT_LABELS.items()],
         page_numbers=list(paginator.get_elided_page_range(page.number)),
         filters=parsed,
         facets=facets,
@@ -235,7 +236,7 @@ def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> li
             shown.append((tag, count))
             if len(shown) == FACET_SIZE:
                 break
-        facets.append(Facet(type=tag_type.value, label=FACET_LABELS[tag_type], tags=shown))
+        facets.append(Facet(type=tag_type.value, label=str(FACET_LABELS[tag_type]), tags=shown))
     return facets
 
 

@@ -3,6 +3,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud
 from lib.languages import LANGUAGES, text_direction
@@ -49,7 +51,7 @@ class Work(models.Model):
     expected_chapters = models.PositiveIntegerField(null=True, blank=True)
     complete = models.BooleanField(default=False)
     posted = models.BooleanField(default=False)
-    restricted = models.BooleanField(default=False, help_text="Only logged-in users can see it.")
+    restricted = models.BooleanField(default=False, help_text=_("Only logged-in users can see it."))
     hidden_by_admin = models.BooleanField(default=False)
     word_count = models.PositiveIntegerField(default=0)
     # Posted chapters only, so blurbs read "2/5" while chapter 3 is a draft.
@@ -63,9 +65,9 @@ class Work(models.Model):
     crossover = models.BooleanField(default=False)
 
     class CommentPermission(models.TextChoices):
-        EVERYONE = "everyone", "Everyone, including guests"
-        REGISTERED = "registered", "Registered users only"
-        OFF = "off", "No one (comments off)"
+        EVERYONE = "everyone", _("Everyone, including guests")
+        REGISTERED = "registered", _("Registered users only")
+        OFF = "off", _("No one (comments off)")
 
     comment_permission = models.CharField(
         max_length=12, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
@@ -141,11 +143,11 @@ class Work(models.Model):
         return {
             "rating_class": f"rating-{self.rating_symbol.lower()}",
             "rating_symbol": self.rating_symbol,
-            "rating_label": self.rating.name if self.rating else "No rating",
+            "rating_label": self.rating.name if self.rating else gettext("No rating"),
             "warning_class": warning_class,
-            "warning_label": ", ".join(warnings) or "No warnings given",
-            "category_symbol": categories[0] if len(categories) == 1 else ("Multi" if categories else "–"),
-            "category_label": ", ".join(categories) or "No category",
+            "warning_label": ", ".join(warnings) or gettext("No warnings given"),
+            "category_symbol": categories[0] if len(categories) == 1 else (gettext("Multi") if categories else "–"),
+            "category_label": ", ".join(categories) or gettext("No category"),
         }
 
     @property
@@ -228,7 +230,7 @@ class Chapter(models.Model):
 
     @property
     def display_title(self) -> str:
-        heading = f"Chapter {self.position}"
+        heading = gettext("Chapter %(number)s") % {"number": self.position}
         return f"{heading}: {self.title}" if self.title else heading
 
 

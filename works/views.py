@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Pseud, User
@@ -33,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def work_index(request: HttpRequest) -> HttpResponse:
     listing = list_works(request)
-    return render(request, "works/work_list.html", {"listing": listing, "heading": "Works"})
+    return render(request, "works/work_list.html", {"listing": listing, "heading": _("Works")})
 
 
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
@@ -169,11 +170,11 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(conflict))
                 return render(request, "works/work_form.html", {"form": form, "editing": False})
             if action == "post":
-                messages.success(request, "Work was successfully posted.")
+                messages.success(request, _("Work was successfully posted."))
                 return redirect(work)
             if action == "preview":
                 return redirect("work_preview", work.pk)
-            messages.success(request, "Draft was successfully saved. It is visible only to you.")
+            messages.success(request, _("Draft was successfully saved. It is visible only to you."))
             return redirect(work)
     else:
         form = WorkForm(user=request.user)
@@ -236,11 +237,11 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
             action = request.POST.get("action", "save")
             if action == "post" and not work.posted:
                 actions.post_work(work)
-                messages.success(request, "Work was successfully posted.")
+                messages.success(request, _("Work was successfully posted."))
             elif action == "preview":
                 return redirect("work_preview", work.pk)
             else:
-                messages.success(request, "Work was successfully updated.")
+                messages.success(request, _("Work was successfully updated."))
             return redirect(work)
     else:
         form = WorkForm(
@@ -265,7 +266,7 @@ def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request.user, work_id)
     if not work.posted:
         actions.post_work(work)
-        messages.success(request, "Work was successfully posted.")
+        messages.success(request, _("Work was successfully posted."))
     return redirect(work)
 
 
@@ -275,7 +276,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST":
         title = work.title
         actions.delete_work(work)
-        messages.success(request, f"Your work “{title}” was deleted.")
+        messages.success(request, _("Your work “%(title)s” was deleted.") % {"title": title})
         return redirect("user_profile", request.user.get_username())
     return render(request, "works/work_confirm_delete.html", {"work": work})
 
@@ -301,9 +302,9 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
             post = request.POST.get("action", "post") == "post"
             chapter = actions.add_chapter(work, form.cleaned_data, post=post)
             if chapter.posted:
-                messages.success(request, "Chapter was successfully posted.")
+                messages.success(request, _("Chapter was successfully posted."))
             else:
-                messages.success(request, "Chapter was saved as a draft; it is visible only to you.")
+                messages.success(request, _("Chapter was saved as a draft; it is visible only to you."))
             return redirect(chapter)
     else:
         form = ChapterForm()
@@ -325,7 +326,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             actions.update_chapter(chapter, form.cleaned_data)
             if request.POST.get("action") == "post" and not chapter.posted and work.posted:
                 actions.post_chapter(chapter)
-            messages.success(request, "Chapter was successfully updated.")
+            messages.success(request, _("Chapter was successfully updated."))
             return redirect(chapter)
     else:
         form = ChapterForm(
@@ -348,12 +349,12 @@ def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
     if not other_chapters.exists() or (work.posted and not other_chapters.filter(posted=True).exists()):
         messages.error(
             request,
-            "A work needs at least one posted chapter. Post another chapter first, or delete the whole work.",
+            _("A work needs at least one posted chapter. Post another chapter first, or delete the whole work."),
         )
         return redirect(work)
     if request.method == "POST":
         actions.delete_chapter(chapter)
-        messages.success(request, "The chapter was deleted.")
+        messages.success(request, _("The chapter was deleted."))
         return redirect(work)
     return render(request, "works/chapter_confirm_delete.html", {"work": work, "chapter": chapter})
 
@@ -371,9 +372,11 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
             except ValueError:
                 return HttpResponseBadRequest("Every chapter needs a whole-number position.")
         if sorted(positions.values()) != list(range(1, len(chapters) + 1)):
-            messages.error(request, f"Give each chapter a different position from 1 to {len(chapters)}.")
+            messages.error(
+                request, _("Give each chapter a different position from 1 to %(count)s.") % {"count": len(chapters)}
+            )
             return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters}, status=400)
         actions.reorder_chapters(work, sorted(positions, key=lambda pk: positions[pk]))
-        messages.success(request, "Chapter order was updated.")
+        messages.success(request, _("Chapter order was updated."))
         return redirect("work_navigate", work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters})

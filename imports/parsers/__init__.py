@@ -9,6 +9,7 @@ import re
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from imports.normalize import normalize
 from imports.parsed import ImportRefused, ParsedWork
@@ -41,22 +42,28 @@ def title_from_filename(filename: str) -> str:
 def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
-        raise ImportRefused(f"The file is {size / 2**20:,.1f} MB; files can be at most {limit / 2**20:,.0f} MB.")
+        raise ImportRefused(
+            gettext("The file is %(size)s MB; files can be at most %(limit)s MB.")
+            % {"size": f"{size / 2**20:,.1f}", "limit": f"{limit / 2**20:,.0f}"}
+        )
 
 
 def parse_file(data: bytes, filename: str) -> ParsedWork:
     check_size(len(data))
     if not data.strip():
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(gettext("The file is empty."))
     suffix = PurePath(filename).suffix.lower()
     title = title_from_filename(filename)
     if suffix in (".docm", ".dotm"):
         raise ImportRefused(
-            "Macro-enabled Word documents (.docm) aren't accepted: save it as a plain Word document (.docx)."
+            gettext("Macro-enabled Word documents (.docm) aren't accepted: save it as a plain Word document (.docx).")
         )
     for magic, kind in _REFUSED_KINDS.items():
         if data.startswith(magic):
-            raise ImportRefused(f"This is {kind}, which can't be imported. Supported: {SUPPORTED}.")
+            raise ImportRefused(
+                gettext("This is %(kind)s, which can't be imported. Supported: %(supported)s.")
+                % {"kind": kind, "supported": SUPPORTED}
+            )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         head = data[:2000]
         if suffix == ".epub" or b"application/epub+zip" in head:
@@ -64,11 +71,18 @@ def parse_file(data: bytes, filename: str) -> ParsedWork:
         elif suffix == ".docx" or b"word/" in data[-200_000:] or b"word/" in head:
             parsed = parse_docx(data, title)
         elif suffix == ".odt":
-            raise ImportRefused("OpenDocument (.odt) files can't be imported: save it as .docx and upload that.")
+            raise ImportRefused(
+                gettext("OpenDocument (.odt) files can't be imported: save it as .docx and upload that.")
+            )
         else:
-            raise ImportRefused(f"Zip archives can't be imported: upload the files inside. Supported: {SUPPORTED}.")
+            raise ImportRefused(
+                gettext("Zip archives can't be imported: upload the files inside. Supported: %(supported)s.")
+                % {"supported": SUPPORTED}
+            )
     elif suffix in (".epub", ".docx"):
-        raise ImportRefused(f"This file is damaged or is not a {suffix[1:].upper()} file.")
+        raise ImportRefused(
+            gettext("This file is damaged or is not a %(format)s file.") % {"format": suffix[1:].upper()}
+        )
     elif suffix in (".html", ".htm", ".xhtml") or re.match(rb"\s*(<!doctype html|<html)", data[:500], re.IGNORECASE):
         parsed = parse_html(data, title)
     elif suffix in (".md", ".markdown", ".mdown"):

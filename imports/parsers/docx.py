@@ -8,6 +8,7 @@ fetched from the network.
 import html
 import re
 
+from django.utils.translation import gettext
 from lxml import etree
 
 from imports.parsed import ImportRefused, ParsedWork
@@ -153,25 +154,32 @@ def parse_docx(data: bytes, filename_title: str) -> ParsedWork:
     content_types = package.read("[Content_Types].xml") or b""
     if b"macroEnabled" in content_types or any(name.lower().endswith("vbaproject.bin") for name in package.names):
         raise ImportRefused(
-            "This document contains macros, which the archive doesn't accept: "
-            "save it as a plain Word document (.docx) and upload that."
+            gettext(
+                "This document contains macros, which the archive doesn't accept: save it as a "
+                "plain Word document (.docx) and upload that."
+            )
         )
     document = package.xml("word/document.xml")
     if document is None:
-        raise ImportRefused("This is not a Word document (word/document.xml is missing).")
+        raise ImportRefused(gettext("This is not a Word document (word/document.xml is missing)."))
     body = document.find(W + "body")
     if body is None:
-        raise ImportRefused("The document is empty.")
+        raise ImportRefused(gettext("The document is empty."))
     work = ParsedWork(source_format="DOCX")
     reader = _Reader(_styles(package), _external_rels(package))
     blocks = [reader.paragraph(p) for p in body.iter(W + "p")]
     if not any(block.text.strip() for block in blocks):
-        raise ImportRefused("The document has no text.")
+        raise ImportRefused(gettext("The document has no text."))
     if reader.external_images:
-        work.warnings_found.append(f"Linked (external) images dropped, never fetched: {reader.external_images}.")
+        work.warnings_found.append(
+            gettext("Linked (external) images dropped, never fetched: %(images)s.") % {"images": reader.external_images}
+        )
     if reader.images:
         work.warnings_found.append(
-            f"Images dropped: {reader.images}. The archive stores no uploaded pictures; "
-            "link to a hosted image in the chapter text if you need one."
+            gettext(
+                "Images dropped: %(images)s. The archive stores no uploaded pictures; "
+                "link to a hosted image in the chapter text if you need one."
+            )
+            % {"images": reader.images}
         )
     return detect_structure(blocks, filename_title=filename_title, work=work)

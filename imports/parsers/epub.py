@@ -10,6 +10,7 @@ import re
 from urllib.parse import unquote
 
 import lxml.html
+from django.utils.translation import gettext
 from lxml.html import HtmlElement
 
 from imports.parsed import ImportRefused, ParsedChapter, ParsedWork
@@ -58,12 +59,12 @@ class _Book:
         self.package = SafeZip(data, "EPUB")
         container = self.package.xml("META-INF/container.xml")
         if container is None:
-            raise ImportRefused("This is not an EPUB file (META-INF/container.xml is missing).")
+            raise ImportRefused(gettext("This is not an EPUB file (META-INF/container.xml is missing)."))
         rootfile = container.find(f".//{CONTAINER}rootfile")
         opf_path = rootfile.get("full-path", "") if rootfile is not None else ""
         opf = self.package.xml(opf_path) if opf_path else None
         if opf is None:
-            raise ImportRefused("This EPUB has no package document (OPF).")
+            raise ImportRefused(gettext("This EPUB has no package document (OPF)."))
         self.opf = opf
         base = posixpath.dirname(opf_path)
         manifest: dict[str, tuple[str, str, str]] = {}
@@ -81,7 +82,7 @@ class _Book:
             try:
                 root = lxml.html.document_fromstring(content, parser=html_parser())
             except Exception:  # lxml raises several kinds for hopeless input
-                raise ImportRefused(f"This EPUB's {entry[0]} can't be read.") from None
+                raise ImportRefused(gettext("This EPUB's %(entry)s can't be read.") % {"entry": entry[0]}) from None
             self.documents.append((entry[0], root))
 
     def meta(self, name: str) -> list[str]:
@@ -137,7 +138,7 @@ def _read_fanficfare(root: HtmlElement, work: ParsedWork) -> None:
             values = [part.strip() for part in value.split(",") if part.strip()]
             target: list[str] = getattr(work, field)
             target.extend(v for v in values if v not in target)
-    work.detected.append("A FanFicFare EPUB: metadata from its title page.")
+    work.detected.append(gettext("A FanFicFare EPUB: metadata from its title page."))
 
 
 def _is_skippable(name: str) -> bool:
@@ -150,12 +151,14 @@ def parse_epub(data: bytes, filename_title: str) -> ParsedWork:
     work = ParsedWork(source_format="EPUB")
     scripts = sum(count_scripts(root) for _name, root in book.documents)
     if scripts:
-        work.warnings_found.append(f"Scripts, frames or event handlers removed ({scripts}).")
+        work.warnings_found.append(
+            gettext("Scripts, frames or event handlers removed (%(scripts)s).") % {"scripts": scripts}
+        )
     preface_index = next(
         (i for i, (_name, root) in enumerate(book.documents) if root.find(".//div[@id='preface']") is not None), None
     )
     if preface_index is not None:
-        work.source_format = "EPUB (AO3-style download)"
+        work.source_format = gettext("EPUB (AO3-style download)")
         work.expected_chapters = -1
         preface_root = book.documents[preface_index][1]
         preface = preface_root.find(".//div[@id='preface']")
@@ -173,7 +176,9 @@ def parse_epub(data: bytes, filename_title: str) -> ParsedWork:
                 body = _body(root)
                 reader.read(body, loose_text=not has_structure(body))
         work.chapters = [c for c in reader.chapters if c.html.strip()]
-        work.detected.append(f"An AO3-style download: preface, {len(work.chapters)} chapter(s).")
+        work.detected.append(
+            gettext("An AO3-style download: preface, %(count)s chapter(s).") % {"count": len(work.chapters)}
+        )
     else:
         fanficfare = any("fanficfare" in name.lower() for name in book.meta("contributor"))
         skipped = 0
@@ -190,11 +195,15 @@ def parse_epub(data: bytes, filename_title: str) -> ParsedWork:
             else:
                 work.chapters.append(chapter)
         if skipped:
-            work.detected.append(f"Skipped {skipped} cover, contents or empty page(s).")
+            work.detected.append(
+                gettext("Skipped %(skipped)s cover, contents or empty page(s).") % {"skipped": skipped}
+            )
         if not fanficfare:
             work.freeforms += book.meta("subject")
-            work.detected.append(f"An EPUB: {len(work.chapters)} chapter(s), one per file.")
-        work.source_format = "EPUB (FanFicFare)" if fanficfare else "EPUB"
+            work.detected.append(
+                gettext("An EPUB: %(count)s chapter(s), one per file.") % {"count": len(work.chapters)}
+            )
+        work.source_format = gettext("EPUB (FanFicFare)") if fanficfare else "EPUB"
     # The OPF fills what the pages didn't say.
     work.title = work.title or next(iter(book.meta("title")), "") or filename_title
     work.creators = work.creators or book.meta("creator")
@@ -213,5 +222,5 @@ def parse_epub(data: bytes, filename_title: str) -> ParsedWork:
     ):
         work.expected_chapters = len(work.chapters)
     if not work.chapters:
-        raise ImportRefused("This EPUB has no chapters with text.")
+        raise ImportRefused(gettext("This EPUB has no chapters with text."))
     return work

@@ -11,6 +11,7 @@ import html
 import re
 
 import lxml.html
+from django.utils.translation import gettext
 from lxml.html import HtmlElement
 
 from imports.parsed import ImportRefused, ParsedChapter, ParsedWork
@@ -31,7 +32,7 @@ def parse_document(data: bytes) -> HtmlElement:
     try:
         root = lxml.html.document_fromstring(data, parser=html_parser())
     except Exception as error:  # lxml raises several kinds for hopeless input
-        raise ImportRefused("This HTML file can't be read.") from error
+        raise ImportRefused(gettext("This HTML file can't be read.")) from error
     return root
 
 
@@ -152,7 +153,9 @@ def read_preface(preface: HtmlElement, work: ParsedWork) -> None:
             values = _values(dd)
             work.rating = values[0] if values else ""
             if len(values) > 1:
-                work.warnings_found.append(f"More than one rating ({', '.join(values)}): kept the first.")
+                work.warnings_found.append(
+                    gettext("More than one rating (%(ratings)s): kept the first.") % {"ratings": ", ".join(values)}
+                )
         elif field:
             getattr(work, field).extend(_values(dd))
         elif label == "language":
@@ -189,7 +192,9 @@ def _read_stats(stats: str, work: ParsedWork) -> None:
     match = re.search(r"chapters:\s*(\d+)\s*/\s*(\d+|\?)", stats, re.IGNORECASE)
     if match:
         work.expected_chapters = None if match.group(2) == "?" else int(match.group(2))
-        work.detected.append(f"Stats: {match.group(1)}/{match.group(2)} chapters.")
+        work.detected.append(
+            gettext("Stats: %(posted)s/%(total)s chapters.") % {"posted": match.group(1), "total": match.group(2)}
+        )
 
 
 _CHAPTER_LABELS = {
@@ -271,7 +276,9 @@ def parse_download_html(root: HtmlElement, work: ParsedWork) -> bool:
         read_afterword(afterword, work)
     if work.expected_chapters == -1:
         work.expected_chapters = len(work.chapters)
-    work.detected.append(f"An AO3-style download: preface, {len(work.chapters)} chapter(s), afterword.")
+    work.detected.append(
+        gettext("An AO3-style download: preface, %(count)s chapter(s), afterword.") % {"count": len(work.chapters)}
+    )
     return True
 
 
@@ -288,16 +295,18 @@ def parse_html(data: bytes, filename_title: str) -> ParsedWork:
     work = ParsedWork(source_format="HTML")
     scripts = count_scripts(root)
     if scripts:
-        work.warnings_found.append(f"Scripts, frames or event handlers removed ({scripts}).")
+        work.warnings_found.append(
+            gettext("Scripts, frames or event handlers removed (%(scripts)s).") % {"scripts": scripts}
+        )
     if parse_download_html(root, work):
-        work.source_format = "HTML (AO3-style download)"
+        work.source_format = gettext("HTML (AO3-style download)")
         return work
     title_element = root.find(".//title")
     meta_title = text_of(title_element) if title_element is not None else ""
     body = root.find(".//body")
     blocks = html_to_blocks(body if body is not None else root)
     if not blocks:
-        raise ImportRefused("The HTML file has no text.")
+        raise ImportRefused(gettext("The HTML file has no text."))
     return detect_structure(blocks, filename_title=filename_title, meta_title=meta_title, work=work)
 
 
@@ -309,7 +318,7 @@ def parse_markdown(data: bytes, filename_title: str) -> ParsedWork:
     work = ParsedWork(source_format="Markdown")
     text = decode_text(data, work.detected)
     if not text.strip():
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(gettext("The file is empty."))
     # Inline HTML is allowed through here; the sanitizer takes out anything unsafe afterwards.
     rendered = MarkdownIt("commonmark", {"html": True, "typographer": False}).render(text)
     root = lxml.html.document_fromstring(f"<html><body>{rendered}</body></html>", parser=html_parser())

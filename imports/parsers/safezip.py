@@ -4,6 +4,7 @@ import io
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext
 from lxml import etree
 
 from imports.parsed import ImportRefused
@@ -20,21 +21,27 @@ class SafeZip:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-            raise ImportRefused(f"This file is damaged or is not a {kind} file.") from None
+            raise ImportRefused(gettext("This file is damaged or is not a %(kind)s file.") % {"kind": kind}) from None
         limit = settings.IMPORT_MAX_UNPACKED_BYTES
         if len(infos) > MAX_ENTRIES:
-            raise ImportRefused(f"This {kind} file holds {len(infos):,} files, which no {kind} needs: refused.")
+            raise ImportRefused(
+                gettext("This %(kind)s file holds %(count)s files, which no %(kind)s needs: refused.")
+                % {"kind": kind, "count": f"{len(infos):,}"}
+            )
         total = sum(info.file_size for info in infos)
         if total > limit:
             raise ImportRefused(
-                f"This {kind} file unpacks to {total / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB "
-                "allowed (it may be a zip bomb): refused."
+                gettext(
+                    "This %(kind)s file unpacks to %(total)s MB, more than the %(limit)s "
+                    "MB allowed (it may be a zip bomb): refused."
+                )
+                % {"kind": kind, "total": f"{total / 2**20:,.0f}", "limit": f"{limit / 2**20:,.0f}"}
             )
         for info in infos:
             if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ImportRefused(
-                    f"This {kind} file is compressed {info.file_size // max(info.compress_size, 1):,} to 1 "
-                    "(a zip bomb, most likely): refused."
+                    gettext("This %(kind)s file is compressed %(ratio)s to 1 (a zip bomb, most likely): refused.")
+                    % {"kind": kind, "ratio": f"{info.file_size // max(info.compress_size, 1):,}"}
                 )
         self.names = {info.filename for info in infos}
         self._remaining = limit
@@ -47,10 +54,13 @@ class SafeZip:
             with self.zip.open(name) as member:
                 data = member.read(self._remaining + 1)
         except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
-            raise ImportRefused(f"This {self.kind} file is damaged ({name} can't be read).") from None
+            raise ImportRefused(
+                gettext("This %(kind)s file is damaged (%(name)s can't be read).") % {"kind": self.kind, "name": name}
+            ) from None
         if len(data) > self._remaining:
             raise ImportRefused(
-                f"This {self.kind} file unpacks to more than allowed (a zip bomb, most likely): refused."
+                gettext("This %(kind)s file unpacks to more than allowed (a zip bomb, most likely): refused.")
+                % {"kind": self.kind}
             )
         self._remaining -= len(data)
         return data
@@ -66,4 +76,4 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError:
-        raise ImportRefused(f"This {what} isn't well-formed XML.") from None
+        raise ImportRefused(gettext("This %(what)s isn't well-formed XML.") % {"what": what}) from None

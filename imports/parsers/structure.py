@@ -9,6 +9,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from imports.parsed import ParsedChapter, ParsedWork
 
 
@@ -221,10 +223,10 @@ def _pick_title(blocks: list[Block], meta_title: str, filename_title: str, remar
     first = blocks[0]
     levels = [b.heading for b in blocks if b.heading]
     if first.is_title:
-        remarks.append("Title: the document's Title paragraph.")
+        remarks.append(gettext("Title: the document's Title paragraph."))
         return first.text.strip(), 1
     if first.heading and levels.count(first.heading) == 1 and first.heading == min(levels):
-        remarks.append("Title: the first heading.")
+        remarks.append(gettext("Title: the first heading."))
         return first.text.strip(), 1
     if meta_title:
         return meta_title, 0
@@ -238,9 +240,9 @@ def _pick_title(blocks: list[Block], meta_title: str, filename_title: str, remar
         and not HEADER_FIELD.match(candidate)
         and len(blocks) > 1
     ):
-        remarks.append("Title: the first line.")
+        remarks.append(gettext("Title: the first line."))
         return candidate, 1
-    remarks.append("Title: the file name (the first line didn't look like a title).")
+    remarks.append(gettext("Title: the file name (the first line didn't look like a title)."))
     return filename_title, 0
 
 
@@ -286,12 +288,12 @@ def _read_header(blocks: list[Block], start: int, work: ParsedWork, remarks: lis
             found.append("Summary")
         elif kind == "disclaimer":
             work.notes = _join([work.notes, f"<p>Disclaimer: {_inner(body)}</p>" if body else ""])
-            found.append("Disclaimer (kept in the notes)")
+            found.append(gettext("Disclaimer (kept in the notes)"))
         else:
             work.notes = _join([work.notes, body])
             found.append("Notes")
     if found:
-        remarks.append("At the start: " + ", ".join(dict.fromkeys(found)) + ".")
+        remarks.append(gettext("At the start: %(found)s.") % {"found": ", ".join(dict.fromkeys(found))})
     return i
 
 
@@ -342,7 +344,7 @@ def _split_chapters(blocks: list[Block], remarks: list[str]) -> tuple[list[Block
         or (not b.heading and not b.is_rule and is_chapter_heading(b.text))
     ]
     if heading_at:
-        remarks.append(f"Chapter headings: {len(heading_at)} found.")
+        remarks.append(gettext("Chapter headings: %(count)s found.") % {"count": len(heading_at)})
         preamble = blocks[: heading_at[0]]
         chapters = []
         for n, start in enumerate(heading_at):
@@ -356,11 +358,16 @@ def _split_chapters(blocks: list[Block], remarks: list[str]) -> tuple[list[Block
         return preamble, chapters
     rules = [i for i, b in enumerate(blocks) if b.is_rule and LONG_RULE.match(b.text)]
     if rules:
-        remarks.append(f"No chapter headings; {len(rules)} long separator lines split the text into chapters.")
+        remarks.append(
+            gettext("No chapter headings; %(count)s long separator lines split the text into chapters.")
+            % {"count": len(rules)}
+        )
         return [], _split_at(blocks, rules)
     breaks = [i for i, b in enumerate(blocks) if b.page_break and i > 0]
     if breaks:
-        remarks.append(f"No chapter headings; {len(breaks)} page breaks split the text into chapters.")
+        remarks.append(
+            gettext("No chapter headings; %(count)s page breaks split the text into chapters.") % {"count": len(breaks)}
+        )
         return [], _split_at(blocks, breaks, keep_first=True)
     return [], [_Chapter(blocks=blocks)]
 
@@ -439,10 +446,10 @@ def detect_structure(
         words = sum(len(b.text.split()) for b in preamble)
         if words > 150:
             chapters.insert(0, _Chapter(blocks=preamble))
-            remarks.append("The text before the first chapter heading became a chapter of its own.")
+            remarks.append(gettext("The text before the first chapter heading became a chapter of its own."))
         else:
             work.notes = _join([work.notes, blocks_to_html(preamble)])
-            remarks.append("The text before the first chapter heading became the work's notes.")
+            remarks.append(gettext("The text before the first chapter heading became the work's notes."))
     last_marker = ""
     for block in reversed(blocks):
         if not block.is_rule:
@@ -460,12 +467,12 @@ def detect_structure(
     work.chapters = parsed
     if last_marker in ("tbc", "t.b.c.", "to be continued"):
         work.expected_chapters = None
-        remarks.append("Marked “to be continued”: imported as a work in progress.")
+        remarks.append(gettext("Marked “to be continued”: imported as a work in progress."))
     elif work.expected_chapters == -2:
         work.expected_chapters = None
-        remarks.append("Status says in progress: imported as a work in progress.")
+        remarks.append(gettext("Status says in progress: imported as a work in progress."))
     else:
         if last_marker.startswith(("the end", "fin", "end")) and not last_marker.startswith("end of"):
-            remarks.append("Marked as finished.")
+            remarks.append(gettext("Marked as finished."))
         work.expected_chapters = len(parsed)
     return work

@@ -5,6 +5,8 @@ import html
 import re
 import statistics
 
+from django.utils.translation import gettext
+
 from imports.parsed import ImportRefused, ParsedWork
 from imports.parsers.structure import Block, detect_structure, is_chapter_heading, is_scene_break
 
@@ -26,28 +28,36 @@ def decode_text(data: bytes, remarks: list[str]) -> str:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
-                raise ImportRefused(f"The file says it is {name} but isn't valid {name}.") from None
+                raise ImportRefused(
+                    gettext("The file says it is %(name)s but isn't valid %(name)s.") % {"name": name}
+                ) from None
             remarks.append(f"Encoding: {name}.")
             return _refuse_binary(text)
     if b"\x00" in data[:4096]:
-        raise ImportRefused("This looks like a binary file, not text: save it as plain text, DOCX, EPUB or HTML.")
+        raise ImportRefused(
+            gettext("This looks like a binary file, not text: save it as plain text, DOCX, EPUB or HTML.")
+        )
     try:
         text = data.decode("utf-8")
-        remarks.append("Encoding: UTF-8.")
+        remarks.append(gettext("Encoding: UTF-8."))
     except UnicodeDecodeError:
         if not _CP1252_HOLES.intersection(data):
             text = data.decode("cp1252")
-            remarks.append("Encoding: Windows-1252 (the file was not UTF-8).")
+            remarks.append(gettext("Encoding: Windows-1252 (the file was not UTF-8)."))
         else:
             text = data.decode("latin-1")
-            remarks.append("Encoding: Latin-1 (the file was not UTF-8); check accented letters in the preview.")
+            remarks.append(
+                gettext("Encoding: Latin-1 (the file was not UTF-8); check accented letters in the preview.")
+            )
     return _refuse_binary(text)
 
 
 def _refuse_binary(text: str) -> str:
     sample = text[:20_000]
     if sample and len(_CONTROL.findall(sample)) > len(sample) // 100 + 2:
-        raise ImportRefused("This looks like a binary file, not text: save it as plain text, DOCX, EPUB or HTML.")
+        raise ImportRefused(
+            gettext("This looks like a binary file, not text: save it as plain text, DOCX, EPUB or HTML.")
+        )
     return _CONTROL.sub("", text)
 
 
@@ -65,7 +75,9 @@ def text_to_blocks(text: str, remarks: list[str]) -> list[Block]:
     blank = len(lines) - len(filled)
     indented = sum(1 for line in filled if line[:1] == " ")
     by_indent = blank < len(filled) * 0.05 and indented > len(filled) * 0.2
-    remarks.append("Paragraphs: from indented lines." if by_indent else "Paragraphs: from blank lines.")
+    remarks.append(
+        gettext("Paragraphs: from indented lines.") if by_indent else gettext("Paragraphs: from blank lines.")
+    )
     paragraphs: list[list[str]] = []
     current: list[str] = []
     for line in lines:
@@ -95,9 +107,9 @@ def text_to_blocks(text: str, remarks: list[str]) -> list[Block]:
 
 
 def parse_text(data: bytes, filename_title: str) -> ParsedWork:
-    work = ParsedWork(source_format="Plain text")
+    work = ParsedWork(source_format=gettext("Plain text"))
     text = decode_text(data, work.detected)
     blocks = text_to_blocks(text, work.detected)
     if not blocks:
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(gettext("The file is empty."))
     return detect_structure(blocks, filename_title=filename_title, work=work)

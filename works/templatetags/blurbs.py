@@ -4,6 +4,7 @@ each, and a template loop per tag costs more than the page's queries."""
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from accounts.models import Pseud
 from tags.models import Tag
@@ -36,5 +37,5 @@ def comma_tag_links(tags: list[Tag]) -> SafeString:
 @register.simple_tag
 def creator_links(pseuds: list[Pseud]) -> SafeString:
     if not pseuds:
-        return format_html("{}", "Anonymous")
+        return format_html("{}", _("Anonymous"))
     return format_html_join(", ", '<a rel="author" href="{}">{}</a>', ((p.get_absolute_url(), str(p)) for p in pseuds))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from fanarchive.test import work_form_data
 from works.models import Chapter, Work
@@ -84,7 +85,10 @@ class AddChapterTests(WorksTestCase):
         work.refresh_from_db()
         self.assertGreaterEqual(work.revised_at, before)
         response = self.client.get(f"/works/{work.pk}/")
-        self.assertContains(response, stat("Updated", timezone.localdate().isoformat()), html=False)
+        today = timezone.localdate()
+        self.assertContains(
+            response, stat("Updated", f'<time datetime="{today.isoformat()}">{date_format(today)}</time>'), html=False
+        )
 
     def test_a_draft_chapter_does_not_update_the_revised_date(self):
         work = self.post_work(expected_chapters="")
