@@ -24,6 +24,7 @@ time until search shows the edit (the worker's apply_pending) is printed.
 """
 
 import argparse
+import itertools
 import os
 import re
 import statistics
@@ -79,8 +80,14 @@ def pick_queries() -> list[tuple[str, str, dict[str, str]]]:
     rare = sorted(rare_candidates)[len(rare_candidates) // 2] if rare_candidates else content[-1][0]
     sample = Chapter.objects.filter(posted=True, work__posted=True, work__restricted=False).order_by("pk").first()
     assert sample is not None
-    words = re.findall(r"[a-z]{4,}", re.sub(r"<[^>]+>", " ", sample.content).lower())
-    phrase = " ".join(words[len(words) // 2 : len(words) // 2 + 2])
+    # Two adjacent words of four letters or more from the middle of a story.
+    words = re.sub(r"<[^>]+>", " ", sample.content).lower().split()
+    pairs = [
+        (a, b)
+        for a, b in itertools.pairwise(words)
+        if len(a) >= 4 and len(b) >= 4 and a.isalpha() and b.isalpha() and a not in FUNCTION_WORDS
+    ]
+    phrase = " ".join(pairs[len(pairs) // 2])
     fandom = (
         Tag.objects.filter(type=TagType.FANDOM, canonical=True)
         .annotate(n=Count("filter_taggings"))

@@ -140,13 +140,19 @@ def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
     return tantivy.Query.phrase_query(engine.SCHEMA, field_name, words)
 
 
-def _term(term: Term) -> tantivy.Query | None:
+def _field_parts(term: Term) -> list[tantivy.Query]:
+    """The term in each field it is searched in, boosted by the field's weight."""
     fields = [term.field] if term.field else list(engine.TEXT_FIELDS)
     parts = []
     for name in fields:
         query = _term_query(term, name)
         if query is not None:
             parts.append(tantivy.Query.boost_query(query, engine.FIELD_BOOSTS[name]))
+    return parts
+
+
+def _term(term: Term) -> tantivy.Query | None:
+    parts = _field_parts(term)
     if not parts:
         return None
     if len(parts) == 1:
@@ -174,7 +180,9 @@ def _filters(request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]
     schema = engine.SCHEMA
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if not request.members:
-        parts.append((must, tantivy.Query.term_query(schema, "restricted", 0)))
+        # Leaving restricted works out (rather than requiring public ones) keeps a one-word
+        # search a pure disjunction, which Tantivy ranks without scoring every match.
+        parts.append((must_not, tantivy.Query.term_query(schema, "restricted", 1)))
     if request.any_of:
         parts.append((must, _u64_any("filter_tags", request.any_of)))
     for tag_id in request.all_of:
@@ -222,6 +230,13 @@ def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.
             else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in positive])
         )
     parts = text_parts + _filters(request)
+    exclusions: list[tuple[tantivy.Occur, tantivy.Query]] = [(o, q) for o, q in parts if o == tantivy.Occur.MustNot]
+    single = [c for c in parsed.clauses if not c.negated and _clause(c) is not None]
+    if len(single) == 1 and len(single[0].alternatives) == 1 and len(exclusions) == len(parts) - 1:
+        # One word or phrase and nothing else required: its fields as a flat disjunction
+        # (same matches and scores as the nested form, but Tantivy can skip hopeless documents).
+        flat = [(tantivy.Occur.Should, q) for q in _field_parts(single[0].alternatives[0])]
+        return tantivy.Query.boolean_query(flat + exclusions), highlight
     if not positive:
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
     return tantivy.Query.boolean_query(parts), highlight
