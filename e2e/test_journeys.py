@@ -11,6 +11,7 @@ from comments.models import Comment
 from community.models import Kudo
 from e2e.conftest import PASSWORD, Archive
 from e2e.helpers import PHONE, assert_accessible, field, screenshot
+from jobs.queue import run_pending
 from works.models import Work
 
 
@@ -181,3 +182,17 @@ def test_screenshots_of_the_phone_layout_are_saved(archive: Archive) -> None:
     assert path.exists() and path.stat().st_size > 1000
     # Nothing on a 360 px phone scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_pdf_download_starts_by_itself_once_the_worker_has_printed_it(archive: Archive) -> None:
+    work = archive.make_work(title="Paper Lanterns")
+    page = archive.context().new_page()
+    page.goto(f"/works/{work.pk}/download/pdf")
+    expect(page.get_by_role("heading", name="Your PDF is being prepared")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download(timeout=20_000) as info:
+        assert run_pending() == 1  # the background worker prints the PDF
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"

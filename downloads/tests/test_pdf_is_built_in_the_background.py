@@ -18,7 +18,9 @@ class PdfDownloadTests(DownloadTestCase):
             response = self.client.get(f"/works/{work.pk}/download/pdf")
             self.assertEqual(response.status_code, 202)
             self.assertContains(response, PREPARING, status_code=202)
-            self.assertContains(response, '<meta http-equiv="refresh" content="3">', status_code=202)
+            # The page checks again by itself (a small script; no meta refresh, which WCAG forbids).
+            self.assertContains(response, 'src="/static/js/download-wait.js"', status_code=202)
+            self.assertNotContains(response, 'http-equiv="refresh"', status_code=202)
         self.assertEqual(Job.objects.filter(kind="build_pdf").count(), 1)
 
     def test_once_the_worker_has_run_the_pdf_downloads_with_page_numbers_and_cjk_text(self):
