@@ -177,12 +177,9 @@ def _other_user(request: HttpRequest, username: str) -> User:
     return get_object_or_404(User, username=username, is_active=True)
 
 
-def _confirm_then(request: HttpRequest, username: str, *, muting: bool) -> HttpResponse:
-    """GET explains what blocking (or muting) does; POST does it."""
+def _block_or_mute(request: HttpRequest, other: User, *, muting: bool) -> None:
+    """Block (or mute) `other` for the requesting user and say how it went."""
     assert isinstance(request.user, User)
-    other = _other_user(request, username)
-    if request.method != "POST":
-        return render(request, "community/confirm_block.html", {"other": other, "mute": muting})
     try:
         (actions.mute_user if muting else actions.block_user)(request.user, other)
     except CommunityError as refused:
@@ -193,6 +190,15 @@ def _confirm_then(request: HttpRequest, username: str, *, muting: bool) -> HttpR
             (gettext("You have muted %(username)s.") if muting else gettext("You have blocked %(username)s."))
             % {"username": other.username},
         )
+
+
+def _confirm_then(request: HttpRequest, username: str, *, muting: bool) -> HttpResponse:
+    """GET explains what blocking (or muting) does; POST does it."""
+    assert isinstance(request.user, User)
+    other = _other_user(request, username)
+    if request.method != "POST":
+        return render(request, "community/confirm_block.html", {"other": other, "mute": muting})
+    _block_or_mute(request, other, muting=muting)
     return _back(request, other.get_absolute_url())
 
 
@@ -244,16 +250,7 @@ def _manage(request: HttpRequest, *, muting: bool) -> HttpResponse:
                 else gettext("Type a username."),
             )
         else:
-            try:
-                (actions.mute_user if muting else actions.block_user)(request.user, other)
-            except CommunityError as refused:
-                messages.error(request, refused.message)
-            else:
-                messages.success(
-                    request,
-                    (gettext("You have muted %(username)s.") if muting else gettext("You have blocked %(username)s."))
-                    % {"username": other.username},
-                )
+            _block_or_mute(request, other, muting=muting)
         return redirect("muted_users" if muting else "blocked_users")
     if muting:
         rows = Mute.objects.filter(muter=request.user).select_related("muted").order_by("muted__username")
