@@ -103,6 +103,8 @@ def add_paragraphs(text: str) -> str:
 
 
 def strip_html(value: str) -> str:
-    """Plain text of an HTML fragment, for word counts and short descriptions."""
+    """Plain text of an HTML fragment, for word counts, search and short descriptions."""
+    if "<" not in value and "&" not in value:
+        return value  # plain text already (most notes and summaries): skip three passes
     text = _BREAKS.sub("\n", value)
     return html.unescape(_TAGS.sub(" ", text))

@@ -6,6 +6,7 @@ process (`run_local`) or is posted as JSON to the node that holds the index
 (`SEARCH_URL`, see README "Search at scale"), which runs `run_local` itself.
 """
 
+import functools
 import itertools
 import json
 import re
@@ -20,11 +21,12 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from lib.html import strip_html
 from works.models import Chapter, Tagging, Work
 
 from . import engine
 from .query import Clause, ParsedQuery, Term, parse_query
-from .text import SEPARATOR, chapter_text, html_to_text, paragraphs_before, prepare
+from .text import SEPARATOR, chapter_text, paragraphs_before, prepare
 
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "updated": ("updated", True),
@@ -129,8 +131,23 @@ def run_remote(request: SearchRequest) -> SearchResponse:
 # --- compiling a query ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
+    """The index's tokens for a piece of query (asked for once per field and for snippets)."""
+    return tuple(engine.ANALYZER.analyze(prepare(text)))
+
+
+def _any(parts: list[tantivy.Query]) -> tantivy.Query | None:
+    """A query matching any of the parts (None if there are none)."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+
 def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
-    tokens = engine.ANALYZER.analyze(prepare(term.text))
+    tokens = _tokens(term.text)
     if not tokens:
         return None
     if len(tokens) == 1:
@@ -151,22 +168,9 @@ def _field_parts(term: Term) -> list[tantivy.Query]:
     return parts
 
 
-def _term(term: Term) -> tantivy.Query | None:
-    parts = _field_parts(term)
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
-
-
 def _clause(clause: Clause) -> tantivy.Query | None:
-    parts = [q for q in (_term(t) for t in clause.alternatives) if q is not None]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+    """Any of the clause's alternatives, each in any of its fields."""
+    return _any([q for q in (_any(_field_parts(t)) for t in clause.alternatives) if q is not None])
 
 
 def _u64_any(name: str, values: list[int]) -> tantivy.Query:
@@ -213,33 +217,23 @@ def _filters(request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]
     return parts
 
 
-def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.Query, tantivy.Query | None]:
-    """The whole query, and the part of it that snippets highlight (None: nothing to highlight)."""
-    text_parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    for clause in parsed.clauses:
-        query = _clause(clause)
-        if query is None:
-            continue
-        text_parts.append((tantivy.Occur.MustNot if clause.negated else tantivy.Occur.Must, query))
-    positive = [q for occur, q in text_parts if occur == tantivy.Occur.Must]
-    highlight = None
-    if positive:
-        highlight = (
-            positive[0]
-            if len(positive) == 1
-            else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in positive])
-        )
+def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.Query, tantivy.Query | None, bool]:
+    """The whole query; the part of it that snippets highlight (None: nothing to highlight);
+    and whether any word or phrase of the search had something to look for."""
+    compiled = [(clause, query) for clause in parsed.clauses if (query := _clause(clause)) is not None]
+    text_parts = [(tantivy.Occur.MustNot if c.negated else tantivy.Occur.Must, q) for c, q in compiled]
+    single = [c for c, _q in compiled if not c.negated]
+    highlight = _any([q for c, q in compiled if not c.negated])
     parts = text_parts + _filters(request)
     exclusions: list[tuple[tantivy.Occur, tantivy.Query]] = [(o, q) for o, q in parts if o == tantivy.Occur.MustNot]
-    single = [c for c in parsed.clauses if not c.negated and _clause(c) is not None]
     if len(single) == 1 and len(single[0].alternatives) == 1 and len(exclusions) == len(parts) - 1:
         # One word or phrase and nothing else required: its fields as a flat disjunction
         # (same matches and scores as the nested form, but Tantivy can skip hopeless documents).
         flat = [(tantivy.Occur.Should, q) for q in _field_parts(single[0].alternatives[0])]
-        return tantivy.Query.boolean_query(flat + exclusions), highlight
-    if not positive:
+        return tantivy.Query.boolean_query(flat + exclusions), highlight, True
+    if highlight is None:
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    return tantivy.Query.boolean_query(parts), highlight
+    return tantivy.Query.boolean_query(parts), highlight, bool(compiled)
 
 
 # --- running it ----------------------------------------------------------------------------
@@ -248,9 +242,9 @@ def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.
 def run_local(request: SearchRequest) -> SearchResponse:
     parsed = parse_query(request.query)
     notices = list(parsed.notices)
-    if parsed.clauses and all(_clause(c) is None for c in parsed.clauses):
+    query, highlight, searchable = compile_query(parsed, request)
+    if parsed.clauses and not searchable:
         notices.append(_("The search had no letters or numbers to look for, so it shows every work."))
-    query, highlight = compile_query(parsed, request)
     searcher = engine.searcher()
     limit = max(1, min(request.limit, 100))
     offset = max(0, min(request.offset, settings.MAX_PAGED_RESULTS))
@@ -283,7 +277,7 @@ def _phrase_length(parsed: ParsedQuery) -> int:
     terms = [term for clause in parsed.positive for term in clause.alternatives]
     if not terms or not all(term.phrase for term in terms):
         return 1
-    return min(len(engine.ANALYZER.analyze(prepare(term.text))) or 1 for term in terms)
+    return min(len(_tokens(term.text)) or 1 for term in terms)
 
 
 def _highlights(snippet: tantivy.Snippet, phrase_length: int) -> list[tuple[int, int]]:
@@ -335,7 +329,7 @@ def _needles(parsed: ParsedQuery) -> list[str]:
     for clause in parsed.positive:
         for term in clause.alternatives:
             for word in term.text.lower().split():
-                stems = engine.ANALYZER.analyze(prepare(word))
+                stems = _tokens(word)
                 if not stems:
                     continue
                 prefix = ""
@@ -362,9 +356,7 @@ def _field_query(parsed: ParsedQuery, field_name: str) -> tantivy.Query | None:
         for query in [_term_query(term, field_name)]
         if query is not None
     ]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+    return _any(parts)
 
 
 def _matched_in(searcher: tantivy.Searcher, field_query: tantivy.Query, ids: list[int]) -> set[int]:
@@ -421,8 +413,8 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
         for name, value in (
             ("title", work.title),
             ("tags", " · ".join(tag_names[hit.work_id])),
-            ("summary", html_to_text(work.summary)),
-            ("notes", html_to_text(work.notes) + "\n" + html_to_text(work.endnotes)),
+            ("summary", strip_html(work.summary)),
+            ("notes", strip_html(work.notes) + "\n" + strip_html(work.endnotes)),
         ):
             if hit.work_id not in matched[name]:
                 continue

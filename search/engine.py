@@ -31,10 +31,11 @@ import tantivy
 from django.conf import settings
 from django.utils import timezone
 
+from lib.html import strip_html
 from tags.models import Tag
 from works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
 
-from .text import html_to_text, prepare
+from .text import prepare
 
 ANALYZER_NAME = "fanarchive"
 TEXT_FIELDS = ("title", "creator", "summary", "notes", "tags", "text")
@@ -203,9 +204,8 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
     works = list(
         Work.objects.filter(pk__in=work_ids, posted=True, hidden_by_admin=False).only(
             "title", "title_sort", "creator_sort", "summary", "notes", "endnotes", "language", "complete",
-            "restricted", "crossover", "word_count", "published_at", "revised_at", *[
-                f"{name}_count" if name != "hits" else name for name in COUNT_FIELDS
-            ],
+            "restricted", "crossover", "word_count", "published_at", "revised_at",
+            "hits", "kudos_count", "comments_count", "bookmarks_count",
         )
     )  # fmt: skip
     if not works:
@@ -244,15 +244,15 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
             document.add_text("tags", prepare(name))
         for tag_id in filter_tags[work.pk]:
             document.add_unsigned("filter_tags", tag_id)
-        summaries = [html_to_text(work.summary)]
-        notes = [html_to_text(work.notes), html_to_text(work.endnotes)]
+        summaries = [strip_html(work.summary)]
+        notes = [strip_html(work.notes), strip_html(work.endnotes)]
         texts = []
         for title, summary, chapter_notes, chapter_endnotes, content in chapters[work.pk]:
             if title:
                 texts.append(title)
-            summaries.append(html_to_text(summary))
-            notes.extend((html_to_text(chapter_notes), html_to_text(chapter_endnotes)))
-            texts.append(html_to_text(content))
+            summaries.append(strip_html(summary))
+            notes.extend((strip_html(chapter_notes), strip_html(chapter_endnotes)))
+            texts.append(strip_html(content))
         document.add_text("summary", prepare("\n".join(s for s in summaries if s)))
         document.add_text("notes", prepare("\n".join(n for n in notes if n)))
         document.add_text("text", prepare("\n".join(texts)))

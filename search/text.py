@@ -4,11 +4,11 @@ Paragraph numbers here are the ones `works.templatetags` prints as anchors
 (`c<chapter position>p<n>`), so a snippet can link to the paragraph it quotes.
 """
 
-import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from lib.html import strip_html
 from lib.wordcount import CHARACTER_COUNTED
 
 # Scripts written without spaces (Han, kana, Thai) are indexed character by character, and
@@ -27,15 +27,6 @@ def prepare(text: str) -> str:
 
 
 _PARAGRAPH_START = re.compile(r"<p(?=[\s>])", re.IGNORECASE)
-_TAGS = re.compile(r"<[^>]*>")
-_BREAKS = re.compile(r"<br\s*/?>|</p>|</div>|</li>|</h[1-6]>|</blockquote>", re.IGNORECASE)
-
-
-def html_to_text(value: str) -> str:
-    """Plain text of stored (sanitized) HTML, block ends as line breaks."""
-    if "<" not in value and "&" not in value:
-        return value
-    return html.unescape(_TAGS.sub(" ", _BREAKS.sub("\n", value)))
 
 
 @dataclass
@@ -61,7 +52,7 @@ def chapter_text(content: str) -> ChapterText:
         if number:
             starts.append(position)
             piece = "<p" + piece
-        plain = prepare(html_to_text(piece))
+        plain = prepare(strip_html(piece))
         if not plain and not number:
             continue
         parts.append(plain)

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import TagExclusion, User
-from community.models import Mute
+from community.muting import muted_user_ids
 from lib.languages import LANGUAGES
 from works.access import visible_works
 from works.filter_form import SORT_LABELS, parse_filters
@@ -33,12 +33,10 @@ def _search_sorts() -> list[tuple[str, str]]:
 def _search_request(request: HttpRequest, query: str, listing_filters: Any) -> SearchRequest:
     spec = listing_filters.spec
     user = request.user
-    muted: list[int] = []
+    muted = sorted(muted_user_ids(user))
     none_of = list(spec.none_of)
-    if isinstance(user, User):
-        muted = list(Mute.objects.filter(muter=user).values_list("muted_id", flat=True))
-        if listing_filters.use_exclusions:
-            none_of += list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
+    if isinstance(user, User) and listing_filters.use_exclusions:
+        none_of += list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
     sort = request.GET.get("sort", "relevance")
     return SearchRequest(
         query=query,

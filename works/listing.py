@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, TagExclusion, User
-from community.models import Mute
+from community.muting import muted_user_ids
 from lib.languages import LANGUAGES
 from tags.models import Tag, TagType
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_filters
@@ -178,7 +178,7 @@ def list_works(
     muted: set[int] = set()
     if isinstance(user, User):
         # Muted creators' works are gone from everything this reader sees, counts included.
-        muted = set(Mute.objects.filter(muter=user).values_list("muted_id", flat=True))
+        muted = muted_user_ids(user)
         if muted:
             spec.exclude_ids = set(
                 Creatorship.objects.filter(pseud__user_id__in=muted).values_list("work_id", flat=True)
