@@ -42,10 +42,6 @@ def owns_index() -> bool:
     return not settings.SEARCH_URL
 
 
-def pending_count() -> int:
-    return SearchUpdate.objects.filter(due_at__lte=timezone.now()).count()
-
-
 def apply_pending(*, max_works: int = BATCH_WORKS, max_batches: int = 50) -> int:
     """Apply due updates; returns how many works were written. Skips if another process writes."""
     if not owns_index():
