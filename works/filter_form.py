@@ -5,6 +5,7 @@ shared. Values that make no sense are reported to the reader and ignored;
 nothing here raises.
 
     sort=updated|posted|title|creator|words|hits|kudos|comments|bookmarks
+    direction=asc|desc               (default: the sort's own, newest / most / A first)
     include=<tag id> (repeatable)    exclude=<tag id> (repeatable)
     other_include=<names, comma-separated>    other_exclude=<names>
     crossover=include|exclude|only   complete=complete|wip
@@ -45,6 +46,8 @@ MAX_QUERY_LENGTH = 200
 class ParsedFilters:
     spec: FilterSpec
     sort: str = DEFAULT_SORT
+    # None: the sort's own direction (SORT_COLUMNS).
+    descending: bool | None = None
     included: list[Tag] = field(default_factory=list)
     excluded: list[Tag] = field(default_factory=list)
     other_include: str = ""
@@ -126,6 +129,7 @@ def parse_filters(params: QueryDict, *, members: bool) -> ParsedFilters:
     parsed = ParsedFilters(spec=spec, errors=errors)
     sort = params.get("sort", DEFAULT_SORT)
     parsed.sort = sort if sort in SORT_COLUMNS else DEFAULT_SORT
+    parsed.descending = {"asc": False, "desc": True}.get(params.get("direction", ""))
 
     include_ids = _tag_ids(params, "include", errors)
     exclude_ids = _tag_ids(params, "exclude", errors)

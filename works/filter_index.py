@@ -141,6 +141,7 @@ class _State:
     tag_flat: np.ndarray
     patched: dict[int, np.ndarray]
     patched_ids: BitMap
+    # (sort key, id) of every work as built, sorted; a work's rank is its position times _RANK_STEP.
     title_keys: list[tuple[str, int]]
     creator_keys: list[tuple[str, int]]
     last_change_id: int
@@ -150,6 +151,8 @@ class _State:
     synced_at: float = 0.0
     facet_candidates: dict[int, list[int]] = field(default_factory=dict)
     facet_candidates_at: float = 0.0
+    # Works added or renamed since the build, by rank column: id -> sort key (see _place_inserted).
+    inserted: dict[str, dict[int, str]] = field(default_factory=lambda: {"title_rank": {}, "creator_rank": {}})
 
 
 def _day_number(value: date) -> int:
@@ -286,8 +289,11 @@ class FilterIndex:
             tags = np.array(sorted(new_tags[work_id]) if row else [], dtype=np.int32)
             if row is not None:
                 self._store_work(row, state.columns, state.public, state.members)
-                state.columns["title_rank"][work_id] = _insert_rank(state.title_keys, (row[14], work_id))
-                state.columns["creator_rank"][work_id] = _insert_rank(state.creator_keys, (row[15], work_id))
+                _note_sort_key(state, "title_rank", state.title_keys, work_id, row[14])
+                _note_sort_key(state, "creator_rank", state.creator_keys, work_id, row[15])
+            else:
+                for inserted in state.inserted.values():
+                    inserted.pop(work_id, None)
             old_tags = self._tags_of(state, work_id)
             # Most changes (hits, edits of text) leave the tags alone: keep the compact copy.
             if np.array_equal(old_tags, tags):
@@ -304,6 +310,8 @@ class FilterIndex:
             state.patched_ids.add(work_id)
         if unknown_tags:
             state.tag_types = _load_tag_types()
+        state.title_keys = _place_inserted(state, "title_rank", state.title_keys)
+        state.creator_keys = _place_inserted(state, "creator_rank", state.creator_keys)
 
     @staticmethod
     def _store_work(row: tuple[Any, ...], columns: dict[str, np.ndarray], public: BitMap, members: BitMap) -> None:
@@ -394,30 +402,23 @@ class FilterIndex:
                 tag_id: visible.intersection_cardinality(state.tag_bitmaps.get(tag_id, empty)) for tag_id in tag_ids
             }
 
-    def page(self, ids: np.ndarray, sort: str, offset: int, limit: int) -> list[int]:
-        """The ids at [offset, offset+limit) in the sort's order, ties broken by id."""
+    def page(self, ids: np.ndarray, sort: str, offset: int, limit: int, *, descending: bool | None = None) -> list[int]:
+        """The ids at [offset, offset+limit) ordered exactly as `ORDER BY key, id` (both in the
+        sort's direction, or in `descending` if given) would order them."""
         if offset >= len(ids) or limit <= 0:
             return []
-        column_name, descending = SORT_COLUMNS[sort]
+        column_name, default_descending = SORT_COLUMNS[sort]
         with self._lock:
             state = self._current_state()
-            keys = state.columns[column_name][ids]
-        keys = keys.astype(np.int64)
-        # One composite int64 key per work (31 bits of key, 32 of id), so a partial sort is
-        # exact even with many ties (every work has 0 kudos until kudos exist).
-        span = 1 << 30
-        keys = np.clip(keys, -span + 1, span - 1) + span
-        if descending:
-            composite = ((2 * span - keys) << 32) | ((1 << 32) - 1 - ids)
-        else:
-            composite = (keys << 32) | ids
-        wanted = offset + limit
-        if wanted < len(composite):
-            top = np.argpartition(composite, wanted - 1)[:wanted]
-            top = top[np.argsort(composite[top])]
-        else:
-            top = np.argsort(composite)
-        return [int(i) for i in ids[top[offset:wanted]]]
+            keys = state.columns[column_name][ids].astype(np.int64)
+        return [
+            int(i)
+            for i in ids[
+                exact_order(keys, ids, default_descending if descending is None else descending, offset + limit)[
+                    offset:
+                ]
+            ]
+        ]
 
     def facets(self, ids: np.ndarray, top: int = 10) -> dict[str, list[tuple[int, int]]]:
         """For each facet type, the most common filter tags among these works, with their counts.
@@ -502,17 +503,67 @@ class FilterIndex:
         return state.facet_candidates
 
 
+def exact_order(keys: np.ndarray, ids: np.ndarray, descending: bool, wanted: int) -> np.ndarray:
+    """Positions of the first `wanted` (key, id) pairs in order, ties broken by id in the same direction.
+
+    When the keys' spread and the ids fit in 63 bits together (epoch seconds and a million
+    works do, with room to spare), one composite int64 key makes a partial sort exact; any
+    other spread (counts near 2⁶³) falls back to a full lexicographic sort. Nothing is clipped.
+    """
+    if not len(keys):
+        return np.array([], dtype=np.int64)
+    low, high = int(keys.min()), int(keys.max())
+    id_bits = max(1, int(ids.max()).bit_length())
+    if (high - low).bit_length() + id_bits <= 62:
+        shifted = keys - np.int64(low)
+        if descending:
+            composite = ((np.int64(high - low) - shifted) << id_bits) | (np.int64((1 << id_bits) - 1) - ids)
+        else:
+            composite = (shifted << id_bits) | ids
+        if wanted < len(composite):
+            top = np.argpartition(composite, wanted - 1)[:wanted]
+            return top[np.argsort(composite[top])]
+        return np.argsort(composite)[:wanted]
+    order = np.lexsort((ids, keys))
+    return (order[::-1] if descending else order)[:wanted]
+
+
 def _rank(column: np.ndarray, sorted_keys: list[tuple[str, int]]) -> None:
     if sorted_keys:
         ids = np.fromiter((pk for _key, pk in sorted_keys), dtype=np.int64, count=len(sorted_keys))
         column[ids] = np.arange(len(sorted_keys), dtype=np.int64) * _RANK_STEP
 
 
-def _insert_rank(sorted_keys: list[tuple[str, int]], key: tuple[str, int]) -> int:
-    """A rank between the built neighbours of a new or renamed work. The built list stays as it
-    was, so works added between the same two neighbours order among themselves by id."""
-    position = bisect_left(sorted_keys, key)
-    return position * _RANK_STEP - _RANK_STEP // 2 + key[1] % (_RANK_STEP // 2)
+def _note_sort_key(state: _State, column: str, built: list[tuple[str, int]], work_id: int, key: str) -> None:
+    """Remember a work whose sort key is not (or no longer) where the build put it."""
+    position = bisect_left(built, (key, work_id))
+    if position < len(built) and built[position] == (key, work_id):
+        state.inserted[column].pop(work_id, None)
+        state.columns[column][work_id] = position * _RANK_STEP
+    else:
+        state.inserted[column][work_id] = key
+
+
+def _place_inserted(state: _State, column: str, built: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Give works added or renamed since the build ranks that order exactly as (key, id) would.
+
+    A work that falls between built neighbours p-1 and p gets p·STEP − STEP/2 plus its place
+    among all such works, so works landing in the same gap order by (key, id) too. The old
+    entry of a renamed work stays in `built` unused. When too many works are waiting for a
+    gap, the built list is merged and ranked afresh; returns the built list to keep.
+    """
+    inserted = state.inserted[column]
+    if not inserted:
+        return built
+    waiting = sorted((key, pk) for pk, key in inserted.items())
+    if len(waiting) >= _RANK_STEP // 2:
+        merged = sorted([entry for entry in built if entry[1] not in inserted] + waiting)
+        _rank(state.columns[column], merged)
+        inserted.clear()
+        return merged
+    for place, (key, pk) in enumerate(waiting):
+        state.columns[column][pk] = bisect_left(built, (key, pk)) * _RANK_STEP - _RANK_STEP // 2 + place
+    return built
 
 
 def _load_tag_types() -> np.ndarray:

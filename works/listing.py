@@ -198,7 +198,10 @@ def list_works(
     per_page = settings.WORKS_PER_PAGE
     pageable = min(total, settings.MAX_PAGED_RESULTS)
     pages = _CountedIds(
-        pageable, lambda start, stop: _load_works(INDEX.page(ids, parsed.sort, start, stop - start), muted)
+        pageable,
+        lambda start, stop: _load_works(
+            INDEX.page(ids, parsed.sort, start, stop - start, descending=parsed.descending), muted
+        ),
     )
     paginator: Paginator[Work] = Paginator(cast(Any, pages), per_page)
     page = paginator.get_page(request.GET.get("page", 1))

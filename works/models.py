@@ -56,11 +56,13 @@ class Work(models.Model):
     word_count = models.PositiveIntegerField(default=0)
     # Posted chapters only, so blurbs read "2/5" while chapter 3 is a draft.
     chapter_count = models.PositiveIntegerField(default=0)
-    hits = models.PositiveIntegerField(default=0)
+    # Counters are 64-bit: a popular work's hits may pass 2³¹ on a long-lived archive, and every
+    # sort must stay exact there (the filter index and the search index hold them as 64-bit too).
+    hits = models.PositiveBigIntegerField(default=0)
     # Engagement counters (kudos, comments, bookmarks arrive with reader engagement); sortable now.
-    kudos_count = models.PositiveIntegerField(default=0)
-    comments_count = models.PositiveIntegerField(default=0)
-    bookmarks_count = models.PositiveIntegerField(default=0)
+    kudos_count = models.PositiveBigIntegerField(default=0)
+    comments_count = models.PositiveBigIntegerField(default=0)
+    bookmarks_count = models.PositiveBigIntegerField(default=0)
     # Set by works.filters when the work's filters are computed: fandoms that share no meta tag.
     crossover = models.BooleanField(default=False)
 
