@@ -31,14 +31,17 @@ from .text import SEPARATOR, chapter_text, paragraphs_before, prepare
 SORT_FIELDS: dict[str, tuple[str, bool]] = {
     "updated": ("updated", True),
     "posted": ("posted", True),
-    "title": ("title_key", False),
-    "creator": ("creator_key", False),
+    "title": ("title_sort", False),
+    "creator": ("creator_sort", False),
     "words": ("words", True),
     "hits": ("hits", True),
     "kudos": ("kudos", True),
     "comments": ("comments", True),
     "bookmarks": ("bookmarks", True),
 }
+# Text sort fields, with the u64 field holding their first 8 bytes (counted by range).
+_TEXT_PREFIX_FIELDS = {"title_sort": "title_key", "creator_sort": "creator_key"}
+_SIGNED_FIELDS = {"updated", "posted"}
 SNIPPET_CHARS = 220
 # How much chapter text the snippet maker may read for one work before giving up.
 SNIPPET_BUDGET_CHARS = 1_000_000
@@ -66,6 +69,8 @@ class SearchRequest:
     language: str = ""
     muted_users: list[int] = field(default_factory=list)
     sort: str = "relevance"
+    # None: the sort's own direction (SORT_FIELDS).
+    descending: bool | None = None
     offset: int = 0
     limit: int = 20
     snippets: bool = True
@@ -253,20 +258,112 @@ def run_local(request: SearchRequest) -> SearchResponse:
         sort = "updated"
     if sort == "relevance":
         result = searcher.search(query, limit, count=True, offset=offset)
+        addresses = [address for _key, address in result.hits]
+        work_ids = searcher.fast_field_values("work_id", addresses) if addresses else []
+        hits = [
+            Hit(work_id=int(cast(int, pk)), score=float(key))
+            for (key, _a), pk in zip(result.hits, work_ids, strict=True)
+        ]
+        total = _count(result)
     else:
         field_name, descending = SORT_FIELDS[sort]
-        order = tantivy.Order.Desc if descending else tantivy.Order.Asc
-        result = searcher.search(query, limit, count=True, order_by_field=field_name, offset=offset, order=order)
-    addresses = [address for _key, address in result.hits]
-    work_ids = searcher.fast_field_values("work_id", addresses) if addresses else []
-    hits = [
-        Hit(work_id=int(cast(int, pk)), score=float(key)) for (key, _a), pk in zip(result.hits, work_ids, strict=True)
-    ]
+        if request.descending is not None:
+            descending = request.descending
+        ids, total = sorted_page(searcher, query, field_name, descending, offset, limit)
+        hits = [Hit(work_id=pk, score=0.0) for pk in ids]
     if request.snippets and highlight is not None and hits:
         _add_snippets(searcher, parsed, hits)
-    # The stubs lack `count`, which search(count=True) fills.
-    total = int(getattr(result, "count", 0) or 0)
     return SearchResponse(total=total, hits=hits, notices=notices)
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    # The stubs lack `count`, which search(count=True) fills.
+    return int(getattr(result, "count", 0) or 0)
+
+
+def _work_ids(searcher: tantivy.Searcher, result: tantivy.SearchResult) -> list[int]:
+    addresses = [address for _key, address in result.hits]
+    return [int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)] if addresses else []
+
+
+def _and(query: tantivy.Query, extra: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, extra)])
+
+
+def _number_range(field_name: str, low: int | None, high: int | None, *, inclusive: bool = True) -> tantivy.Query:
+    kind = tantivy.FieldType.Integer if field_name in _SIGNED_FIELDS else tantivy.FieldType.Unsigned
+    return tantivy.Query.range_query(
+        engine.SCHEMA,
+        field_name,
+        kind,
+        low,
+        high,
+        include_lower=inclusive or low is None,
+        include_upper=inclusive or high is None,
+    )
+
+
+def _equal(field_name: str, value: Any) -> tantivy.Query:
+    if field_name in _TEXT_PREFIX_FIELDS:
+        return tantivy.Query.term_query(engine.SCHEMA, field_name, value)
+    return _number_range(field_name, value, value)
+
+
+def _count_before(
+    searcher: tantivy.Searcher, query: tantivy.Query, field_name: str, value: Any, descending: bool
+) -> int:
+    """How many matching documents sort strictly before those whose key is `value`."""
+    if field_name not in _TEXT_PREFIX_FIELDS:
+        if descending:
+            better = _number_range(field_name, value, None, inclusive=False)
+        else:
+            better = _number_range(field_name, None, value, inclusive=False)
+        return _count(searcher.search(_and(query, better), 1, count=True))
+    # Text keys: by their 8-byte prefix in the index, then the few sharing this prefix one by one.
+    prefix_field = _TEXT_PREFIX_FIELDS[field_name]
+    prefix = engine.sort_key_prefix(value.removeprefix(engine.TEXT_KEY_MARK))
+    if descending:
+        before_prefix = _number_range(prefix_field, prefix, None, inclusive=False)
+    else:
+        before_prefix = _number_range(prefix_field, None, prefix, inclusive=False)
+    before = _count(searcher.search(_and(query, before_prefix), 1, count=True))
+    same_prefix = _and(query, _number_range(prefix_field, prefix, prefix))
+    sharing = _count(searcher.search(same_prefix, 1, count=True))
+    keys = searcher.search(same_prefix, max(1, sharing), order_by_field=field_name).hits
+    return before + sum(1 for key, _a in keys if (key > value if descending else key < value))
+
+
+def sorted_page(
+    searcher: tantivy.Searcher, query: tantivy.Query, field_name: str, descending: bool, offset: int, limit: int
+) -> tuple[list[int], int]:
+    """Work ids at [offset, offset+limit) ordered exactly as `ORDER BY key, id` (both descending
+    or both ascending), and the number of matches.
+
+    Tantivy orders by one fast field and leaves ties in index order. The keys it returns for
+    the page are right position by position, so only the works within a run of equal keys
+    need choosing: a run inside the page is a whole group (its works, sorted by id); the
+    first and last runs may be cut by the page's edges, so their works are read from the
+    index in id order, skipping those of the group that belong to the page before.
+    """
+    order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+    result = searcher.search(query, limit, count=True, order_by_field=field_name, offset=offset, order=order)
+    total = _count(result)
+    keys = [key for key, _a in result.hits]
+    ids = _work_ids(searcher, result)
+    runs = [(key, len(list(group))) for key, group in itertools.groupby(keys)]
+    page: list[int] = []
+    position = 0
+    for number, (key, length) in enumerate(runs):
+        if 0 < number < len(runs) - 1:
+            page.extend(sorted(ids[position : position + length], reverse=descending))
+        else:
+            skip = offset - _count_before(searcher, query, field_name, key, descending) if number == 0 else 0
+            group = searcher.search(
+                _and(query, _equal(field_name, key)), length, offset=skip, order_by_field="work_id", order=order
+            )
+            page.extend(_work_ids(searcher, group))
+        position += length
+    return page, total
 
 
 _BETWEEN_PHRASE_WORDS = re.compile(rb"[\W_]{1,6}")

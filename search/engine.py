@@ -42,7 +42,11 @@ TEXT_FIELDS = ("title", "creator", "summary", "notes", "tags", "text")
 # How much a match in each field counts towards "best match".
 FIELD_BOOSTS = {"title": 4.0, "creator": 3.0, "tags": 2.0, "summary": 1.5, "notes": 1.0, "text": 1.0}
 COUNT_FIELDS = ("hits", "kudos", "comments", "bookmarks")
-SCHEMA_VERSION = "1"
+# Part of each index folder's name: an index of another version is not opened (rebuild it).
+SCHEMA_VERSION = "2"
+# Title and creator sort keys are stored with this in front, so no key is empty.
+TEXT_KEY_MARK = "="
+_FOLDER_PREFIX = f"index-v{SCHEMA_VERSION}-"
 
 
 def analyzer() -> tantivy.TextAnalyzer:
@@ -76,6 +80,9 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("updated", indexed=True, fast=True)
     for name in (*COUNT_FIELDS, "title_key", "creator_key"):
         builder.add_unsigned_field(name, fast=True)
+    # The whole sort keys, for exact title and creator order (the u64 keys above are their prefixes).
+    for name in ("title_sort", "creator_sort"):
+        builder.add_text_field(name, tokenizer_name="raw", fast=True)
     return builder.build()
 
 
@@ -128,7 +135,9 @@ class _Readers:
     def index(self) -> tantivy.Index:
         with self._lock:
             name = _current_name()
-            if name is None:
+            if name is None or not name.startswith(_FOLDER_PREFIX):
+                # None yet, or one of an older schema (which this code cannot read): start an
+                # empty one; `manage.py rebuild_search_index` fills it.
                 name = _create_empty()
             if name != self._name or self._index is None:
                 self._index = _open(search_dir() / name)
@@ -148,7 +157,7 @@ def _create_empty() -> str:
     # Its own lock, not the writer's: the writer may be this very process.
     with _file_lock("create.lock", blocking=True):
         name = _current_name()
-        if name is None:
+        if name is None or not name.startswith(_FOLDER_PREFIX):
             path = _new_index_folder()
             _open(path)
             _set_current(path.name)
@@ -193,9 +202,10 @@ def day_start_seconds(day: date) -> int:
     return int(timezone.make_aware(datetime.combine(day, dt_time.min)).timestamp())
 
 
-def _sort_key(text: str) -> int:
-    """The first 8 bytes of a casefolded name as a number: alphabetical order of the prefix."""
-    return int.from_bytes(text.casefold().encode("utf-8")[:8].ljust(8, b"\0"), "big")
+def sort_key_prefix(text: str) -> int:
+    """The first 8 bytes of a sort key as a number: in the same order as the keys themselves
+    (UTF-8 byte order is code point order), so ranges of it can be counted."""
+    return int.from_bytes(text.encode("utf-8")[:8].ljust(8, b"\0"), "big")
 
 
 def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
@@ -267,8 +277,10 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
         document.add_unsigned("kudos", work.kudos_count)
         document.add_unsigned("comments", work.comments_count)
         document.add_unsigned("bookmarks", work.bookmarks_count)
-        document.add_unsigned("title_key", _sort_key(work.title_sort))
-        document.add_unsigned("creator_key", _sort_key(work.creator_sort))
+        document.add_unsigned("title_key", sort_key_prefix(work.title_sort))
+        document.add_unsigned("creator_key", sort_key_prefix(work.creator_sort))
+        document.add_text("title_sort", TEXT_KEY_MARK + work.title_sort)
+        document.add_text("creator_sort", TEXT_KEY_MARK + work.creator_sort)
         found[work.pk] = document
     return found
 
@@ -317,7 +329,10 @@ def clear_search_index() -> None:
 
 
 def has_index() -> bool:
-    return _current_name() is not None
+    """Whether there is an index this code can read (one of an older schema counts as none,
+    so `rebuild_search_index --if-missing`, run by ./run, rebuilds it after an upgrade)."""
+    name = _current_name()
+    return name is not None and name.startswith(_FOLDER_PREFIX)
 
 
 def index_size_bytes() -> int:

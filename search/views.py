@@ -53,6 +53,7 @@ def _search_request(request: HttpRequest, query: str, listing_filters: Any) -> S
         language=spec.language,
         muted_users=muted,
         sort=sort if sort in dict(SEARCH_SORTS) else "relevance",
+        descending=listing_filters.descending,
     )
 
 

@@ -1,0 +1,21 @@
+"""An index written by an older release (another schema) is never opened: it counts as missing."""
+
+from search import engine
+from works.tests.test_filtering import FilterTestCase
+
+
+class IndexUpgradeTests(FilterTestCase):
+    def test_an_index_of_an_older_schema_counts_as_missing_and_search_still_answers(self):
+        work = self.make_work(title="Lighthouse")
+        self.index_search()
+        self.assertTrue(engine.has_index())
+        old = engine.search_dir() / "index-v1-20200101-000000-1"
+        old.mkdir()
+        (engine.search_dir() / "CURRENT").write_text(old.name + "\n")
+        engine.READERS.forget()
+
+        self.assertFalse(engine.has_index())  # so ./run's `rebuild_search_index --if-missing` rebuilds
+        response = self.client.get("/search/?q=lighthouse")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(engine.has_index())  # an empty index of this schema took its place
+        self.assertNotContains(response, f"/works/{work.pk}/")
