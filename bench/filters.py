@@ -39,8 +39,9 @@ from django.test import Client
 
 from accounts.models import TagExclusion, User
 from tags.models import MetaTagging, Tag, TagType
-from works.filter_index import INDEX, FilterSpec
+from works.filter_index import INDEX
 from works.models import FilterTagging, Work
+from works.query import WorkQuery
 
 
 def timed(function: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
@@ -117,12 +118,12 @@ def main() -> None:
     exclusions = list(TagExclusion.objects.filter(user=reader).values_list("tag_id", flat=True))
 
     three = [big, *characters_of_big, freeforms[0]]
-    queries: list[tuple[str, FilterSpec, str, str, bool]] = [
-        ("single big tag", FilterSpec(all_of=[big]), "updated", f"include={big}", False),
-        ("rare tag", FilterSpec(all_of=[rare or big]), "updated", f"include={rare or big}", False),
+    queries: list[tuple[str, WorkQuery, str, str, bool]] = [
+        ("single big tag", WorkQuery(all_of=[big]), "updated", f"include={big}", False),
+        ("rare tag", WorkQuery(all_of=[rare or big]), "updated", f"include={rare or big}", False),
         (
             "3 incl + 10 excl + rating + words, by kudos",
-            FilterSpec(all_of=three, none_of=freeforms[1:11], any_of=[teen], words_from=1000, words_to=20000),
+            WorkQuery(all_of=three, none_of=freeforms[1:11], any_of=[teen], words_from=1000, words_to=20000),
             "kudos",
             "&".join(
                 [f"include={t}" for t in [*three, teen]]
@@ -133,7 +134,7 @@ def main() -> None:
         ),
         (
             "big tag minus a big tag",
-            FilterSpec(all_of=[big], none_of=[second_big]),
+            WorkQuery(all_of=[big], none_of=[second_big]),
             "updated",
             f"include={big}&exclude={second_big}",
             False,
@@ -141,12 +142,12 @@ def main() -> None:
     ]
     if meta:
         queries.append(
-            (f"meta tag with {meta[1]} sub tags", FilterSpec(all_of=[meta[0]]), "updated", f"include={meta[0]}", False)
+            (f"meta tag with {meta[1]} sub tags", WorkQuery(all_of=[meta[0]]), "updated", f"include={meta[0]}", False)
         )
     queries.append(
         (
             f"works index with a {len(exclusions)}-tag exclusion list",
-            FilterSpec(members=True, none_of=exclusions),
+            WorkQuery(members=True, exclusion_list=exclusions),
             "updated",
             "",
             True,
@@ -168,7 +169,7 @@ def main() -> None:
         print(f"{label:48} {total:9,} {summary(page_times):>15} {summary(facet_times):>15} {summary(http_times):>15}")
 
 
-def _page(spec: FilterSpec, sort: str) -> tuple[int, list[int]]:
+def _page(spec: WorkQuery, sort: str) -> tuple[int, list[int]]:
     ids = INDEX.match(spec)
     return len(ids), INDEX.page(ids, sort, 0, 20)
 

@@ -47,10 +47,11 @@ from django.db.models import Count
 from django.test import Client
 
 from search import engine, indexer
-from search.backend import SearchRequest, run_local
+from search.backend import run_local
 from tags.models import Tag, TagType
 from works import actions
 from works.models import Chapter, Work
+from works.query import WorkQuery
 
 FUNCTION_WORDS = set(
     "the and of to a in that it was he she her his they said for on with as at but not had be by from "
@@ -229,14 +230,14 @@ def main() -> None:
     for label, text, filters in queries:
         params = {"q": text, **filters}
         page = timed(lambda params=params: client.get("/search/", params), args.runs)  # type: ignore[misc]
-        response = run_local(SearchRequest(query=text, snippets=False))
+        response = run_local(WorkQuery(text=text), snippets=False)
         tag_ids = []
         if filters:
             names = [n.strip() for n in filters["other_include"].split(",")]
             tag_ids = list(Tag.objects.filter(name__in=names).values_list("pk", flat=True))
-        request = SearchRequest(query=text, all_of=tag_ids, snippets=False)
-        engine_time = timed(lambda request=request: run_local(request), args.runs)  # type: ignore[misc]
-        hits = run_local(request).total if filters else response.total
+        request = WorkQuery(text=text, all_of=tag_ids)
+        engine_time = timed(lambda request=request: run_local(request, snippets=False), args.runs)  # type: ignore[misc]
+        hits = run_local(request, snippets=False).total if filters else response.total
         line = (
             f"{label:24} {text[:28]:28} {hits:9,} {page[0]:9.1f} {page[1]:9.1f} "
             f"{engine_time[0]:10.1f} {engine_time[1]:10.1f}"
@@ -253,7 +254,7 @@ def main() -> None:
         started = time.perf_counter()
         indexer.apply_pending()
         elapsed = time.perf_counter() - started
-        found = run_local(SearchRequest(query="zyxwvutsrq", snippets=False)).total
+        found = run_local(WorkQuery(text="zyxwvutsrq"), snippets=False).total
         length = f"{long_chapter.word_count:,}"
         print(f"Incremental update of a {length}-word chapter: {elapsed * 1000:.0f} ms (found: {found})")
 

@@ -1,9 +1,10 @@
 """Running a search: here, against the local index, or on the search node over HTTP.
 
-`SearchRequest` carries everything a search needs as plain values (the reader's
-visibility, filters, exclusions, sort, page), so the same request runs in this
-process (`run_local`) or is posted as JSON to the node that holds the index
-(`SEARCH_URL`, see README "Search at scale"), which runs `run_local` itself.
+A search is a `works.query.WorkQuery` (the reader's visibility, mutes and exclusions,
+filters, words, sort, page) in plain values, so the same query runs in this process
+(`run_local`) or is posted as JSON to the node that holds the index (`SEARCH_URL`, see
+README "Search at scale"), which runs `run_local` itself. `SEARCH_ENGINE` answers it
+behind the same interface as the listings' filter index (`works.query.WorkEngine`).
 """
 
 import functools
@@ -12,8 +13,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import tantivy
@@ -23,22 +23,14 @@ from django.utils.translation import gettext as _
 
 from lib.html import strip_html
 from works.models import Chapter, Tagging, Work
+from works.query import SORTS, WorkQuery, WorkResult
 
 from . import engine
 from .query import Clause, ParsedQuery, Term, parse_query
 from .text import SEPARATOR, chapter_text, paragraphs_before, prepare
 
-SORT_FIELDS: dict[str, tuple[str, bool]] = {
-    "updated": ("updated", True),
-    "posted": ("posted", True),
-    "title": ("title_sort", False),
-    "creator": ("creator_sort", False),
-    "words": ("words", True),
-    "hits": ("hits", True),
-    "kudos": ("kudos", True),
-    "comments": ("comments", True),
-    "bookmarks": ("bookmarks", True),
-}
+# Sort name -> (fast field, descending by default), from the one sort table.
+SORT_FIELDS: dict[str, tuple[str, bool]] = {name: (sort.search_field, sort.descending) for name, sort in SORTS.items()}
 # Text sort fields, with the u64 field holding their first 8 bytes (counted by range).
 _TEXT_PREFIX_FIELDS = {"title_sort": "title_key", "creator_sort": "creator_key"}
 _SIGNED_FIELDS = {"updated", "posted"}
@@ -51,29 +43,6 @@ SNIPPET_WINDOW = 4000
 
 class SearchUnavailable(Exception):
     """The search node could not be reached or answered nonsense."""
-
-
-@dataclass
-class SearchRequest:
-    query: str = ""
-    members: bool = False
-    any_of: list[int] = field(default_factory=list)
-    all_of: list[int] = field(default_factory=list)
-    none_of: list[int] = field(default_factory=list)
-    crossover: str = "include"
-    complete: str = ""
-    words_from: int | None = None
-    words_to: int | None = None
-    updated_from: str | None = None  # ISO dates: the request travels as JSON
-    updated_to: str | None = None
-    language: str = ""
-    muted_users: list[int] = field(default_factory=list)
-    sort: str = "relevance"
-    # None: the sort's own direction (SORT_FIELDS).
-    descending: bool | None = None
-    offset: int = 0
-    limit: int = 20
-    snippets: bool = True
 
 
 @dataclass
@@ -108,16 +77,36 @@ class SearchResponse:
         return cls(total=int(data["total"]), hits=hits, notices=[str(n) for n in data["notices"]])
 
 
-def run(request: SearchRequest) -> SearchResponse:
+def run(query: WorkQuery) -> SearchResponse:
     if settings.SEARCH_URL:
-        return run_remote(request)
-    return run_local(request)
+        return run_remote(query)
+    return run_local(query)
 
 
-def run_remote(request: SearchRequest) -> SearchResponse:
+class SearchEngine:
+    """Searches' engine: a WorkQuery answered by the Tantivy index, here or on the search node.
+
+    Raises SearchUnavailable when the node can't be reached. The ids come from the index;
+    callers still load the works through the database's visibility rule.
+    """
+
+    def run(self, query: WorkQuery) -> WorkResult:
+        response = run(query)
+        return WorkResult(
+            total=response.total,
+            ids=[hit.work_id for hit in response.hits],
+            snippets={hit.work_id: hit.snippets for hit in response.hits},
+            notices=response.notices,
+        )
+
+
+SEARCH_ENGINE = SearchEngine()
+
+
+def run_remote(query: WorkQuery) -> SearchResponse:
     if not settings.SEARCH_URL.startswith(("http://", "https://")):
         raise SearchUnavailable("SEARCH_URL must be an http(s) URL.")
-    body = json.dumps(asdict(request)).encode()
+    body = json.dumps(query.to_json()).encode()
     http_request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
         settings.SEARCH_URL.rstrip("/") + "/search/api",
         data=body,
@@ -184,7 +173,7 @@ def _u64_any(name: str, values: list[int]) -> tantivy.Query:
     return tantivy.Query.term_set_query(engine.SCHEMA, name, values)
 
 
-def _filters(request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+def _filters(request: WorkQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
     schema = engine.SCHEMA
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
@@ -196,8 +185,9 @@ def _filters(request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]
         parts.append((must, _u64_any("filter_tags", request.any_of)))
     for tag_id in request.all_of:
         parts.append((must, tantivy.Query.term_query(schema, "filter_tags", tag_id)))
-    if request.none_of:
-        parts.append((must_not, _u64_any("filter_tags", request.none_of)))
+    none_of = request.excluded_tags()
+    if none_of:
+        parts.append((must_not, _u64_any("filter_tags", none_of)))
     if request.muted_users:
         parts.append((must_not, _u64_any("creator_users", request.muted_users)))
     if request.crossover in ("exclude", "only"):
@@ -207,22 +197,15 @@ def _filters(request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]
     if request.language:
         parts.append((must, tantivy.Query.term_query(schema, "language", request.language)))
     if request.words_from is not None or request.words_to is not None:
-        parts.append(
-            (
-                must,
-                tantivy.Query.range_query(
-                    schema, "words", tantivy.FieldType.Unsigned, request.words_from, request.words_to
-                ),
-            )
-        )
+        parts.append((must, _number_range("words", request.words_from, request.words_to)))
     if request.updated_from or request.updated_to:
-        low = engine.day_start_seconds(date.fromisoformat(request.updated_from)) if request.updated_from else None
-        high = engine.day_start_seconds(date.fromisoformat(request.updated_to)) + 86399 if request.updated_to else None
-        parts.append((must, tantivy.Query.range_query(schema, "updated", tantivy.FieldType.Integer, low, high)))
+        low = engine.day_start_seconds(request.updated_from) if request.updated_from else None
+        high = engine.day_start_seconds(request.updated_to) + 86399 if request.updated_to else None
+        parts.append((must, _number_range("updated", low, high)))
     return parts
 
 
-def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.Query, tantivy.Query | None, bool]:
+def compile_query(parsed: ParsedQuery, request: WorkQuery) -> tuple[tantivy.Query, tantivy.Query | None, bool]:
     """The whole query; the part of it that snippets highlight (None: nothing to highlight);
     and whether any word or phrase of the search had something to look for."""
     compiled = [(clause, query) for clause in parsed.clauses if (query := _clause(clause)) is not None]
@@ -244,14 +227,14 @@ def compile_query(parsed: ParsedQuery, request: SearchRequest) -> tuple[tantivy.
 # --- running it ----------------------------------------------------------------------------
 
 
-def run_local(request: SearchRequest) -> SearchResponse:
-    parsed = parse_query(request.query)
+def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
+    parsed = parse_query(request.text)
     notices = list(parsed.notices)
     query, highlight, searchable = compile_query(parsed, request)
     if parsed.clauses and not searchable:
         notices.append(_("The search had no letters or numbers to look for, so it shows every work."))
     searcher = engine.searcher()
-    limit = max(1, min(request.limit, 100))
+    limit = max(1, min(request.per_page, 100))
     offset = max(0, min(request.offset, settings.MAX_PAGED_RESULTS))
     sort = request.sort if request.sort in SORT_FIELDS or request.sort == "relevance" else "relevance"
     if sort == "relevance" and highlight is None:
@@ -271,7 +254,7 @@ def run_local(request: SearchRequest) -> SearchResponse:
             descending = request.descending
         ids, total = sorted_page(searcher, query, field_name, descending, offset, limit)
         hits = [Hit(work_id=pk, score=0.0) for pk in ids]
-    if request.snippets and highlight is not None and hits:
+    if snippets and highlight is not None and hits:
         _add_snippets(searcher, parsed, hits)
     return SearchResponse(total=total, hits=hits, notices=notices)
 

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,7 +32,8 @@ from pyroaring import BitMap
 
 from lib.languages import LANGUAGES
 from tags.models import Tag, TagType
-from works.models import FilterChange, FilterTagging, Work
+from works.models import Creatorship, FilterChange, FilterTagging, Work
+from works.query import SORTS, WorkQuery, WorkResult
 
 logger = logging.getLogger(__name__)
 
@@ -59,19 +60,6 @@ _FACET_CANDIDATES_TTL = 300
 _EPOCH = date(1970, 1, 1)
 REBUILD_AFTER_IDLE = 6 * 3600
 _RANK_STEP = 2000
-
-# Sort name -> (column, descending). Ties break on the work id in the same direction.
-SORT_COLUMNS: dict[str, tuple[str, bool]] = {
-    "updated": ("revised", True),
-    "posted": ("published", True),
-    "title": ("title_rank", False),
-    "creator": ("creator_rank", False),
-    "words": ("words", True),
-    "hits": ("hits", True),
-    "kudos": ("kudos", True),
-    "comments": ("comments", True),
-    "bookmarks": ("bookmarks", True),
-}
 
 _WORK_FIELDS = (
     "pk",
@@ -106,27 +94,6 @@ _COLUMNS = {
     "title_rank": np.int64,
     "creator_rank": np.int64,
 }
-
-
-@dataclass
-class FilterSpec:
-    """What a listing asks for, in tag ids and plain values (see works.filter_form)."""
-
-    members: bool = False
-    any_of: list[int] = field(default_factory=list)  # ratings: a work has one, so "any of"
-    all_of: list[int] = field(default_factory=list)
-    none_of: list[int] = field(default_factory=list)
-    crossover: str = "include"  # include | exclude | only
-    complete: str = ""  # "" | complete | wip
-    words_from: int | None = None
-    words_to: int | None = None
-    updated_from: date | None = None
-    updated_to: date | None = None
-    language: str = ""
-    # Restrict to these works (a creator's works, a title search), found in the database; None: all.
-    only_ids: set[int] | None = None
-    # Leave these works out (works by creators the reader muted).
-    exclude_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -342,9 +309,14 @@ class FilterIndex:
 
     # Queries
 
-    def match(self, spec: FilterSpec) -> np.ndarray:
-        """Ids of the works the spec matches, in no particular order."""
+    def match(
+        self, spec: WorkQuery, *, excluded_works: Collection[int] = (), with_exclusion_list: bool | None = None
+    ) -> np.ndarray:
+        """Ids of the works the query's filters match, in no particular order, leaving out
+        `excluded_works` (the muted creators' works) and, unless told otherwise, the reader's
+        exclusion list."""
         state = self.ensure_current()
+        none_of = spec.excluded_tags(with_list=with_exclusion_list)
         with self._lock:
             result = (state.members if spec.members else state.public).copy()
             if spec.any_of:
@@ -353,19 +325,19 @@ class FilterIndex:
                 result &= bitmap
                 if not result:
                     break
-            if spec.none_of and result:
-                excluded = [state.tag_bitmaps[t] for t in spec.none_of if t in state.tag_bitmaps]
+            if none_of and result:
+                excluded = [state.tag_bitmaps[t] for t in none_of if t in state.tag_bitmaps]
                 if excluded:
                     result -= BitMap.union(*excluded)
             if spec.only_ids is not None:
                 result &= BitMap(spec.only_ids)
-            if spec.exclude_ids:
-                result -= BitMap(spec.exclude_ids)
+            if excluded_works:
+                result -= BitMap(excluded_works)
             ids = np.frombuffer(result.to_array(), dtype=np.uint32).astype(np.int64)
             return self._apply_ranges(state, spec, ids)
 
     @staticmethod
-    def _apply_ranges(state: _State, spec: FilterSpec, ids: np.ndarray) -> np.ndarray:
+    def _apply_ranges(state: _State, spec: WorkQuery, ids: np.ndarray) -> np.ndarray:
         columns = state.columns
         mask = np.ones(len(ids), dtype=bool)
         if spec.crossover == "exclude":
@@ -407,10 +379,11 @@ class FilterIndex:
         sort's direction, or in `descending` if given) would order them."""
         if offset >= len(ids) or limit <= 0:
             return []
-        column_name, default_descending = SORT_COLUMNS[sort]
+        chosen = SORTS[sort]
+        default_descending = chosen.descending
         with self._lock:
             state = self._current_state()
-            keys = state.columns[column_name][ids].astype(np.int64)
+            keys = state.columns[chosen.index_column][ids].astype(np.int64)
         return [
             int(i)
             for i in ids[
@@ -638,3 +611,31 @@ def _load_postings() -> Iterator[tuple[int, np.ndarray]]:
 
 
 INDEX = FilterIndex()
+
+
+def works_by_users(user_ids: Collection[int]) -> set[int]:
+    """Works credited to any of these users (a reader's muted creators)."""
+    if not user_ids:
+        return set()
+    return set(Creatorship.objects.filter(pseud__user_id__in=user_ids).values_list("work_id", flat=True))
+
+
+class FilterIndexEngine:
+    """The listings' engine: a WorkQuery answered by the in-memory index (its text is ignored)."""
+
+    def matching(self, query: WorkQuery) -> tuple[np.ndarray, int]:
+        """The ids of every matching work, and how many more there would be without the exclusion list."""
+        muted_works = works_by_users(query.muted_users)
+        ids = INDEX.match(query, excluded_works=muted_works)
+        hidden = 0
+        if query.use_exclusion_list and query.exclusion_list:
+            hidden = len(INDEX.match(query, excluded_works=muted_works, with_exclusion_list=False)) - len(ids)
+        return ids, hidden
+
+    def run(self, query: WorkQuery) -> WorkResult:
+        ids, hidden = self.matching(query)
+        page = INDEX.page(ids, query.sort, query.offset, query.per_page, descending=query.descending)
+        return WorkResult(total=len(ids), ids=page, hidden_by_exclusions=hidden)
+
+
+FILTER_ENGINE = FilterIndexEngine()

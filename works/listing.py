@@ -18,14 +18,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SavedFilter, TagExclusion, User
-from community.muting import muted_user_ids
+from accounts.models import SavedFilter, User
 from lib.languages import LANGUAGES
 from tags.models import Tag, TagType
-from works.filter_form import SORT_LABELS, ParsedFilters, parse_filters
-from works.filter_index import FACET_TYPES, INDEX, FilterSpec
+from works.filter_form import SORT_LABELS, ParsedFilters, parse_work_query
+from works.filter_index import FACET_TYPES, FILTER_ENGINE, INDEX
 from works.filters import refresh_pending
 from works.models import Creatorship, SerialWork, Work
+from works.query import WorkEngine, WorkQuery, WorkResult
 
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
 FACET_SIZE = 10
@@ -75,7 +75,7 @@ class Listing:
         return {t.pk for t in self.filters.excluded}
 
 
-class _CountedIds:
+class CountedPages:
     """A sequence of `total` items of which only one page is ever materialized."""
 
     def __init__(self, total: int, load: Callable[[int, int], list[Work]]) -> None:
@@ -149,6 +149,20 @@ def _title_or_creator_matches(query: str) -> set[int]:
     return set(Work.objects.filter(condition).values_list("pk", flat=True))
 
 
+def parse_work_query_for(request: HttpRequest, *, search: bool = False) -> ParsedFilters:
+    """The request's WorkQuery (see works.filter_form.parse_work_query), for its reader."""
+    return parse_work_query(request.GET, request.user, search=search)
+
+
+def run_work_query(query: WorkQuery, engine: WorkEngine | None = None) -> WorkResult:
+    """Answer a query: by the filter index unless an engine is given (search.backend.SEARCH_ENGINE).
+
+    Feeds, the API and other callers build the query with `parse_work_query(request.GET,
+    request.user)` and page through `result.ids`; the ids are only of works the reader may see.
+    """
+    return (engine or FILTER_ENGINE).run(query)
+
+
 def list_works(
     request: HttpRequest,
     *,
@@ -161,8 +175,8 @@ def list_works(
     `only_ids` limits the listing to given works (a creator's).
     """
     user = request.user
-    parsed = parse_filters(request.GET, members=user.is_authenticated)
-    spec = parsed.spec
+    parsed = parse_work_query_for(request)
+    spec = parsed.work_query
     if fixed_tag is not None:
         spec.all_of = [fixed_tag.pk, *spec.all_of]
     if only_ids is not None:
@@ -170,45 +184,30 @@ def list_works(
     if parsed.query:
         matches = _title_or_creator_matches(parsed.query)
         spec.only_ids = matches if spec.only_ids is None else spec.only_ids & matches
-    if parsed.impossible:
-        spec.only_ids = set()
 
     listing_extra: dict[str, object] = {}
-    excluded_by_list: list[int] = []
-    muted: set[int] = set()
     if isinstance(user, User):
-        # Muted creators' works are gone from everything this reader sees, counts included.
-        muted = muted_user_ids(user)
-        if muted:
-            spec.exclude_ids = set(
-                Creatorship.objects.filter(pseud__user_id__in=muted).values_list("work_id", flat=True)
-            )
-        excluded_by_list = list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
-        listing_extra["exclusion_count"] = len(excluded_by_list)
+        listing_extra["exclusion_count"] = len(spec.exclusion_list)
         listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
-    ids = INDEX.match(spec)
-    hidden = 0
-    if excluded_by_list and parsed.use_exclusions:
-        before = len(ids)
-        with_exclusions = FilterSpec(**{**spec.__dict__, "none_of": [*spec.none_of, *excluded_by_list]})
-        ids = INDEX.match(with_exclusions)
-        hidden = before - len(ids)
+    if parsed.impossible:
+        spec.only_ids = set()
+    ids, hidden = FILTER_ENGINE.matching(spec)
+    muted = set(spec.muted_users)
 
     total = len(ids)
-    per_page = settings.WORKS_PER_PAGE
     pageable = min(total, settings.MAX_PAGED_RESULTS)
-    pages = _CountedIds(
+    pages = CountedPages(
         pageable,
         lambda start, stop: _load_works(
-            INDEX.page(ids, parsed.sort, start, stop - start, descending=parsed.descending), muted
+            INDEX.page(ids, spec.sort, start, stop - start, descending=spec.descending), muted
         ),
     )
-    paginator: Paginator[Work] = Paginator(cast(Any, pages), per_page)
-    page = paginator.get_page(request.GET.get("page", 1))
+    paginator: Paginator[Work] = Paginator(cast(Any, pages), spec.per_page)
+    page = paginator.get_page(spec.page)
     facets = _facets(ids, parsed, fixed_tag)
     return Listing(
         page=page,
-        sort=parsed.sort,
+        sort=spec.sort,
         sorts=[(key, str(label)) for key, label in SORT_LABELS.items()],
         page_numbers=list(paginator.get_elided_page_range(page.number)),
         filters=parsed,
@@ -217,7 +216,7 @@ def list_works(
         capped=total > settings.MAX_PAGED_RESULTS,
         hidden_by_exclusions=hidden,
         counts_updating=refresh_pending(),
-        query=_without_page(request),
+        query=query_without_page(request),
         max_paged=settings.MAX_PAGED_RESULTS,
         **listing_extra,  # type: ignore[arg-type]
     )
@@ -243,7 +242,8 @@ def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> li
     return facets
 
 
-def _without_page(request: HttpRequest) -> str:
+def query_without_page(request: HttpRequest) -> str:
+    """The request's query string without its page number, for page links."""
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()

@@ -1,5 +1,7 @@
 """An index written by an older release (another schema) is never opened: it counts as missing."""
 
+import shutil
+
 from search import engine
 from works.tests.test_filtering import FilterTestCase
 
@@ -10,7 +12,8 @@ class IndexUpgradeTests(FilterTestCase):
         self.index_search()
         self.assertTrue(engine.has_index())
         old = engine.search_dir() / "index-v1-20200101-000000-1"
-        old.mkdir()
+        old.mkdir(exist_ok=True)
+        self.addCleanup(shutil.rmtree, old, True)
         (engine.search_dir() / "CURRENT").write_text(old.name + "\n")
         engine.READERS.forget()
 

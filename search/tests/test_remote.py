@@ -43,7 +43,7 @@ class RemoteSearchTests(LiveServerTestCase):
             self.assertContains(response, "1 – 1 of 1 Work found")
 
     def test_the_search_api_needs_the_shared_key(self):
-        body = json.dumps({"query": "harbour"})
+        body = json.dumps({"text": "harbour"})  # a works.query.WorkQuery as JSON
         with override_settings(SEARCH_API_KEY=""):
             response = self.client.post("/search/api", body, content_type="application/json")
             self.assertEqual(response.status_code, 404)
