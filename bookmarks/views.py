@@ -50,7 +50,7 @@ def _new(request: HttpRequest, target: Work | Series) -> HttpResponse:
 @login_required
 def bookmark_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_reader(request.user, work_id)
-    if not work.posted or work.hidden_by_admin:
+    if not work.is_published:
         messages.error(request, _("You can bookmark a work once it is posted."))
         return redirect(work)
     return _new(request, work)

@@ -77,7 +77,7 @@ def blockers_of(user: AnyUser) -> set[int]:
 
 def comment_refusal(work: Work, user: AnyUser, creators: set[int], blockers: set[int]) -> str | None:
     """Why this person may not comment on the work at all, or None if they may."""
-    if not work.posted or work.hidden_by_admin:
+    if not work.is_published:
         # Only its creators (and staff) can see such a work, and there is nobody to talk to yet.
         return str(UNPOSTED_MESSAGE)
     if work.comment_permission == Work.CommentPermission.OFF:

@@ -38,7 +38,7 @@ def guest_hash(address: str) -> str:
 @transaction.atomic
 def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
     """One kudos per work per user (or per guest address); never on one's own work or from a blocked user."""
-    if not work.posted or work.hidden_by_admin:
+    if not work.is_published:
         raise CommunityError(gettext("You can't leave kudos on this work."))
     if user is None:
         if work.restricted:

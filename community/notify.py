@@ -31,7 +31,7 @@ DIGEST_BATCH = 100
 
 def work_posted(work: Work) -> None:
     """A work was posted: its series' subscribers hear of a new part, its creators' subscribers of a new work."""
-    if not work.posted or work.hidden_by_admin:
+    if not work.is_published:
         return
     creators = _creator_ids(work)
     series_ids = list(work.serial_works.values_list("series_id", flat=True))
@@ -45,7 +45,7 @@ def work_posted(work: Work) -> None:
 def chapter_posted(chapter: Chapter) -> None:
     """A new chapter of a posted work: the work's subscribers hear of it."""
     work = chapter.work
-    if not chapter.posted or not work.posted or work.hidden_by_admin:
+    if not chapter.posted or not work.is_published:
         return
     subscribers = _subscribers(Subscription.objects.filter(work=work), _creator_ids(work))
     _notify(subscribers, InboxItem.Kind.NEW_CHAPTER, work, chapter)
@@ -108,7 +108,7 @@ def _send_batch(user_ids: Iterable[int]) -> None:
     for user_items in by_user.values():
         user = user_items[0].user
         # News about works hidden by staff since is dropped; deleted works took their items with them.
-        news = [item for item in user_items if item.work is not None and not item.work.hidden_by_admin]
+        news = [item for item in user_items if item.work is not None and item.work.is_published]
         if news and user.is_active and user.email and user.email_on_subscriptions:
             _digest_email(user, news).send()
         # Marked after sending: a crash in between sends again rather than never.

@@ -31,7 +31,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 def _work_or_login(request: HttpRequest, work_id: int) -> Work:
     """The work if this reader may see it; raises LoginRequiredForWork for guests on restricted works."""
     work = get_work_for_reader(request.user, work_id)
-    if not work.posted or work.hidden_by_admin:
+    if not work.is_published:
         raise Http404("No such work.")
     return work
 

@@ -5,10 +5,13 @@ from django.utils.text import slugify
 
 from downloads import actions, cache, formats
 from downloads.document import WorkDocument
-from works.access import get_work_for_reader, is_creator, readable_chapters, require_login_for_restricted
-
-# The gate's rules live with the work page; a download follows the same ones.
-from works.views import _needs_adult_gate
+from works.access import (
+    get_work_for_reader,
+    is_creator,
+    needs_adult_gate,
+    readable_chapters,
+    require_login_for_restricted,
+)
 
 CONTENT_TYPES = {
     "epub": "application/epub+zip",
@@ -28,7 +31,7 @@ def download(request: HttpRequest, work_id: int, extension: str) -> HttpResponse
     document = formats.load(work, settings.SITE_URL, readable_chapters(work, request.user))
     if not document.chapters:
         raise Http404("This work has no chapters yet.")
-    if _needs_adult_gate(request, work, is_creator(request.user, work)):
+    if needs_adult_gate(request, work, is_creator(request.user, work)):
         return render(request, "works/adult_gate.html", {"work": work})
     version = document.version(extension)
     path = cache.cached_path(work.pk, version, extension)

@@ -212,7 +212,7 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
     """The search document of each work; None for works that must not be found (gone, draft, hidden)."""
     found: dict[int, tantivy.Document | None] = dict.fromkeys(work_ids)
     works = list(
-        Work.objects.filter(pk__in=work_ids, posted=True, hidden_by_admin=False).only(
+        Work.objects.published().filter(pk__in=work_ids).only(
             "title", "title_sort", "creator_sort", "summary", "notes", "endnotes", "language", "complete",
             "restricted", "crossover", "word_count", "published_at", "revised_at",
             "hits", "kudos_count", "comments_count", "bookmarks_count",

@@ -80,7 +80,7 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
     Holds the writer lock throughout, so the worker leaves queued updates for
     afterwards: a work changed during the rebuild is rewritten once it ends.
     """
-    ids = list(Work.objects.filter(posted=True, hidden_by_admin=False).order_by("pk").values_list("pk", flat=True))
+    ids = list(Work.objects.published().order_by("pk").values_list("pk", flat=True))
     written = 0
 
     def build(index: tantivy.Index) -> None:

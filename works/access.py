@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from works.models import Chapter, Creatorship, Work
+from works.models import Chapter, Work
 
 AnyUser = User | AnonymousUser
 
@@ -43,10 +43,7 @@ def require_login_for_restricted(view: Callable[..., HttpResponseBase]) -> Calla
 
 def visible_works(user: AnyUser) -> QuerySet[Work]:
     """Works this user may see in listings: posted, not hidden, and public unless logged in."""
-    works = Work.objects.filter(posted=True, hidden_by_admin=False)
-    if not user.is_authenticated:
-        works = works.filter(restricted=False)
-    return works
+    return Work.objects.visible_to(user)
 
 
 def listed_works(user: AnyUser) -> QuerySet[Work]:
@@ -54,11 +51,7 @@ def listed_works(user: AnyUser) -> QuerySet[Work]:
 
     (A muted creator's work still opens from a direct link; it just never shows up in lists.)
     """
-    works = visible_works(user)
-    if user.is_authenticated:
-        muted = Creatorship.objects.filter(pseud__user__muted_by__muter_id=user.pk).values("work_id")
-        works = works.exclude(pk__in=muted)
-    return works
+    return Work.objects.listed_to(user)
 
 
 def is_creator(user: AnyUser, work: Work) -> bool:
@@ -74,9 +67,9 @@ def get_work_for_reader(user: AnyUser, work_id: int) -> Work:
         raise Http404("No such work.")
     if is_creator(user, work) or user.is_staff:
         return work
-    if not work.posted or work.hidden_by_admin:
+    if not work.is_published:
         raise Http404("No such work.")
-    if work.restricted and not user.is_authenticated:
+    if not work.is_visible_to(user):
         raise LoginRequiredForWork
     return work
 
@@ -92,7 +85,7 @@ def get_work_for_creator(user: AnyUser, work_id: int) -> Work:
         raise Http404("No such work.")
     if is_creator(user, work):
         return work
-    if work.posted and not work.hidden_by_admin and (user.is_authenticated or not work.restricted):
+    if work.is_visible_to(user):
         raise PermissionDenied("Only the work's creators can change it.")
     raise Http404("No such work.")
 
@@ -102,3 +95,21 @@ def readable_chapters(work: Work, user: AnyUser) -> QuerySet[Chapter]:
     if not is_creator(user, work):
         chapters = chapters.filter(posted=True)
     return chapters
+
+
+ADULT_SESSION_KEY = "view_adult"
+
+
+def needs_adult_gate(request: HttpRequest, work: Work, creator: bool) -> bool:
+    """Whether to show the adult-content warning before this work (its page, a download):
+    Mature, Explicit or Not Rated, not the reader's own work, not yet accepted in this
+    session (`?view_adult=true` accepts it) and not waived in the reader's preferences."""
+    if not work.is_adult or creator:
+        return False
+    if request.GET.get("view_adult") == "true":
+        request.session[ADULT_SESSION_KEY] = True
+        return False
+    user = request.user
+    if isinstance(user, User) and user.skip_adult_gate:
+        return False
+    return not request.session.get(ADULT_SESSION_KEY, False)

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -168,8 +169,10 @@ class FilterIndex:
                 if name is not None:
                     columns[name][ids] = numbers[:, position]
             posted, hidden, restricted = numbers[:, 1] != 0, numbers[:, 2] != 0, numbers[:, 3] != 0
-            members.update(ids[posted & ~hidden].astype(np.uint32))
-            public.update(ids[posted & ~hidden & ~restricted].astype(np.uint32))
+            # The visibility rule (works.models.PUBLISHED, Work.is_visible_to), one column at a time.
+            published = posted & ~hidden
+            members.update(ids[published].astype(np.uint32))
+            public.update(ids[published & ~restricted].astype(np.uint32))
         if languages:
             pairs = np.array(languages, dtype=np.int64)
             columns["language"][pairs[:, 0]] = pairs[:, 1]
@@ -294,9 +297,10 @@ class FilterIndex:
         columns["complete"][pk] = complete
         columns["crossover"][pk] = crossover
         columns["language"][pk] = _LANGUAGE_CODES.get(language, 0)
-        if posted and not hidden:
+        work = Work(posted=posted, hidden_by_admin=hidden, restricted=restricted)
+        if work.is_published:
             members.add(pk)
-            if not restricted:
+            if work.is_visible_to(AnonymousUser()):
                 public.add(pk)
 
     @staticmethod

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -10,6 +12,10 @@ from accounts.models import Pseud
 from lib.languages import LANGUAGES, text_direction
 from tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS_APPLY, RATING_SYMBOLS
 from tags.models import DISPLAY_ORDER, Tag
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 # Length limits, as AO3 (research/ao3.md §1).
 TITLE_MAX = 255
@@ -36,6 +42,34 @@ class Series(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("series_detail", args=[self.pk])
+
+
+# THE visibility rule, in one place. A work is *published* once posted, until staff hide it;
+# a published work is *visible* to logged-in readers, and to guests unless restricted; it is
+# *listed* to a reader unless one of its creators is muted by them. Queries use WorkQuerySet,
+# single works `Work.is_published` / `Work.is_visible_to`; the filter index and the search
+# index store exactly this (published works, and which of them are restricted).
+PUBLISHED = models.Q(posted=True, hidden_by_admin=False)
+
+
+class WorkQuerySet(models.QuerySet["Work"]):
+    def published(self) -> "WorkQuerySet":
+        return self.filter(PUBLISHED)
+
+    def visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> "WorkQuerySet":
+        """Works this reader may see in listings and counts (works.access.visible_works)."""
+        works = self.published()
+        return works if user.is_authenticated else works.filter(restricted=False)
+
+    def listed_to(self, user: "AbstractBaseUser | AnonymousUser") -> "WorkQuerySet":
+        """The visible works minus those by creators the reader muted (a muted creator's work still
+        opens from a direct link; it just never shows up in lists)."""
+        works = self.visible_to(user)
+        if user.is_authenticated:
+            works = works.exclude(
+                pk__in=Creatorship.objects.filter(pseud__user__muted_by__muter_id=user.pk).values("work_id")
+            )
+        return works
 
 
 class Work(models.Model):
@@ -84,6 +118,8 @@ class Work(models.Model):
     pseuds = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
     tags = models.ManyToManyField(Tag, through="Tagging", related_name="works")
 
+    objects = WorkQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -113,6 +149,15 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("work_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        """Posted and not hidden by staff (PUBLISHED): kudos, comments, bookmarks and news need it."""
+        return self.posted and not self.hidden_by_admin
+
+    def is_visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> bool:
+        """Published, and restricted only for logged-in readers (WorkQuerySet.visible_to)."""
+        return self.is_published and (user.is_authenticated or not self.restricted)
 
     @cached_property
     def tag_groups(self) -> dict[str, list[Tag]]:

@@ -17,14 +17,13 @@ from works.access import (
     get_work_for_reader,
     is_creator,
     listed_works,
+    needs_adult_gate,
     readable_chapters,
     require_login_for_restricted,
 )
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
 from works.models import Chapter, Series, Work
-
-ADULT_SESSION_KEY = "view_adult"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,18 +49,6 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 # Reading
-
-
-def _needs_adult_gate(request: HttpRequest, work: Work, creator: bool) -> bool:
-    if not work.is_adult or creator:
-        return False
-    if request.GET.get("view_adult") == "true":
-        request.session[ADULT_SESSION_KEY] = True
-        return False
-    user = request.user
-    if isinstance(user, User) and user.skip_adult_gate:
-        return False
-    return not request.session.get(ADULT_SESSION_KEY, False)
 
 
 def _series_navigation(request: HttpRequest, work: Work) -> list[dict[str, Any]]:
@@ -98,7 +85,7 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
     # A chapter the reader can't see is a 404 before any gate, so the gate reveals nothing.
     if chapter_id is not None and all(chapter.pk != chapter_id for chapter in chapters):
         raise Http404("No such chapter.")
-    if _needs_adult_gate(request, work, creator):
+    if needs_adult_gate(request, work, creator):
         return render(request, "works/adult_gate.html", {"work": work})
     full_work = request.GET.get("view_full_work") == "true" or len(chapters) == 1
     if chapter_id is not None:
