@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -82,6 +83,12 @@ def main() -> None:
     INDEX.reset()
     INDEX.ensure_current()
     build_seconds = time.perf_counter() - started
+    # What the index holds once built (Python objects and numpy arrays), measured on a second build.
+    INDEX.reset()
+    tracemalloc.start()
+    INDEX.ensure_current()
+    index_megabytes = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
 
     fandoms = tags_by_use(TagType.FANDOM, 2)
     big, second_big = fandoms[0], fandoms[1]
@@ -156,7 +163,10 @@ def main() -> None:
 
     guest, member = Client(), Client()
     member.force_login(reader)
-    print(f"Database: {connection.vendor}; {Work.objects.count():,} works; filter index built in {build_seconds:.1f} s")
+    print(
+        f"Database: {connection.vendor}; {Work.objects.count():,} works; filter index built in {build_seconds:.1f} s, "
+        f"holding {index_megabytes:.0f} MB"
+    )
     print(f"{'query':48} {'results':>9} {'page p50/p95':>15} {'facets p50/p95':>15} {'http p50/p95':>15}")
     for label, spec, sort, query, as_member in queries:
         page_times, (total, _ids) = timed(partial(_page, spec, sort), args.runs)

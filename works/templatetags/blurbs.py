@@ -1,13 +1,29 @@
 """Blurb pieces rendered in Python: a listing page shows 20 blurbs of ~15 tags
-each, and a template loop per tag costs more than the page's queries."""
+each, and a template loop per tag costs more than the page's queries.
+
+`{% blurb_cache work %}…{% endblurb_cache %}` keeps the rendered part of a blurb that is
+the same for every reader (title, creators, tags, summary, series) in the "blurbs" cache,
+under a key made of everything that part shows: the work's own fields, its tags' names,
+its creators' names, its series' titles, the language and time zone. A rename of a tag
+or a pseud, an edit of the work: the key changes, so nothing stale is ever shown and
+nothing needs invalidating. Per-reader parts (counts as a muter sees them, search
+passages, the restricted note) stay outside the tag.
+"""
+
+import hashlib
+from typing import Any
 
 from django import template
+from django.core.cache import caches
+from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.models import Pseud
 from tags.models import Tag
+from works.models import Work
 
 register = template.Library()
 
@@ -39,3 +55,52 @@ def creator_links(pseuds: list[Pseud]) -> SafeString:
     if not pseuds:
         return format_html("{}", _("Anonymous"))
     return format_html_join(", ", '<a rel="author" href="{}">{}</a>', ((p.get_absolute_url(), str(p)) for p in pseuds))
+
+
+# Rendered blurb parts live a day unless pushed out sooner (the cache is bounded).
+BLURB_CACHE_SECONDS = 24 * 3600
+
+
+def blurb_version(work: Work) -> str:
+    """A key that changes whenever anything the cached part of the blurb shows changes."""
+    shown: tuple[Any, ...] = (
+        work.pk,
+        work.title,
+        work.language,
+        work.summary,
+        work.complete,
+        work.revised_at.isoformat(),
+        [(tag.pk, tag.name, tag.type, tag.sort_order, tag.adult) for tag in work.tags.all()],
+        [(pseud.pk, pseud.name, pseud.user.username) for pseud in work.creator_pseuds],
+        [(link.position, link.series_id, link.series.title) for link in work.serial_works.all()],
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    return "blurb:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+class BlurbCacheNode(template.Node):
+    def __init__(self, nodelist: NodeList, work: FilterExpression) -> None:
+        self.nodelist = nodelist
+        self.work = work
+
+    def render(self, context: template.Context) -> str:
+        work = self.work.resolve(context)
+        cache = caches["blurbs"]
+        key = blurb_version(work)
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, BLURB_CACHE_SECONDS)
+        return str(html)
+
+
+@register.tag
+def blurb_cache(parser: Parser, token: Token) -> BlurbCacheNode:
+    """{% blurb_cache work %}…{% endblurb_cache %}: the same for every reader, cached by blurb_version."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("blurb_cache takes one argument: the work.")
+    nodelist = parser.parse(("endblurb_cache",))
+    parser.delete_first_token()
+    return BlurbCacheNode(nodelist, parser.compile_filter(bits[1]))

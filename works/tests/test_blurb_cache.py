@@ -1,0 +1,67 @@
+"""Cached blurbs are never stale and never show one reader another's view.
+
+The part of a blurb that is the same for everyone is cached under a key made of what it
+shows; these tests change each of those things the way users do and read the listing again.
+"""
+
+from django.core.cache import caches
+
+from accounts.actions import create_account
+from community.models import Mute
+from tags.actions import rename_tag
+from tags.models import Tag
+from works.models import Work
+from works.tests.test_filtering import FilterTestCase
+
+
+class BlurbCacheTests(FilterTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        caches["blurbs"].clear()
+        self.work = self.make_work(title="The Lighthouse Keeper", freeforms="Found Family")
+
+    def test_the_shared_part_is_served_from_the_cache(self):
+        self.assertContains(self.client.get("/works"), "Found Family")
+        # What only the cache could still say: the fragment stored under the work's key is reused.
+        cache = caches["blurbs"]
+        self.assertEqual(len(cache._cache), 1)  # type: ignore[attr-defined]
+        self.assertContains(self.client.get("/works"), "Found Family")
+        self.assertEqual(len(cache._cache), 1)  # type: ignore[attr-defined]
+
+    def test_a_renamed_tag_shows_its_new_name_at_once(self):
+        self.assertContains(self.client.get("/works"), "Found Family")
+        staff = self.alice
+        staff.is_staff = True
+        staff.save(update_fields=["is_staff"])
+        rename_tag(staff, Tag.objects.get(name="Found Family"), "Found Famiglia")
+        page = self.client.get("/works")
+        self.assertContains(page, "Found Famiglia")
+        self.assertNotContains(page, "Found Family")
+
+    def test_a_renamed_pseud_and_a_changed_title_show_at_once(self):
+        self.assertContains(self.client.get("/works"), ">alice<")
+        pseud = self.alice.default_pseud
+        self.login(self.alice)
+        response = self.client.post(f"/account/pseuds/{pseud.pk}/edit", {"name": "Lamplighter", "description": ""})
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        Work.objects.filter(pk=self.work.pk).update(title="The Lamp Keeper", title_sort="lamp keeper")
+        page = self.client.get("/works").content.decode()
+        self.assertIn("Lamplighter", page)
+        self.assertIn("The Lamp Keeper", page)
+        self.assertNotIn("The Lighthouse Keeper", page)
+
+    def test_counts_as_a_muter_sees_them_are_per_reader_not_cached(self):
+        self.login(self.bob)
+        self.client.post(f"/works/{self.work.pk}/comments", {"content": "Lovely."})
+        self.client.logout()
+        self.assertIn("Comments:</dt><dd>1</dd>", self.client.get("/works").content.decode())
+        # Carol muted Bob: the same cached blurb, but her count leaves his comment out.
+        carol = create_account("carol", "carol@example.org", self.password)
+        Mute.objects.create(muter=carol, muted=self.bob)
+        self.login(carol)
+        page = self.client.get("/works").content.decode()
+        self.assertIn("The Lighthouse Keeper", page)
+        self.assertNotIn("Comments:</dt><dd>1</dd>", page)
+        self.client.logout()
+        self.assertIn("Comments:</dt><dd>1</dd>", self.client.get("/works").content.decode())
