@@ -56,10 +56,14 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def published(self) -> "WorkQuerySet":
         return self.filter(PUBLISHED)
 
+    def visible(self, *, members: bool) -> "WorkQuerySet":
+        """Works a logged-in reader (`members`) or a guest may see in listings and counts."""
+        works = self.published()
+        return works if members else works.filter(restricted=False)
+
     def visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> "WorkQuerySet":
         """Works this reader may see in listings and counts (works.access.visible_works)."""
-        works = self.published()
-        return works if user.is_authenticated else works.filter(restricted=False)
+        return self.visible(members=user.is_authenticated)
 
     def listed_to(self, user: "AbstractBaseUser | AnonymousUser") -> "WorkQuerySet":
         """The visible works minus those by creators the reader muted (a muted creator's work still

@@ -103,6 +103,14 @@ class BothEnginesTests(BaseTestCase):
                     self.assertEqual(result.ids, self.ids(titles))
                     self.assertEqual(result.total, len(titles))
 
+    def test_ids_are_checked_against_the_database_when_an_index_lags(self):
+        alpha = Work.objects.get(title="Alpha")
+        # Hidden by staff a moment ago: the search worker has not rewritten its document yet.
+        Work.objects.filter(pk=alpha.pk).update(hidden_by_admin=True)
+        query = parse_work_query(QueryDict("sort=title&words_from=0"), AnonymousUser(), search=True).work_query
+        self.assertIn(alpha.pk, SEARCH_ENGINE.run(query).ids)
+        self.assertNotIn(alpha.pk, run_work_query(query, SEARCH_ENGINE).ids)
+
     def test_a_query_travels_to_the_search_node_and_back_unchanged(self):
         query = WorkQuery(
             members=True, muted_users=[3], any_of=[1, 2], words_to=2**31 - 1, updated_from=date(1967, 9, 8)
