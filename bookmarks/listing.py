@@ -60,7 +60,10 @@ class BookmarkListing:
 
 def _tag_param(params: QueryDict, name: str) -> Tag | None:
     raw = params.get(name, "")
-    return Tag.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    # ASCII digits within a 64-bit id: "²" or a 30-digit number must not reach int() or the database.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        return None
+    return Tag.objects.filter(pk=int(raw)).first()
 
 
 def list_bookmarks(request: HttpRequest, bookmarks: QuerySet[Bookmark]) -> BookmarkListing:
