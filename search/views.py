@@ -127,7 +127,7 @@ def advanced_search_go(request: HttpRequest) -> HttpResponse:
     params = QueryDict(mutable=True)
     params["q"] = " ".join(items)
     for name in ("other_include", "other_exclude", "complete", "crossover", "words_from", "words_to",
-                 "updated_from", "updated_to", "language", "sort"):  # fmt: skip
+                 "updated_from", "updated_to", "language", "sort", "direction"):  # fmt: skip
         if get.get(name, "").strip():
             params[name] = get[name]
     return redirect(f"{reverse('search')}?{params.urlencode()}")

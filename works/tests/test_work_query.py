@@ -59,6 +59,11 @@ class BoundedParametersTests(FilterTestCase):
                 with self.subTest(path=path, page=page):
                     self.assertEqual(self.client.get(f"{path}{joiner}page={page}").status_code, 200)
 
+    def test_the_advanced_search_form_keeps_the_sort_direction(self):
+        response = self.client.get("/search/advanced/go?all=lighthouse&sort=title&direction=desc")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("direction=desc", response["Location"])
+
     def test_the_search_node_refuses_a_query_it_cannot_read(self):
         with self.settings(SEARCH_API_KEY="k"):
             response = self.client.post(
