@@ -290,8 +290,15 @@ def recount_comments(work_id: int) -> None:
 # Permission checks shared with the views (which show or hide the links)
 
 
-def can_edit(comment: Comment, user: AnyUser) -> bool:
-    return user.is_authenticated and comment.user_id == user.pk and comment.status in LIVE
+def can_edit(
+    comment: Comment, user: AnyUser, creators: set[int] | None = None, blockers: set[int] | None = None
+) -> bool:
+    """The author may edit a live comment, unless a creator of the work has blocked them since (as AO3)."""
+    if not (user.is_authenticated and comment.user_id == user.pk and comment.status in LIVE):
+        return False
+    creators = creator_ids(comment.work) if creators is None else creators
+    blockers = blockers_of(user) if blockers is None else blockers
+    return not (creators & blockers)
 
 
 def can_delete(comment: Comment, user: AnyUser, creators: set[int]) -> bool:

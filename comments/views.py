@@ -73,6 +73,17 @@ def _comment_for_reader(request: HttpRequest, comment_id: int) -> tuple[Comment,
     return comment, work, chapters
 
 
+def _parent_for_reader(request: HttpRequest, work: Work, parent_id: int) -> Comment:
+    """The comment being replied to, if this reader may see it: published, on a chapter they can read.
+
+    The form page quotes the parent when a post fails, so anything else is a 404, never a quote.
+    """
+    parent = get_object_or_404(Comment, pk=parent_id, work=work, status=Comment.Status.PUBLISHED)
+    if parent.chapter_id is not None and all(c.pk != parent.chapter_id for c in _readable_chapters(work, request)):
+        raise Http404("No such comment.")
+    return parent
+
+
 def _after_posting(request: HttpRequest, comment: Comment, work: Work) -> HttpResponse:
     messages.success(request, _posted_message(comment.status))
     if comment.status == Comment.Status.SPAM:
@@ -101,7 +112,7 @@ def comment_create(request: HttpRequest, work_id: int) -> HttpResponse:
     """A new comment on a chapter (chapter_id), on the whole work (neither), or a reply (parent_id)."""
     work = get_work_for_reader(request.user, work_id)
     parent_id, chapter_id = _int(request.POST.get("parent_id")), _int(request.POST.get("chapter_id"))
-    parent = get_object_or_404(Comment, pk=parent_id, work=work) if parent_id else None
+    parent = _parent_for_reader(request, work, parent_id) if parent_id else None
     chapter = get_object_or_404(Chapter, pk=chapter_id, work=work) if chapter_id and not parent else None
     form = CommentForm(request.POST, user=request.user)
     if form.is_valid():
