@@ -27,5 +27,6 @@ def visible_tags(reader: AnyUser) -> Q:
     condition = ~Q(type__in=USER_DEFINED_TYPES) | Q(canonical=True) | on_visible_work | on_visible_bookmark | unused
     if reader.is_authenticated:
         # A creator's own drafts: their tags come back to them as suggestions.
-        condition |= Exists(Tagging.objects.filter(tag_id=OuterRef("pk"), work__creatorships__pseud__user=reader.pk))
+        own = Tagging.objects.filter(tag_id=OuterRef("pk"), work__creatorships__pseud__user=reader.pk)
+        condition = condition | Q(Exists(own))
     return condition
