@@ -46,7 +46,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = actions.create_account(
                 form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.CaseInsensitiveModelBackend")
             messages.success(request, _("Welcome, %(username)s! Your account is ready.") % {"username": user.username})
             return redirect("user_profile", user.username)
     else:

@@ -131,6 +131,9 @@ def _reading_page(request: HttpRequest, readings: QuerySet[Reading]) -> Page[Rea
 def history(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     readings = Reading.objects.filter(user=request.user, last_visited__isnull=False).order_by("-last_visited", "-id")
+    if not request.user.history_enabled:
+        # Turned off means not shown, as well as not recorded (the rows wait for it to come back on).
+        readings = readings.none()
     return render(request, "community/history.html", {"page": _reading_page(request, readings)})
 
 

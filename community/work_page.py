@@ -16,6 +16,7 @@ from accounts.models import User
 from bookmarks.models import Bookmark
 from community import actions
 from community.models import Kudo, Reading, Subscription
+from community.muting import blocked_by_creators
 from works.models import Chapter, Work
 
 # Names listed under a work before "and N more users", as AO3 does.
@@ -82,7 +83,8 @@ def engagement(
     result = Engagement(
         kudos_sentence=kudos_sentence(names, users - len(names), max(work.kudos_count - users, 0)),
         kudos_left=not creator and mine.exists(),
-        can_leave_kudos=not creator,
+        # Blocked readers are refused by leave_kudos; the button is not offered either.
+        can_leave_kudos=not creator and not (isinstance(user, User) and blocked_by_creators(user, work)),
     )
     if not isinstance(user, User):
         return result

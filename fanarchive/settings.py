@@ -218,3 +218,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Hardening (issue 12): log-in, rate limits, proxies, request limits ---------------------
+# Usernames are unique ignoring case (sign-up), so log-in ignores case too.
+AUTHENTICATION_BACKENDS = ["accounts.backends.CaseInsensitiveModelBackend"]
