@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import actions, ratelimit
+from accounts import actions
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.models import Pseud, SavedFilter, TagExclusion, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
+from lib.ratelimit import (
+    Limited,
+    check_rate,
+    client_address,
+    count_rate,
+    normalise_username,
+    peek_rate,
+    reset_rate,
+    too_many_requests,
+)
 from search.indexer import queue_updates
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
@@ -23,10 +34,6 @@ from works.models import Creatorship
 
 # Enough for everything a reader may never want to see; AO3's most requested feature.
 MAX_EXCLUSIONS = 500
-
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -41,6 +48,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     if request.method == "POST":
+        limited = check_rate(request, "signup", None, settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_WINDOW_SECONDS)
+        if limited:
+            return too_many_requests(request, limited)
         form = SignupForm(request.POST)
         if form.is_valid():
             user = actions.create_account(
@@ -54,22 +64,39 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+def _login_refusal(request: HttpRequest, username: str) -> Limited | None:
+    window = settings.LOGIN_ATTEMPTS_WINDOW_SECONDS
+    return peek_rate("login-user", normalise_username(username), settings.LOGIN_ATTEMPTS_LIMIT, window) or peek_rate(
+        "login-address", client_address(request), settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT, window
+    )
+
+
+def _count_failed_login(request: HttpRequest, username: str) -> None:
+    window = settings.LOGIN_ATTEMPTS_WINDOW_SECONDS
+    count_rate("login-user", normalise_username(username), settings.LOGIN_ATTEMPTS_LIMIT, window)
+    count_rate("login-address", client_address(request), settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT, window)
+
+
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Log in, refusing further tries after too many failures for a username or address."""
+    """Log in, refusing further tries after too many failures for a username or address.
+
+    The username is counted as log-in matches it (normalised, any case), so "alice ", "ＡＬＩＣＥ"
+    and "Alice" share one budget; the address is the client's, through trusted proxies.
+    """
     next_url = _safe_next(request)
     if request.method == "POST":
         username = request.POST.get("username", "")
-        address = _client_address(request)
+        limited = _login_refusal(request, username)
+        if limited:
+            context = {"form": AuthenticationForm(request), "next": next_url, "blocked": not limited.unavailable}
+            return too_many_requests(request, limited, "accounts/login.html", context)
         form = AuthenticationForm(request, data=request.POST)
-        if ratelimit.login_blocked(username, address):
-            context = {"form": AuthenticationForm(request), "next": next_url, "blocked": True}
-            return render(request, "accounts/login.html", context, status=429)
         if form.is_valid():
-            ratelimit.clear_failed_logins(username, address)
+            reset_rate("login-user", normalise_username(username), settings.LOGIN_ATTEMPTS_WINDOW_SECONDS)
             login(request, form.get_user())
             return redirect(next_url or "home")
-        ratelimit.record_failed_login(username, address)
+        _count_failed_login(request, username)
     else:
         form = AuthenticationForm(request)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})

@@ -37,7 +37,12 @@ def _posted_message(status: str) -> str:
 
 
 def _refused(request: HttpRequest, refusal: actions.CommentRefused, work: Work | None = None) -> HttpResponse:
-    return render(request, "comments/refused.html", {"message": str(refusal), "work": work}, status=refusal.status_code)
+    response = render(
+        request, "comments/refused.html", {"message": str(refusal), "work": work}, status=refusal.status_code
+    )
+    if isinstance(refusal, actions.CommentRateLimited):
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _int(value: str | None) -> int | None:

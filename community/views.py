@@ -15,6 +15,7 @@ from accounts.models import User
 from community import actions
 from community.actions import CommunityError
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Mute, Reading, Subscription
+from lib.ratelimit import check_rate, client_address, too_many_requests
 from works.access import LoginRequiredForWork, get_work_for_reader, visible_works
 from works.listing import with_blurb_data
 from works.models import Creatorship, Series, Work
@@ -47,8 +48,12 @@ def leave_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.error(request, gettext("Only logged-in users can leave kudos on this work. Please log in."))
         return redirect_to_login(f"/works/{work_id}/")
     user = request.user if isinstance(request.user, User) else None
+    key = f"user:{user.pk}" if user else None  # guests by address
+    limited = check_rate(request, "kudos", key, settings.KUDOS_RATE_LIMIT, settings.KUDOS_RATE_WINDOW_SECONDS)
+    if limited:
+        return too_many_requests(request, limited)
     try:
-        actions.leave_kudos(work, user, str(request.META.get("REMOTE_ADDR", "")))
+        actions.leave_kudos(work, user, client_address(request))
     except CommunityError as refused:
         messages.error(request, refused.message)
     else:

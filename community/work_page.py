@@ -17,6 +17,7 @@ from bookmarks.models import Bookmark
 from community import actions
 from community.models import Kudo, Reading, Subscription
 from community.muting import blocked_by_creators
+from lib.ratelimit import client_address
 from works.models import Chapter, Work
 
 # Names listed under a work before "and N more users", as AO3 does.
@@ -104,4 +105,4 @@ def engagement(
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)

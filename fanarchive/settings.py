@@ -120,10 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# CACHES: see "Hardening" below (rate limits need a cache every process shares).
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Failed logins allowed per username and per client address within the window.
+# Failed logins allowed per username, and per client address, within the window (lib.ratelimit).
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 10)
 LOGIN_ATTEMPTS_WINDOW_SECONDS = env_int("LOGIN_ATTEMPTS_WINDOW_SECONDS", 15 * 60)
 
@@ -222,3 +219,39 @@ LOGGING = {
 # --- Hardening (issue 12): log-in, rate limits, proxies, request limits ---------------------
 # Usernames are unique ignoring case (sign-up), so log-in ignores case too.
 AUTHENTICATION_BACKENDS = ["accounts.backends.CaseInsensitiveModelBackend"]
+# The cache every process shares (lib.ratelimit: rate limits and hit de-duplication): Redis
+# when REDIS_URL is set, else the database's cache table (created by migrate). "database" is
+# also the fallback when Redis is unreachable. Never per-process memory: two workers would
+# each allow the whole limit.
+_DATABASE_CACHE = {
+    "BACKEND": "lib.cache.AtomicDatabaseCache",
+    "LOCATION": "fanarchive_cache",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 200_000)},
+}
+CACHES = {"default": _DATABASE_CACHE, "database": _DATABASE_CACHE}
+if REDIS_URL:
+    # Short timeouts: a Redis outage costs a page a second at most, then the fallback counts.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+LOGIN_ADDRESS_ATTEMPTS_LIMIT = env_int("LOGIN_ADDRESS_ATTEMPTS_LIMIT", 50)
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)  # sign-up attempts per address per hour
+SIGNUP_RATE_WINDOW_SECONDS = 3600
+KUDOS_RATE_LIMIT = env_int("KUDOS_RATE_LIMIT", 60)  # kudos per user or address per 10 minutes
+KUDOS_RATE_WINDOW_SECONDS = 600
+HITS_RATE_LIMIT = env_int("HITS_RATE_LIMIT", 600)  # hits counted per address per hour
+HITS_RATE_WINDOW_SECONDS = 3600
+# Behind a reverse proxy: its addresses (or networks), so X-Forwarded-For is believed from it
+# (read from the right); the header it sets for HTTPS; HSTS once the site is HTTPS only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+_proxy_ssl_header = env_str("PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

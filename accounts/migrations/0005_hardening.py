@@ -1,0 +1,20 @@
+from django.core.management import call_command
+from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+
+def create_cache_table(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    # Rate limits count in the database's cache table (settings.CACHES), so `migrate` makes it:
+    # ./run, ./test and every deployment get it without another command. Idempotent.
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0004_reader_settings"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_cache_table, migrations.RunPython.noop, elidable=False),
+    ]
