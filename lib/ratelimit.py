@@ -33,6 +33,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.db import BaseDatabaseCache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -103,17 +105,25 @@ def _cache_key(scope: str, key: str, window: int, now: float) -> tuple[str, int]
     return f"rate:{scope}:{keyed_hash(key)}:{start}", max(start + window - int(now), 1)
 
 
+def _run(cache: BaseCache, operation: Any) -> Any:
+    if isinstance(cache, BaseDatabaseCache) and transaction.get_connection().in_atomic_block:
+        # A savepoint: a failed cache query must not abort the caller's transaction (PostgreSQL).
+        with transaction.atomic():
+            return operation(cache)
+    return operation(cache)
+
+
 def _on_cache(operation: Any) -> Any:
     """Run `operation(cache)` on the shared cache, falling back to the database's cache table."""
     try:
-        return operation(caches["default"])
+        return _run(caches["default"], operation)
     except Exception:
         if settings.CACHES["default"]["BACKEND"] == settings.CACHES[FALLBACK_CACHE]["BACKEND"]:
             logger.exception("Rate limits: the cache failed")
             raise _CacheDown from None
         logger.warning("Rate limits: the shared cache failed; counting in the database instead", exc_info=True)
     try:
-        return operation(caches[FALLBACK_CACHE])
+        return _run(caches[FALLBACK_CACHE], operation)
     except Exception:
         logger.exception("Rate limits: the database's cache table failed too")
         raise _CacheDown from None
