@@ -16,6 +16,7 @@ from accounts import actions
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.models import Pseud, SavedFilter, TagExclusion, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
+from lib.params import parse_id
 from lib.ratelimit import (
     Limited,
     check_rate,
@@ -221,7 +222,7 @@ def saved_filter_new(request: HttpRequest) -> HttpResponse:
 def saved_filters(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
-        SavedFilter.objects.filter(user=request.user, pk=request.POST.get("delete", "0")).delete()
+        SavedFilter.objects.filter(user=request.user, pk=parse_id(request.POST.get("delete")) or 0).delete()
         messages.success(request, _("The saved filter was deleted."))
         return redirect("saved_filters")
     return render(request, "accounts/saved_filters.html", {"filters": request.user.saved_filters.all()})
@@ -233,7 +234,7 @@ def exclusions(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
         if "remove" in request.POST:
-            TagExclusion.objects.filter(user=request.user, tag_id=request.POST.get("remove", "0")).delete()
+            TagExclusion.objects.filter(user=request.user, tag_id=parse_id(request.POST.get("remove")) or 0).delete()
             messages.success(request, _("The tag was removed from your exclusion list."))
             return redirect("exclusions")
         names = split_tag_names(request.POST.get("tags", ""))

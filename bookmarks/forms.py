@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
 from lib.html import clean_notes_html
+from lib.params import IdChoiceField
 from tags.parsing import FORBIDDEN_CHARACTERS, TAG_NAME_MAX, split_tag_names
 from works.forms import TextAreaField
 from works.models import NOTES_MAX, USER_TAGS_MAX
 
 
 class BookmarkForm(forms.Form):
-    pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), label=_("Bookmarker's pseud"), empty_label=None)
+    pseud = IdChoiceField(queryset=Pseud.objects.none(), label=_("Bookmarker's pseud"), empty_label=None)
     notes = TextAreaField(
         label=_("Notes"),
         required=False,

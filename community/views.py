@@ -15,6 +15,7 @@ from accounts.models import User
 from community import actions
 from community.actions import CommunityError
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Mute, Reading, Subscription
+from lib.params import parse_id
 from lib.ratelimit import check_rate, client_address, too_many_requests
 from works.access import LoginRequiredForWork, get_work_for_reader, visible_works
 from works.listing import with_blurb_data
@@ -70,13 +71,16 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     """Subscribe to a work (new chapters), a creator (new works) or a series (new parts)."""
     assert isinstance(request.user, User)
     kind, target = request.POST.get("kind", ""), request.POST.get("target", "")
+    target_id = parse_id(target)
     try:
-        if kind == "work":
-            work = _work_or_login(request, int(target))
+        if kind in ("work", "series") and target_id is None:
+            raise Http404("No such work or series.")
+        if kind == "work" and target_id is not None:
+            work = _work_or_login(request, target_id)
             actions.subscribe(request.user, work=work)
             destination, name = work.get_absolute_url(), f"“{work.title}”"
         elif kind == "series":
-            series = get_object_or_404(Series, pk=int(target))
+            series = get_object_or_404(Series, pk=target_id)
             if not visible_works(request.user).filter(serial_works__series=series).exists():
                 raise Http404("No such series.")
             actions.subscribe(request.user, series=series)
