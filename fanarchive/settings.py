@@ -255,3 +255,8 @@ SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# SQLite's test database is a file, not shared memory: tests that run requests in parallel
+# threads (every counter and uniqueness rule) then meet SQLite's real locking (WAL, IMMEDIATE,
+# the busy timeout above), as a server's processes do.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-fanarchive.sqlite3")}
