@@ -3,6 +3,10 @@ chapters of one work leave the work's word count equal to the sum of its chapter
 "add chapter" requests all succeed with positions 1…n, and editing a work while readers leave kudos
 loses none of them."""
 
+from typing import Any
+
+from django.test import Client
+
 from accounts.actions import create_account
 from community.models import Kudo
 from fanarchive.test import ParallelTestCase, work_form_data
@@ -55,7 +59,9 @@ class ChapterRaceTests(ParallelTestCase):
 
     def test_editing_a_work_while_readers_leave_kudos_loses_no_kudos(self):
         readers = [create_account(f"reader{n}", f"reader{n}@example.org", self.password) for n in range(THREADS)]
-        kudos = [(self.client_for(reader), f"/works/{self.work.pk}/kudos", {}) for reader in readers]
+        kudos: list[tuple[Client, str, dict[str, Any]]] = [
+            (self.client_for(reader), f"/works/{self.work.pk}/kudos", {}) for reader in readers
+        ]
         edit = work_form_data(pseuds=[self.alice.default_pseud.pk], title="Der Leuchtturmwärter")
         edits = [(self.client_for(self.alice), f"/works/{self.work.pk}/edit", edit) for _ in range(2)]
         self.assertEqual(set(self.post_in_parallel(kudos + edits)), {302})
