@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -54,9 +55,17 @@ def signup(request: HttpRequest) -> HttpResponse:
             return too_many_requests(request, limited)
         form = SignupForm(request.POST)
         if form.is_valid():
-            user = actions.create_account(
-                form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
-            )
+            try:
+                user = actions.create_account(
+                    form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
+                )
+            except IntegrityError:
+                # Another sign-up took the name or the email a moment ago (the database's unique
+                # constraints): checked again, the form now says which, as it would have.
+                form = SignupForm(request.POST)
+                if form.is_valid():
+                    form.add_error(None, _("That username or email was just taken. Please choose another."))
+                return render(request, "accounts/signup.html", {"form": form})
             login(request, user, backend="accounts.backends.CaseInsensitiveModelBackend")
             messages.success(request, _("Welcome, %(username)s! Your account is ready.") % {"username": user.username})
             return redirect("user_profile", user.username)

@@ -1,5 +1,6 @@
 from django.core.management import call_command
-from django.db import migrations
+import django.db.models.functions.text
+from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
@@ -17,4 +18,18 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_cache_table, migrations.RunPython.noop, elidable=False),
+        migrations.AddConstraint(
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("username"), name="user_username_unique_ignoring_case"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="user_email_unique_ignoring_case",
+            ),
+        ),
     ]
