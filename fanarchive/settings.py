@@ -3,6 +3,7 @@
 See the README's "Configuration" section for the variables.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -21,7 +22,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # upgrade never touches an archive's data.
 _default_data_dir = Path(env_str("XDG_DATA_HOME", str(Path.home() / ".local" / "share"))) / "fanarchive"
 DATA_DIR = Path(env_str("FANARCHIVE_DATA_DIR", str(_default_data_dir))).expanduser()
+# Everything the archive writes is its own: the database, downloads and imports hold drafts and
+# restricted works. Files are made 0600 and folders 0700 (and an older data folder is closed).
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -265,3 +270,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 10)
     )
+# An SQLite database made before files were created private.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    for _suffix in ("", "-wal", "-shm"):
+        _database_file = Path(str(DATABASES["default"]["NAME"]) + _suffix)
+        if _database_file.exists() and _database_file.stat().st_mode & 0o077:
+            _database_file.chmod(0o600)
