@@ -2,6 +2,9 @@
 falls back to the database's cache table; with no cache at all, hits are skipped and rate limits
 fail closed with a message saying so."""
 
+import os
+import socket
+import unittest
 from typing import Any
 
 from django.test import override_settings
@@ -51,3 +54,29 @@ class CacheOutageTests(BaseTestCase):
         self.assertContains(response, "can&#x27;t check how often", status_code=429)
         self.assertEqual(response["Retry-After"], "60")
         self.assertNotIn("_auth_user_id", self.client.session)
+
+
+def _redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+REDIS_UP: dict[str, Any] = {**REDIS_DOWN, "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")}
+
+
+@unittest.skipUnless(_redis_answers(), "no Redis on 127.0.0.1:6379 (TEST_REDIS_URL picks another)")
+@override_settings(CACHES={"default": REDIS_UP, "database": DATABASE_CACHE}, LOGIN_ATTEMPTS_LIMIT=2)
+class WithRedisTests(BaseTestCase):
+    def test_limits_and_hits_count_in_redis(self):
+        work = self.make_work()
+        hits.flush_hits()
+        for _ in range(3):
+            self.assertEqual(self.client.get(work.get_absolute_url()).status_code, 200)
+        self.assertEqual(hits.flush_hits(), 1)
+        for _ in range(2):
+            self.client.post("/account/login", {"username": "Bob ", "password": "wrong"})
+        response = self.client.post("/account/login", {"username": "bob", "password": self.password})
+        self.assertEqual(response.status_code, 429)
