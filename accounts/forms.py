@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
-from lib.html import clean_html
+from lib.html import clean_notes_html
 
 _PSEUD_NAME = re.compile(r"^[\w][\w .\-]*$")
 
@@ -56,7 +56,7 @@ class PseudForm(forms.ModelForm[Pseud]):
         return name
 
     def clean_description(self) -> str:
-        return clean_html(self.cleaned_data["description"])
+        return clean_notes_html(self.cleaned_data["description"])
 
 
 READER_LABELS = {

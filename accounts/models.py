@@ -67,6 +67,13 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(condition=models.Q(**{f"{name}__in": choices.values}), name=f"user_{name}_valid")
             for name, choices in READER_SETTINGS.items()
+        ] + [
+            # Sign-up checks these too, for its messages; here they hold when two sign-ups race.
+            # (Sign-up allows ASCII usernames only, which both databases' Lower() folds alike.)
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ignoring_case"
+            ),
         ]
 
     def get_absolute_url(self) -> str:

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,10 +13,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import actions, ratelimit
+from accounts import actions
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.models import Pseud, SavedFilter, TagExclusion, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
+from lib.params import parse_id
+from lib.ratelimit import (
+    Limited,
+    check_rate,
+    client_address,
+    count_rate,
+    normalise_username,
+    peek_rate,
+    reset_rate,
+    too_many_requests,
+)
 from search.indexer import queue_updates
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
@@ -23,10 +36,6 @@ from works.models import Creatorship
 
 # Enough for everything a reader may never want to see; AO3's most requested feature.
 MAX_EXCLUSIONS = 500
-
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -41,12 +50,23 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     if request.method == "POST":
+        limited = check_rate(request, "signup", None, settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_WINDOW_SECONDS)
+        if limited:
+            return too_many_requests(request, limited)
         form = SignupForm(request.POST)
         if form.is_valid():
-            user = actions.create_account(
-                form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
-            )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            try:
+                user = actions.create_account(
+                    form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
+                )
+            except IntegrityError:
+                # Another sign-up took the name or the email a moment ago (the database's unique
+                # constraints): checked again, the form now says which, as it would have.
+                form = SignupForm(request.POST)
+                if form.is_valid():
+                    form.add_error(None, _("That username or email was just taken. Please choose another."))
+                return render(request, "accounts/signup.html", {"form": form})
+            login(request, user, backend="accounts.backends.CaseInsensitiveModelBackend")
             messages.success(request, _("Welcome, %(username)s! Your account is ready.") % {"username": user.username})
             return redirect("user_profile", user.username)
     else:
@@ -54,22 +74,39 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+def _login_refusal(request: HttpRequest, username: str) -> Limited | None:
+    window = settings.LOGIN_ATTEMPTS_WINDOW_SECONDS
+    return peek_rate("login-user", normalise_username(username), settings.LOGIN_ATTEMPTS_LIMIT, window) or peek_rate(
+        "login-address", client_address(request), settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT, window
+    )
+
+
+def _count_failed_login(request: HttpRequest, username: str) -> None:
+    window = settings.LOGIN_ATTEMPTS_WINDOW_SECONDS
+    count_rate("login-user", normalise_username(username), settings.LOGIN_ATTEMPTS_LIMIT, window)
+    count_rate("login-address", client_address(request), settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT, window)
+
+
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Log in, refusing further tries after too many failures for a username or address."""
+    """Log in, refusing further tries after too many failures for a username or address.
+
+    The username is counted as log-in matches it (normalised, any case), so "alice ", "ＡＬＩＣＥ"
+    and "Alice" share one budget; the address is the client's, through trusted proxies.
+    """
     next_url = _safe_next(request)
     if request.method == "POST":
         username = request.POST.get("username", "")
-        address = _client_address(request)
+        limited = _login_refusal(request, username)
+        if limited:
+            context = {"form": AuthenticationForm(request), "next": next_url, "blocked": not limited.unavailable}
+            return too_many_requests(request, limited, "accounts/login.html", context)
         form = AuthenticationForm(request, data=request.POST)
-        if ratelimit.login_blocked(username, address):
-            context = {"form": AuthenticationForm(request), "next": next_url, "blocked": True}
-            return render(request, "accounts/login.html", context, status=429)
         if form.is_valid():
-            ratelimit.clear_failed_logins(username, address)
+            reset_rate("login-user", normalise_username(username), settings.LOGIN_ATTEMPTS_WINDOW_SECONDS)
             login(request, form.get_user())
             return redirect(next_url or "home")
-        ratelimit.record_failed_login(username, address)
+        _count_failed_login(request, username)
     else:
         form = AuthenticationForm(request)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
@@ -194,7 +231,7 @@ def saved_filter_new(request: HttpRequest) -> HttpResponse:
 def saved_filters(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
-        SavedFilter.objects.filter(user=request.user, pk=request.POST.get("delete", "0")).delete()
+        SavedFilter.objects.filter(user=request.user, pk=parse_id(request.POST.get("delete")) or 0).delete()
         messages.success(request, _("The saved filter was deleted."))
         return redirect("saved_filters")
     return render(request, "accounts/saved_filters.html", {"filters": request.user.saved_filters.all()})
@@ -206,7 +243,7 @@ def exclusions(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
         if "remove" in request.POST:
-            TagExclusion.objects.filter(user=request.user, tag_id=request.POST.get("remove", "0")).delete()
+            TagExclusion.objects.filter(user=request.user, tag_id=parse_id(request.POST.get("remove")) or 0).delete()
             messages.success(request, _("The tag was removed from your exclusion list."))
             return redirect("exclusions")
         names = split_tag_names(request.POST.get("tags", ""))

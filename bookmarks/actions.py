@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 
 from accounts.models import User
 from bookmarks.models import Bookmark
@@ -36,9 +37,20 @@ def create_bookmark(
     return bookmark
 
 
+def _locked(bookmark: Bookmark) -> Bookmark | None:
+    """The bookmark's row as committed now, locked until the transaction ends (None: deleted meanwhile).
+
+    Counts are decided from this row, never from the copy the view loaded: two requests at
+    once would both see "public" and both count the change."""
+    return Bookmark.objects.select_for_update().filter(pk=bookmark.pk).first()
+
+
 @transaction.atomic
 def update_bookmark(bookmark: Bookmark, data: dict[str, Any]) -> Bookmark:
-    was_public = not bookmark.private
+    locked = _locked(bookmark)
+    if locked is None:
+        raise Http404("The bookmark was deleted meanwhile.")
+    was_public = not locked.private
     _apply(bookmark, data)
     target = bookmark.work or bookmark.series
     if target is not None:
@@ -52,9 +64,12 @@ def update_bookmark(bookmark: Bookmark, data: dict[str, Any]) -> Bookmark:
 
 @transaction.atomic
 def delete_bookmark(bookmark: Bookmark) -> None:
-    if not bookmark.private:
-        _count(bookmark, -1)
-    bookmark.delete()
+    locked = _locked(bookmark)
+    if locked is None:
+        return  # deleted by a request just before this one
+    if not locked.private:
+        _count(locked, -1)
+    locked.delete()
 
 
 def _apply(bookmark: Bookmark, data: dict[str, Any]) -> None:

@@ -5,14 +5,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
-from lib.html import clean_html
+from lib.html import clean_notes_html
+from lib.params import IdChoiceField
 from tags.parsing import FORBIDDEN_CHARACTERS, TAG_NAME_MAX, split_tag_names
 from works.forms import TextAreaField
 from works.models import NOTES_MAX, USER_TAGS_MAX
 
 
 class BookmarkForm(forms.Form):
-    pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), label=_("Bookmarker's pseud"), empty_label=None)
+    pseud = IdChoiceField(queryset=Pseud.objects.none(), label=_("Bookmarker's pseud"), empty_label=None)
     notes = TextAreaField(
         label=_("Notes"),
         required=False,
@@ -43,7 +44,7 @@ class BookmarkForm(forms.Form):
             self.initial["pseud"] = next((p.pk for p in user.pseuds.all() if p.is_default), None)
 
     def clean_notes(self) -> str:
-        return clean_html(self.cleaned_data["notes"])
+        return clean_notes_html(self.cleaned_data["notes"])
 
     def clean_tags(self) -> list[str]:
         names = split_tag_names(self.cleaned_data["tags"])

@@ -48,6 +48,10 @@ class CommentRefused(Exception):
 class CommentRateLimited(CommentRefused):
     status_code = 429
 
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
 
 OFF_MESSAGE = _("Sorry, this work doesn't allow comments.")
 GUESTS_MESSAGE = _("Sorry, this work doesn't allow non-Archive users to comment. Log in to leave a comment.")
@@ -166,8 +170,10 @@ def post_comment(
         elif pseud.user_id != user.pk:
             raise ValidationError({"pseud": gettext("Choose one of your own pseuds.")})
     fields = clean_comment_input(guest=user is None, guest_name=guest_name, guest_email=guest_email, content=content)
-    if not ratelimit.take_comment_slot(user.pk if user else None, ip_hash):
-        raise CommentRateLimited(str(RATE_MESSAGE))
+    limited = ratelimit.take_comment_slot(user.pk if user else None, ip_hash)
+    if limited is not None:
+        message = limited.message if limited.unavailable else str(RATE_MESSAGE)
+        raise CommentRateLimited(message, limited.retry_after)
     by_creator = user is not None and user.pk in creators
     candidate = spam.Candidate(work, user, fields.guest_name, fields.guest_email, fields.content, ip_hash)
     if not by_creator and spam.is_spam(candidate):
@@ -290,8 +296,15 @@ def recount_comments(work_id: int) -> None:
 # Permission checks shared with the views (which show or hide the links)
 
 
-def can_edit(comment: Comment, user: AnyUser) -> bool:
-    return user.is_authenticated and comment.user_id == user.pk and comment.status in LIVE
+def can_edit(
+    comment: Comment, user: AnyUser, creators: set[int] | None = None, blockers: set[int] | None = None
+) -> bool:
+    """The author may edit a live comment, unless a creator of the work has blocked them since (as AO3)."""
+    if not (user.is_authenticated and comment.user_id == user.pk and comment.status in LIVE):
+        return False
+    creators = creator_ids(comment.work) if creators is None else creators
+    blockers = blockers_of(user) if blockers is None else blockers
+    return not (creators & blockers)
 
 
 def can_delete(comment: Comment, user: AnyUser, creators: set[int]) -> bool:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Pseud
 from comments import actions
 from comments.models import COMMENT_MAX
+from lib.params import IdChoiceField
 from works.access import AnyUser
 from works.forms import TextAreaField
 
@@ -40,9 +41,7 @@ def _content_field() -> TextAreaField:
 class CommentForm(forms.Form):
     """A new comment or reply. Guests give a name and an email address; users may pick a pseud."""
 
-    pseud = forms.ModelChoiceField(
-        label=_("Comment as"), queryset=Pseud.objects.none(), required=False, empty_label=None
-    )
+    pseud = IdChoiceField(label=_("Comment as"), queryset=Pseud.objects.none(), required=False, empty_label=None)
     guest_name = forms.CharField(
         label=_("Name"), required=False, max_length=actions.GUEST_NAME_MAX, widget=forms.TextInput({"required": True})
     )

@@ -1,44 +1,20 @@
-"""How many comments one user, and one address, may post in a window; counted in the cache.
-
-Counting is `add` then `incr`, both atomic in every cache backend, so two
-requests at once cannot both slip under the limit.
-"""
+"""How many comments one user, and one address, may post in a window (through lib.ratelimit)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from lib.hashing import keyed_hash
+from lib.ratelimit import Limited, client_address, count_rate
 
 
 def ip_hash(request: HttpRequest) -> str:
     """A keyed hash of the client's address: stable enough to count by, useless to anyone without the secret."""
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    return keyed_hash(address)
+    return keyed_hash(client_address(request))
 
 
-def _keys(user_id: int | None, ip_hash: str) -> list[str]:
-    keys = []
-    if user_id is not None:
-        keys.append(f"comment-rate:user:{user_id}")
-    if ip_hash:
-        keys.append(f"comment-rate:addr:{ip_hash}")
-    return keys
-
-
-def take_comment_slot(user_id: int | None, ip_hash: str) -> bool:
-    """Count one comment against the user and the address; False if either is over the limit."""
-    allowed = True
-    for key in _keys(user_id, ip_hash):
-        if cache.add(key, 1, timeout=settings.COMMENT_RATE_WINDOW_SECONDS):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:
-                # Expired between add and incr: this is the first of a new window.
-                cache.set(key, 1, timeout=settings.COMMENT_RATE_WINDOW_SECONDS)
-                count = 1
-        if count > settings.COMMENT_RATE_LIMIT:
-            allowed = False
-    return allowed
+def take_comment_slot(user_id: int | None, ip_hash: str) -> Limited | None:
+    """Count one comment against the user and the address; Limited if either is over the limit."""
+    limit, window = settings.COMMENT_RATE_LIMIT, settings.COMMENT_RATE_WINDOW_SECONDS
+    by_user = count_rate("comment-user", str(user_id), limit, window) if user_id is not None else None
+    by_address = count_rate("comment-address", ip_hash, limit, window) if ip_hash else None
+    return by_user or by_address

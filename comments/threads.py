@@ -162,7 +162,7 @@ def _build(
             and comment.status == Status.PUBLISHED
             and (comment.user_id is None or comment.user_id not in viewer.blockers)
         )
-        node.can_edit = actions.can_edit(comment, user)
+        node.can_edit = actions.can_edit(comment, user, viewer.creators, viewer.blockers)
         node.can_delete = actions.can_delete(comment, user, viewer.creators)
         node.can_moderate = viewer.moderates and comment.user_id != user.pk
     if comment.depth < max_depth:

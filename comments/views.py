@@ -21,6 +21,7 @@ from comments.models import COMMENT_MAX, Comment
 from comments.ratelimit import ip_hash
 from community.models import InboxItem
 from community.muting import muted_user_ids
+from lib.params import parse_id, parse_ids
 from works.access import get_work_for_creator, get_work_for_reader, readable_chapters, require_login_for_restricted
 from works.models import Chapter, Work
 
@@ -37,14 +38,12 @@ def _posted_message(status: str) -> str:
 
 
 def _refused(request: HttpRequest, refusal: actions.CommentRefused, work: Work | None = None) -> HttpResponse:
-    return render(request, "comments/refused.html", {"message": str(refusal), "work": work}, status=refusal.status_code)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    response = render(
+        request, "comments/refused.html", {"message": str(refusal), "work": work}, status=refusal.status_code
+    )
+    if isinstance(refusal, actions.CommentRateLimited):
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -71,6 +70,17 @@ def _comment_for_reader(request: HttpRequest, comment_id: int) -> tuple[Comment,
         raise Http404("No such comment.")
     comment.work = work
     return comment, work, chapters
+
+
+def _parent_for_reader(request: HttpRequest, work: Work, parent_id: int) -> Comment:
+    """The comment being replied to, if this reader may see it: published, on a chapter they can read.
+
+    The form page quotes the parent when a post fails, so anything else is a 404, never a quote.
+    """
+    parent = get_object_or_404(Comment, pk=parent_id, work=work, status=Comment.Status.PUBLISHED)
+    if parent.chapter_id is not None and all(c.pk != parent.chapter_id for c in _readable_chapters(work, request)):
+        raise Http404("No such comment.")
+    return parent
 
 
 def _after_posting(request: HttpRequest, comment: Comment, work: Work) -> HttpResponse:
@@ -100,8 +110,8 @@ def _form_page(
 def comment_create(request: HttpRequest, work_id: int) -> HttpResponse:
     """A new comment on a chapter (chapter_id), on the whole work (neither), or a reply (parent_id)."""
     work = get_work_for_reader(request.user, work_id)
-    parent_id, chapter_id = _int(request.POST.get("parent_id")), _int(request.POST.get("chapter_id"))
-    parent = get_object_or_404(Comment, pk=parent_id, work=work) if parent_id else None
+    parent_id, chapter_id = parse_id(request.POST.get("parent_id")), parse_id(request.POST.get("chapter_id"))
+    parent = _parent_for_reader(request, work, parent_id) if parent_id else None
     chapter = get_object_or_404(Chapter, pk=chapter_id, work=work) if chapter_id and not parent else None
     form = CommentForm(request.POST, user=request.user)
     if form.is_valid():
@@ -252,7 +262,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     assert user is not None
     unread_only = request.GET.get("filter") == "unread" or request.POST.get("filter") == "unread"
     if request.method == "POST":
-        ids = [pk for pk in (_int(v) for v in request.POST.getlist("items")) if pk is not None]
+        ids = parse_ids(request.POST.getlist("items"))
         chosen = InboxItem.objects.filter(user=user, pk__in=ids)
         action = request.POST.get("action")
         if not ids:

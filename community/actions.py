@@ -130,6 +130,9 @@ def _relate(owner: User, other: User, model: type[Block] | type[Mute], limit: in
     blocking = model is Block
     if owner.pk == other.pk:
         raise CommunityError(gettext("You can't block yourself.") if blocking else gettext("You can't mute yourself."))
+    # The owner's row, locked: two blocks at once by one user queue here, so the cap holds
+    # and the second finds the first (SQLite's IMMEDIATE transactions queue them anyway).
+    list(User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
     if model.objects.filter(**{owner_field: owner, other_field: other}).exists():
         return
     if model.objects.filter(**{owner_field: owner}).count() >= limit:
@@ -138,7 +141,11 @@ def _relate(owner: User, other: User, model: type[Block] | type[Mute], limit: in
         else:
             message = gettext("You can mute at most %(count)s users. Unmute someone first.")
         raise CommunityError(message % {"count": number_format(limit, force_grouping=True)})
-    model.objects.create(**{owner_field: owner, other_field: other})
+    try:
+        with transaction.atomic():
+            model.objects.create(**{owner_field: owner, other_field: other})
+    except IntegrityError:
+        return  # made at the same moment by another request: done either way
 
 
 @transaction.atomic

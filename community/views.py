@@ -15,6 +15,8 @@ from accounts.models import User
 from community import actions
 from community.actions import CommunityError
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Mute, Reading, Subscription
+from lib.params import parse_id
+from lib.ratelimit import check_rate, client_address, too_many_requests
 from works.access import LoginRequiredForWork, get_work_for_reader, visible_works
 from works.listing import with_blurb_data
 from works.models import Creatorship, Series, Work
@@ -47,8 +49,12 @@ def leave_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.error(request, gettext("Only logged-in users can leave kudos on this work. Please log in."))
         return redirect_to_login(f"/works/{work_id}/")
     user = request.user if isinstance(request.user, User) else None
+    key = f"user:{user.pk}" if user else None  # guests by address
+    limited = check_rate(request, "kudos", key, settings.KUDOS_RATE_LIMIT, settings.KUDOS_RATE_WINDOW_SECONDS)
+    if limited:
+        return too_many_requests(request, limited)
     try:
-        actions.leave_kudos(work, user, str(request.META.get("REMOTE_ADDR", "")))
+        actions.leave_kudos(work, user, client_address(request))
     except CommunityError as refused:
         messages.error(request, refused.message)
     else:
@@ -65,13 +71,16 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     """Subscribe to a work (new chapters), a creator (new works) or a series (new parts)."""
     assert isinstance(request.user, User)
     kind, target = request.POST.get("kind", ""), request.POST.get("target", "")
+    target_id = parse_id(target)
     try:
-        if kind == "work":
-            work = _work_or_login(request, int(target))
+        if kind in ("work", "series") and target_id is None:
+            raise Http404("No such work or series.")
+        if kind == "work" and target_id is not None:
+            work = _work_or_login(request, target_id)
             actions.subscribe(request.user, work=work)
             destination, name = work.get_absolute_url(), f"“{work.title}”"
         elif kind == "series":
-            series = get_object_or_404(Series, pk=int(target))
+            series = get_object_or_404(Series, pk=target_id)
             if not visible_works(request.user).filter(serial_works__series=series).exists():
                 raise Http404("No such series.")
             actions.subscribe(request.user, series=series)
@@ -131,6 +140,9 @@ def _reading_page(request: HttpRequest, readings: QuerySet[Reading]) -> Page[Rea
 def history(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     readings = Reading.objects.filter(user=request.user, last_visited__isnull=False).order_by("-last_visited", "-id")
+    if not request.user.history_enabled:
+        # Turned off means not shown, as well as not recorded (the rows wait for it to come back on).
+        readings = readings.none()
     return render(request, "community/history.html", {"page": _reading_page(request, readings)})
 
 

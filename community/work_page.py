@@ -16,6 +16,8 @@ from accounts.models import User
 from bookmarks.models import Bookmark
 from community import actions
 from community.models import Kudo, Reading, Subscription
+from community.muting import blocked_by_creators
+from lib.ratelimit import client_address
 from works.models import Chapter, Work
 
 # Names listed under a work before "and N more users", as AO3 does.
@@ -82,7 +84,8 @@ def engagement(
     result = Engagement(
         kudos_sentence=kudos_sentence(names, users - len(names), max(work.kudos_count - users, 0)),
         kudos_left=not creator and mine.exists(),
-        can_leave_kudos=not creator,
+        # Blocked readers are refused by leave_kudos; the button is not offered either.
+        can_leave_kudos=not creator and not (isinstance(user, User) and blocked_by_creators(user, work)),
     )
     if not isinstance(user, User):
         return result
@@ -102,4 +105,4 @@ def engagement(
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)

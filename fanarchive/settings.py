@@ -3,6 +3,7 @@
 See the README's "Configuration" section for the variables.
 """
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # upgrade never touches an archive's data.
 _default_data_dir = Path(env_str("XDG_DATA_HOME", str(Path.home() / ".local" / "share"))) / "fanarchive"
 DATA_DIR = Path(env_str("FANARCHIVE_DATA_DIR", str(_default_data_dir))).expanduser()
+# Everything the archive writes is its own: the database, downloads and imports hold drafts and
+# restricted works. Files are made 0600 and folders 0700 (and an older data folder is closed).
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -121,18 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-CACHES: dict[str, dict[str, Any]]
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered blurbs (works.templatetags.blurbs): keyed by their content, so each process may keep
-# its own; in memory, because a network round trip would cost about what rendering does.
-CACHES["blurbs"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "blurbs",
-    "OPTIONS": {"MAX_ENTRIES": env_int("BLURB_CACHE_ENTRIES", 20_000)},
-}
+# CACHES: see "Hardening" below (rate limits need a cache every process shares).
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,7 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Failed logins allowed per username and per client address within the window.
+# Failed logins allowed per username, and per client address, within the window (lib.ratelimit).
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 10)
 LOGIN_ATTEMPTS_WINDOW_SECONDS = env_int("LOGIN_ATTEMPTS_WINDOW_SECONDS", 15 * 60)
 
@@ -227,3 +221,66 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Hardening (issue 12): log-in, rate limits, proxies, request limits ---------------------
+# Usernames are unique ignoring case (sign-up), so log-in ignores case too.
+AUTHENTICATION_BACKENDS = ["accounts.backends.CaseInsensitiveModelBackend"]
+# The cache every process shares (lib.ratelimit: rate limits and hit de-duplication): Redis
+# when REDIS_URL is set, else the database's cache table (created by migrate). "database" is
+# also the fallback when Redis is unreachable. Never per-process memory: two workers would
+# each allow the whole limit.
+_DATABASE_CACHE = {
+    "BACKEND": "lib.cache.AtomicDatabaseCache",
+    "LOCATION": "fanarchive_cache",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 200_000)},
+}
+CACHES: dict[str, dict[str, Any]] = {"default": _DATABASE_CACHE, "database": _DATABASE_CACHE}
+if REDIS_URL:
+    # Short timeouts: a Redis outage costs a page a second at most, then the fallback counts.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+# Rendered blurbs (works.templatetags.blurbs): keyed by their content, so each process may keep
+# its own; in memory, because a network round trip would cost about what rendering does.
+CACHES["blurbs"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "blurbs",
+    "OPTIONS": {"MAX_ENTRIES": env_int("BLURB_CACHE_ENTRIES", 20_000)},
+}
+LOGIN_ADDRESS_ATTEMPTS_LIMIT = env_int("LOGIN_ADDRESS_ATTEMPTS_LIMIT", 50)
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10)  # sign-up attempts per address per hour
+SIGNUP_RATE_WINDOW_SECONDS = 3600
+KUDOS_RATE_LIMIT = env_int("KUDOS_RATE_LIMIT", 60)  # kudos per user or address per 10 minutes
+KUDOS_RATE_WINDOW_SECONDS = 600
+HITS_RATE_LIMIT = env_int("HITS_RATE_LIMIT", 600)  # hits counted per address per hour
+HITS_RATE_WINDOW_SECONDS = 3600
+# Behind a reverse proxy: its addresses (or networks), so X-Forwarded-For is believed from it
+# (read from the right); the header it sets for HTTPS; HSTS once the site is HTTPS only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+_proxy_ssl_header = env_str("PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# SQLite's test database is a file, not shared memory: tests that run requests in parallel
+# threads (every counter and uniqueness rule) then meet SQLite's real locking (WAL, IMMEDIATE,
+# the busy timeout above), as a server's processes do.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-fanarchive.sqlite3")}
+# A PostgreSQL server out of reach fails a connection within seconds, not minutes.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 10)
+    )
+# An SQLite database made before files were created private.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    for _suffix in ("", "-wal", "-shm"):
+        _database_file = Path(str(DATABASES["default"]["NAME"]) + _suffix)
+        if _database_file.exists() and _database_file.stat().st_mode & 0o077:
+            _database_file.chmod(0o600)

@@ -4,10 +4,13 @@ Alice writes works. Bob is another registered reader who may not edit
 Alice's works. Guests are the anonymous test client.
 """
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.test import TestCase
+from django.db import connection
+from django.test import Client, TestCase, TransactionTestCase
 
 from accounts.actions import create_account
 from accounts.models import User
@@ -96,3 +99,66 @@ class BaseTestCase(TestCase):
         form = WorkForm(query, user=author)
         assert form.is_valid(), form.errors
         return actions.create_work(list(form.cleaned_data["pseuds"]), form.cleaned_data, post=data["action"] == "post")
+
+
+def run_in_parallel(tasks: list[Callable[[], None]]) -> list[BaseException]:
+    """Start every task at the same moment, each in a thread with its own database connection;
+    returns what they raised (a test asserts it is nothing)."""
+    barrier = threading.Barrier(len(tasks))
+    errors: list[BaseException] = []
+
+    def run(task: Callable[[], None]) -> None:
+        try:
+            barrier.wait()
+            task()
+        except BaseException as error:  # reported by the test, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+class ParallelTestCase(TransactionTestCase):
+    """Requests in parallel threads, committed for real, on both databases (SQLite's test
+    database is a file, so each thread has its own connection and meets SQLite's locking)."""
+
+    password = BaseTestCase.password
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        hits.flush_hits()
+        INDEX.reset()
+        clear_search_index()
+        self.alice = create_account("alice", "alice@example.org", self.password)
+        self.bob = create_account("bob", "bob@example.org", self.password)
+
+    def client_for(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def make_work(self, author: User | None = None, **overrides: Any) -> Work:
+        return BaseTestCase.make_work(self, author, **overrides)  # type: ignore[arg-type]
+
+    def post_in_parallel(self, requests: list[tuple[Client, str, dict[str, Any]]]) -> list[int]:
+        """POST each (client, url, data) at the same moment; the status codes, in order."""
+        statuses: list[int] = [0] * len(requests)
+
+        def task(n: int) -> Callable[[], None]:
+            def post() -> None:
+                client, url, data = requests[n]
+                statuses[n] = client.post(url, data).status_code
+
+            return post
+
+        errors = run_in_parallel([task(n) for n in range(len(requests))])
+        self.assertEqual(errors, [])
+        return statuses

@@ -120,3 +120,5 @@ urlpatterns = [
     path("account/", include(account_urls)),
     path("admin/", admin.site.urls),
 ]
+# Requests Django refuses before any view (too large, too many fields): the archive's own page.
+handler400 = "lib.errors.bad_request"

@@ -10,7 +10,8 @@ if os.environ.get("FANARCHIVE_PRELOAD_INDEX") == "1":
     # with it (shared copy-on-write), then drop the connection the workers must not share.
     from django.db import connections
 
+    from lib.startup import or_exit_if_database_unreachable
     from works.filter_index import INDEX
 
-    INDEX.ensure_current()
+    or_exit_if_database_unreachable(INDEX.ensure_current)
     connections.close_all()

@@ -4,7 +4,9 @@ Every rich-text field (summaries, notes, chapter text, pseud descriptions)
 goes through `clean_html` before it is stored; templates then mark the stored
 value safe. The allowlist follows AO3's (research/ao3.md §4): no scripts, no
 style attributes, no event handlers, http(s)/mailto links only, and
-rel="nofollow" forced on links.
+rel="nofollow" forced on links. Short texts about readers and users (bookmark
+notes, pseud descriptions) take the stricter `NOTES` profile: no images, which
+there would only be tracking pixels (AO3 shows none).
 """
 
 import html
@@ -63,14 +65,18 @@ def _image_attribute_filter(element: str, attribute: str, value: str) -> str | N
     return value
 
 
-def clean_html(value: str) -> str:
-    """Sanitize rich text, adding paragraphs to plain text first."""
+# The stricter profile: everything of the full one but images.
+NOTES_TAGS = ALLOWED_TAGS - {"img"}
+
+
+def clean_html(value: str, *, images: bool = True) -> str:
+    """Sanitize rich text, adding paragraphs to plain text first; `images=False` is the NOTES profile."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not value.strip():
         return ""
     cleaned = nh3.clean(
         add_paragraphs(value),
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS if images else NOTES_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_image_attribute_filter,
@@ -82,6 +88,11 @@ def clean_html(value: str) -> str:
     if not strip_html(cleaned).strip() and "<img" not in cleaned and "<hr" not in cleaned:
         return ""
     return cleaned
+
+
+def clean_notes_html(value: str) -> str:
+    """Bookmark notes and pseud descriptions: the NOTES profile (no images)."""
+    return clean_html(value, images=False)
 
 
 def add_paragraphs(text: str) -> str:

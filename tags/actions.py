@@ -3,8 +3,8 @@
 Every wrangling verb runs in one transaction, writes a WranglingLog row, and
 queues a background filter refresh (works.filters) for every tag whose filter
 meaning changed. They refuse invalid changes with a WranglingError whose
-message is shown to the wrangler. Who may wrangle which tag is the views'
-business (tags.permissions); the verbs enforce the staff-only operations.
+message is shown to the wrangler. Every verb checks that the actor may wrangle
+every tag it touches (tags.permissions); the verbs also enforce the staff-only operations.
 """
 
 import unicodedata
@@ -27,6 +27,7 @@ from tags.models import (
     tag_name_key,
 )
 from tags.parsing import FORBIDDEN_CHARACTERS, TAG_NAME_MAX, describe_type, split_tag_names
+from tags.permissions import can_wrangle
 from works.filters import queue_refresh_for_tags
 
 
@@ -105,6 +106,17 @@ def _require_wrangleable(*tags: Tag) -> None:
             )
 
 
+def _require_scope(actor: User, *tags: Tag) -> None:
+    """Every tag an action touches must be one this wrangler may wrangle (tags.permissions), or
+    a wrangler of one fandom could rewire another through a target, meta or parent tag.
+    Fixed tags (a fandom's media) are refused, or allowed as parents, by each verb's own rules."""
+    refused = [tag for tag in tags if tag.type in USER_DEFINED_TYPES and not can_wrangle(actor, tag)]
+    if refused:
+        raise WranglingError(
+            gettext("You can't wrangle %(names)s: they are outside your fandoms.") % {"names": _names(refused)}
+        )
+
+
 def _require_canonical(tag: Tag, role: str) -> None:
     if not tag.canonical:
         raise WranglingError(
@@ -131,6 +143,7 @@ def meta_ancestor_ids(tag_id: int) -> set[int]:
 def make_canonical(actor: User, tag: Tag) -> None:
     _lock(tag)
     _require_wrangleable(tag)
+    _require_scope(actor, tag)
     if tag.canonical:
         raise WranglingError(gettext("“%(tag_name)s” is already canonical.") % {"tag_name": tag.name})
     if tag.merger_id is not None:
@@ -156,6 +169,7 @@ def make_canonical(actor: User, tag: Tag) -> None:
 def make_not_canonical(actor: User, tag: Tag) -> None:
     _lock(tag)
     _require_wrangleable(tag)
+    _require_scope(actor, tag)
     if not tag.canonical:
         raise WranglingError(gettext("“%(tag_name)s” is not canonical.") % {"tag_name": tag.name})
     problems = []
@@ -251,6 +265,7 @@ def make_synonym(actor: User, tag: Tag, canonical: Tag) -> None:
     """Merge `tag` into `canonical`: filtering by the canonical tag then finds the tag's works."""
     _lock(tag, canonical)
     _require_wrangleable(tag, canonical)
+    _require_scope(actor, tag, canonical)
     if tag.pk == canonical.pk:
         raise WranglingError(gettext("“%(tag_name)s” can't be a synonym of itself.") % {"tag_name": tag.name})
     if tag.type != canonical.type:
@@ -318,6 +333,7 @@ def make_synonym(actor: User, tag: Tag, canonical: Tag) -> None:
 @transaction.atomic
 def remove_synonym(actor: User, tag: Tag) -> None:
     _lock(tag)
+    _require_scope(actor, tag)
     merger = tag.merger
     if merger is None:
         raise WranglingError(gettext("“%(tag_name)s” is not a synonym of any tag.") % {"tag_name": tag.name})
@@ -332,6 +348,7 @@ def add_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
     """Make `meta` a meta tag of `sub`: filtering by the meta tag then also finds the sub tag's works."""
     _lock(sub, meta)
     _require_wrangleable(sub, meta)
+    _require_scope(actor, sub, meta)
     if sub.type != meta.type:
         raise WranglingError(
             gettext(
@@ -361,6 +378,7 @@ def add_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
 @transaction.atomic
 def remove_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
     _lock(sub, meta)
+    _require_scope(actor, sub, meta)
     deleted, _by_model = MetaTagging.objects.filter(meta_tag=meta, sub_tag=sub).delete()
     if not deleted:
         raise WranglingError(
@@ -377,6 +395,7 @@ def add_parent(actor: User, child: Tag, parent: Tag) -> None:
     """Link a fandom to its media, or a character, relationship or additional tag to its
     fandom, or a relationship to its characters. Parent links don't change filters."""
     _lock(child, parent)
+    _require_scope(actor, child, parent)
     allowed = PARENT_TYPES.get(child.type, ())
     if parent.type not in allowed:
         if allowed:
@@ -409,6 +428,7 @@ def add_parent(actor: User, child: Tag, parent: Tag) -> None:
 @transaction.atomic
 def remove_parent(actor: User, child: Tag, parent: Tag) -> None:
     _lock(child, parent)
+    _require_scope(actor, child, parent)
     deleted, _by_model = TagParent.objects.filter(child=child, parent=parent).delete()
     if not deleted:
         raise WranglingError(
@@ -421,6 +441,7 @@ def remove_parent(actor: User, child: Tag, parent: Tag) -> None:
 @transaction.atomic
 def set_unwrangleable(actor: User, tag: Tag, unwrangleable: bool) -> None:
     """As AO3: only additional tags can be kept out of wrangling, and never canonical tags or synonyms."""
+    _require_scope(actor, tag)
     _lock(tag)
     if tag.type != TagType.FREEFORM:
         raise WranglingError(
@@ -474,6 +495,7 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
     """Wranglers may change only case and accents (as AO3); staff may rename freely."""
     _lock(tag)
     _require_wrangleable(tag)
+    _require_scope(actor, tag)
     name = clean_tag_name(new_name)
     old = tag.name
     if name == old:

@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from tags.models import DISPLAY_ORDER, Tag, TagParent, TagType, tag_name_key
+from tags.visibility import visible_tags
+from works.access import AnyUser
 from works.models import FilterTagging
 
 LIMIT = 15
@@ -78,11 +80,12 @@ def _ranked(candidates: "QuerySet[Tag]", scope: Exists | None, limit: int) -> li
     return list(ranked.order_by(*order)[:limit])
 
 
-def suggest_tags(term: str, types: tuple[str, ...], fandom_names: list[str]) -> list[Suggestion]:
-    """At most LIMIT tags of these types matching the term: one query, two if prefixes are too few."""
+def suggest_tags(reader: AnyUser, term: str, types: tuple[str, ...], fandom_names: list[str]) -> list[Suggestion]:
+    """At most LIMIT tags of these types matching the term, that this reader may see named:
+    one query, two if prefixes are too few."""
     key = tag_name_key(term)
     scope = _fandom_scope(fandom_names) if fandom_names and SCOPED_TYPES.issuperset(types) else None
-    of_types = Tag.objects.filter(type__in=types).order_by()
+    of_types = Tag.objects.filter(visible_tags(reader), type__in=types).order_by()
     tags = _ranked(of_types.filter(_prefix_match(key)), scope, LIMIT)
     if len(tags) < LIMIT:
         # Every prefix match is in `tags`; the word-start matches fill the rest.

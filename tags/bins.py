@@ -2,8 +2,9 @@
 
 A tag is unwrangled when it is not canonical, not a synonym, not marked
 unwrangleable and, for characters, relationships and additional tags, has no
-parent fandom. Such a tag belongs to a fandom when it is used on a work tagged
-with that canonical fandom or with one of its synonyms.
+parent fandom. Such a tag belongs to a fandom when it is used on a posted work tagged
+with that canonical fandom or with one of its synonyms. Tags used only on unposted
+drafts are in no bin: their names are their creators' until the work is posted.
 """
 
 from collections import Counter
@@ -25,9 +26,12 @@ def has_parent_fandom() -> Exists:
 
 
 def unwrangled_tags() -> QuerySet[Tag]:
-    return Tag.objects.filter(
-        type__in=USER_DEFINED_TYPES, canonical=False, merger__isnull=True, unwrangleable=False
-    ).exclude(Q(type__in=NEEDS_FANDOM) & has_parent_fandom())
+    on_posted_work = Exists(Tagging.objects.filter(tag_id=OuterRef("pk"), work__posted=True))
+    return (
+        Tag.objects.filter(type__in=USER_DEFINED_TYPES, canonical=False, merger__isnull=True, unwrangleable=False)
+        .filter(on_posted_work)
+        .exclude(Q(type__in=NEEDS_FANDOM) & has_parent_fandom())
+    )
 
 
 def fandom_scope(fandom_ids: set[int] | None) -> QuerySet[Tag]:
@@ -39,8 +43,9 @@ def fandom_scope(fandom_ids: set[int] | None) -> QuerySet[Tag]:
 
 
 def used_in_fandoms(fandom_ids: set[int] | None) -> Exists:
-    """The tag (OuterRef "pk") is used on a work tagged with one of these fandoms."""
-    return Exists(Tagging.objects.filter(tag_id=OuterRef("pk"), work__taggings__tag__in=fandom_scope(fandom_ids)))
+    """The tag (OuterRef "pk") is used on a posted work tagged with one of these fandoms."""
+    in_fandoms = Tagging.objects.filter(work__posted=True, work__taggings__tag__in=fandom_scope(fandom_ids))
+    return Exists(in_fandoms.filter(tag_id=OuterRef("pk")))
 
 
 def fandom_bin(fandom: Tag, tag_type: str) -> QuerySet[Tag]:
@@ -63,7 +68,7 @@ def fandom_counts(fandom_ids: set[int] | None) -> dict[int, Counter[str]]:
     if fandom_ids is not None:
         in_fandom &= Q(work__taggings__tag__in=fandom_scope(fandom_ids))
     rows = (
-        Tagging.objects.filter(Q(tag__in=unwrangled_tags()) & in_fandom)
+        Tagging.objects.filter(Q(tag__in=unwrangled_tags(), work__posted=True) & in_fandom)
         # A synonym fandom counts for its canonical fandom (canonical tags have no merger).
         .values(fandom=Coalesce("work__taggings__tag__merger_id", "work__taggings__tag_id"), tag_type=F("tag__type"))
         .annotate(count=Count("tag_id", distinct=True))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lib.params import IdMultipleChoiceField
 from tags.actions import BULK_ACTIONS, PARENT_TYPES, TARGETED_ACTIONS, TagEdit
 from tags.models import USER_DEFINED_TYPES, Tag, TagType, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
@@ -39,7 +40,7 @@ def _tag_names_field(
     return forms.CharField(label=label, required=False, help_text=help_text, widget=tag_input(tag_type))
 
 
-class TagChoices(forms.ModelMultipleChoiceField[Tag]):
+class TagChoices(IdMultipleChoiceField):
     """Checkboxes of linked tags, labelled with their type."""
 
     def label_from_instance(self, obj: Tag) -> str:
@@ -162,7 +163,7 @@ class TagEditForm(forms.Form):
 
 
 class BulkWrangleForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
+    tags = IdMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.filter(type__in=USER_DEFINED_TYPES),
         widget=forms.CheckboxSelectMultiple,

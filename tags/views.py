@@ -35,6 +35,7 @@ from tags.forms import AppointWranglerForm, BulkWrangleForm, TagEditForm
 from tags.models import Tag, TagParent, TagType, WranglerAssignment, WranglingLog, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
 from tags.permissions import can_wrangle, is_wrangler, wrangled_fandom_ids
+from tags.visibility import visible_tags
 from works.filter_index import INDEX
 from works.filters import refresh_pending
 from works.listing import list_works
@@ -44,19 +45,25 @@ def _tag_by_name(name: str) -> Tag:
     return get_object_or_404(Tag, name_key=tag_name_key(name))
 
 
+def _visible_tag_by_name(request: HttpRequest, name: str) -> Tag:
+    """The tag, if this reader may see its name (tags.visibility); else 404, as for no such tag."""
+    return get_object_or_404(Tag.objects.filter(visible_tags(request.user)), name_key=tag_name_key(name))
+
+
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
-    tag = _tag_by_name(name)
-    parents = list(Tag.objects.filter(child_links__child=tag).order_by("type", "name"))
-    children = Tag.objects.filter(parent_links__parent=tag).order_by("type", "name")
+    tag = _visible_tag_by_name(request, name)
+    visible = Tag.objects.filter(visible_tags(request.user))
+    parents = list(visible.filter(child_links__child=tag).order_by("type", "name"))
+    children = visible.filter(parent_links__parent=tag).order_by("type", "name")
     work_count = INDEX.counts_for_tags([tag.pk], members=request.user.is_authenticated)[tag.pk]
     context = {
         "tag": tag,
         "parent_groups": _by_type(parents),
         "children": children,
         "work_count": work_count,
-        "synonyms": tag.synonyms.order_by("name") if tag.canonical else [],
-        "meta_tags": Tag.objects.filter(sub_links__sub_tag=tag).order_by("name"),
-        "sub_tags": Tag.objects.filter(meta_links__meta_tag=tag).order_by("name"),
+        "synonyms": visible.filter(merger=tag).order_by("name") if tag.canonical else [],
+        "meta_tags": visible.filter(sub_links__sub_tag=tag).order_by("name"),
+        "sub_tags": visible.filter(meta_links__meta_tag=tag).order_by("name"),
         "may_wrangle": can_wrangle(request.user, tag),
         "counts_updating": refresh_pending(),
     }
@@ -72,7 +79,7 @@ def _by_type(tags: list[Tag]) -> list[tuple[str, list[Tag]]]:
 
 
 def tag_works(request: HttpRequest, name: str) -> HttpResponse:
-    tag = _tag_by_name(name)
+    tag = _visible_tag_by_name(request, name)
     if tag.type == TagType.MEDIA:
         raise Http404("Media tags list fandoms, not works.")
     if tag.merger is not None and tag.merger.canonical:
@@ -126,7 +133,9 @@ def tag_autocomplete(request: HttpRequest) -> JsonResponse:
     # PostgreSQL refuses NUL in text (and no tag name has one: Django's form fields refuse it).
     if any("\x00" in name for name in [term, *fandoms]):
         return JsonResponse({"error": "Tag names can't contain null characters."}, status=400)
-    results = autocomplete.suggest_tags(term, autocomplete.TYPES if tag_type == "any" else (tag_type,), fandoms)
+    results = autocomplete.suggest_tags(
+        request.user, term, autocomplete.TYPES if tag_type == "any" else (tag_type,), fandoms
+    )
     response = JsonResponse({"results": results})
     # Suggestions change only as works are posted; a minute's reuse spares repeated keystrokes.
     patch_cache_control(response, private=True, max_age=60)

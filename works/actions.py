@@ -25,6 +25,10 @@ _LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+", re.IGNORECASE)
 _NON_SORTING = re.compile(r"^[^\w]+")
 
 
+# Counters other requests change with F() while a work is being edited.
+COUNTERS = ("hits", "kudos_count", "comments_count", "bookmarks_count")
+
+
 def title_sort_key(title: str) -> str:
     key = _LEADING_ARTICLE.sub("", title.strip().casefold())
     return _NON_SORTING.sub("", key)[:255]
@@ -54,6 +58,11 @@ def create_work(pseuds: list[Pseud], data: dict[str, Any], *, post: bool) -> Wor
 @transaction.atomic
 def update_work(work: Work, own_pseuds: list[Pseud], data: dict[str, Any]) -> Work:
     """Apply the edit form. The user's own pseud choice replaces only their own creatorships."""
+    # The whole row is saved below: take the counters other requests keep (kudos, hits, comments,
+    # bookmarks) from the locked row, not from the copy the view loaded, or they would go back.
+    locked = Work.objects.select_for_update().only(*COUNTERS).get(pk=work.pk)
+    for counter in COUNTERS:
+        setattr(work, counter, getattr(locked, counter))
     work.title = data["title"]
     work.title_sort = title_sort_key(work.title)
     _apply_work_fields(work, data)
@@ -97,8 +106,16 @@ def delete_work(work: Work) -> None:
     Series.objects.filter(pk__in=series_ids, serial_works__isnull=True).delete()
 
 
+def _lock_work(work: Work) -> Work:
+    """The work's row, locked until the transaction ends: writes that derive something from its
+    chapters (the next position, the counts) queue here instead of overwriting each other.
+    (PostgreSQL's row lock; SQLite's IMMEDIATE transactions already run one writer at a time.)"""
+    return Work.objects.select_for_update().only("expected_chapters").get(pk=work.pk)
+
+
 @transaction.atomic
 def add_chapter(work: Work, data: dict[str, Any], *, post: bool) -> Chapter:
+    _lock_work(work)
     last = work.chapters.aggregate(last=Max("position"))["last"] or 0
     chapter = Chapter.objects.create(
         work=work,
@@ -161,8 +178,11 @@ def _renumber(work: Work, chapter_ids_in_order: list[int]) -> None:
         work.chapters.filter(pk=chapter_id).update(position=position)
 
 
+@transaction.atomic
 def refresh_work_stats(work: Work) -> None:
-    """Recompute the denormalised counts from the posted chapters."""
+    """Recompute the denormalised counts from the posted chapters, under the work's row lock, so
+    two chapters saved at once can't each write a total that misses the other's words."""
+    work.expected_chapters = _lock_work(work).expected_chapters
     posted = work.chapters.filter(posted=True)
     totals = posted.aggregate(words=Sum("word_count"))
     work.word_count = totals["words"] or 0

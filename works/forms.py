@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Pseud, User
 from lib.html import clean_html, strip_html
 from lib.languages import LANGUAGES
+from lib.params import IdChoiceField, IdMultipleChoiceField
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
@@ -111,7 +112,7 @@ class WorkForm(ChapterFields):
     """The posting form. Field labels are AO3's, so authors find what they know."""
 
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    pseuds = forms.ModelMultipleChoiceField(
+    pseuds = IdMultipleChoiceField(
         label=_("Creator/Pseud(s)"),
         queryset=Pseud.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -166,7 +167,7 @@ class WorkForm(ChapterFields):
         required=False,
         help_text=_("New comments wait for your approval before anyone else sees them."),
     )
-    series = forms.ModelChoiceField(
+    series = IdChoiceField(
         label=_("Add to series"),
         queryset=Series.objects.none(),
         required=False,

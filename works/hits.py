@@ -1,8 +1,9 @@
 """Hit counting that never waits for the database's write lock.
 
-A visit is counted at most once per visitor per work per day: the first
-visit adds a key to the cache (shared across processes when REDIS_URL is set,
-per process otherwise). Counted hits collect in this process's memory and a
+A visit is counted at most once per visitor per work per day, and one address
+counts at most HITS_RATE_LIMIT hits an hour (a script cycling browser names): both
+through lib.ratelimit, in the cache every process shares; when that cache is down
+the hit is skipped and the page served. Counted hits collect in this process's memory and a
 background thread writes them in one short transaction every
 HITS_FLUSH_SECONDS, so page views on SQLite never queue behind writers.
 """
@@ -13,13 +14,13 @@ import threading
 from collections import Counter
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from lib.hashing import keyed_hash
+from lib.ratelimit import check_rate, client_address, first_visit
 from works.filters import note_changed
 from works.models import Work
 
@@ -35,13 +36,15 @@ def visitor_key(request: HttpRequest) -> str:
         return f"u{request.user.pk}"
     # Guests are told apart by address and browser, hashed with the secret so
     # the cache never holds an IP address in clear.
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
+    raw = f"{client_address(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
     return keyed_hash(raw, digest_size=12)
 
 
 def record_hit(request: HttpRequest, work_id: int) -> None:
     day = timezone.localdate().isoformat()
-    if not cache.add(f"hit:{work_id}:{visitor_key(request)}:{day}", 1, timeout=26 * 3600):
+    if not first_visit(f"hit:{work_id}:{visitor_key(request)}:{day}", timeout=26 * 3600):
+        return
+    if check_rate(request, "hits", None, settings.HITS_RATE_LIMIT, settings.HITS_RATE_WINDOW_SECONDS):
         return
     with _lock:
         _pending[work_id] += 1

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Pseud, User
 from comments.threads import comment_section
 from community.work_page import engagement
+from lib.params import parse_id
 from tags.actions import TagTypeConflict
 from works import actions, hits
 from works.access import (
@@ -351,13 +352,8 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request.user, work_id)
     chapters = list(work.chapters.defer("content"))
     if request.method == "POST":
-        positions: dict[int, int] = {}
-        for chapter in chapters:
-            raw = request.POST.get(f"position-{chapter.pk}", "")
-            try:
-                positions[chapter.pk] = int(raw)
-            except ValueError:
-                return HttpResponseBadRequest("Every chapter needs a whole-number position.")
+        # parse_id: ASCII digits only, bounded; anything else fails the check below with its message.
+        positions = {chapter.pk: parse_id(request.POST.get(f"position-{chapter.pk}")) or 0 for chapter in chapters}
         if sorted(positions.values()) != list(range(1, len(chapters) + 1)):
             messages.error(
                 request, _("Give each chapter a different position from 1 to %(count)s.") % {"count": len(chapters)}

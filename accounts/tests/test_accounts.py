@@ -81,7 +81,7 @@ class LoginTests(BaseTestCase):
         self.assertContains(response, "Too many failed log-in attempts", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
 
-    @override_settings(LOGIN_ATTEMPTS_LIMIT=3)
+    @override_settings(LOGIN_ADDRESS_ATTEMPTS_LIMIT=3)
     def test_the_limit_counts_per_address_across_usernames(self):
         for name in ["x1", "x2", "x3"]:
             self.client.post("/account/login", {"username": name, "password": "wrong"})

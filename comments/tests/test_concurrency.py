@@ -1,7 +1,6 @@
 """Concurrent comments never lose a count: Work.comments_count always equals the published comments."""
 
 import threading
-import unittest
 from collections.abc import Callable
 from typing import cast
 
@@ -42,10 +41,6 @@ def run_together(tasks: list[Callable[[], None]]) -> list[BaseException]:
     return errors
 
 
-@unittest.skipUnless(
-    connection.vendor == "postgresql",
-    "needs PostgreSQL: SQLite runs one writer at a time, and its test database is not shared between threads",
-)
 @override_settings(COMMENT_RATE_LIMIT=1000)
 class ConcurrentCommentTests(TransactionTestCase):
     password = BaseTestCase.password

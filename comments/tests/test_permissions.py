@@ -135,4 +135,5 @@ class VisibilityTests(CommentsTestCase):
         self.comment(work, "Soon gone.", user=self.bob)
         gone = self.last_comment()
         Comment.objects.filter(pk=gone.pk).update(status=Comment.Status.DELETED, content="")
-        self.assertEqual(self.comment(work, "Reply?", user=self.alice, parent=gone).status_code, 403)
+        # Not a comment anyone may see any more, so not one to reply to (or to quote on the form page).
+        self.assertEqual(self.comment(work, "Reply?", user=self.alice, parent=gone).status_code, 404)

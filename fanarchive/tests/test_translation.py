@@ -243,6 +243,12 @@ class EveryStringIsMarkedTests(BaseTestCase):
         self.assert_all_marked(reverse("work_new"), user=self.alice, method="post", title="", action="post")
         self.assert_all_marked(reverse("signup"), method="post", username="", password1="a", password2="b")
         self.assert_all_marked(reverse("login"), method="post", username="alice", password="wrong")
+        # The archive's 429 page (lib.ratelimit).
+        with override_settings(SIGNUP_RATE_LIMIT=0):
+            self.assert_all_marked(reverse("signup"), method="post", username="reader")
+        # The archive's 400 page (lib.errors), for a POST with too many fields.
+        with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=2):
+            self.assert_all_marked(reverse("login"), method="post", username="a", password="b", next="/")
         self.assert_all_marked(
             reverse("comment_create", args=[self.work.pk]), user=self.bob, method="post", content="Thank you!"
         )

@@ -1,0 +1,60 @@
+"""Tag names used only where a reader may not look (drafts, hidden and restricted works, private
+bookmarks) are neither suggested nor shown to that reader (review finding 4)."""
+
+from bookmarks.models import Bookmark
+from fanarchive.test import BaseTestCase
+from tags.models import Tag, tag_name_key
+from works.models import Work
+
+URL = "/autocomplete/tags"
+
+
+class TagNamesDoNotLeakTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.make_work(title="Public", freeforms="Zephyr Public")
+        self.make_work(title="Draft", freeforms="Zephyr Draftonly", action="draft")
+        self.make_work(title="Members", freeforms="Zephyr Membersonly", restricted="on")
+        hidden = self.make_work(title="Hidden", freeforms="Zephyr Hiddenonly")
+        Work.objects.filter(pk=hidden.pk).update(hidden_by_admin=True)
+        carol_work = self.make_work(title="Bookmarked", freeforms="")
+        self.login(self.bob)
+        response = self.client.post(
+            f"/works/{carol_work.pk}/bookmarks/new",
+            {"pseud": self.bob.default_pseud.pk, "notes": "", "tags": "Zephyr Privatebookmark", "private": "on"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Bookmark.objects.get().private)
+        self.client.logout()
+
+    def suggested(self) -> set[str]:
+        response = self.client.get(URL, {"term": "zephyr", "type": "any"})
+        self.assertEqual(response.status_code, 200)
+        return {result["name"] for result in response.json()["results"]}
+
+    def test_a_guest_is_suggested_only_the_public_tag(self):
+        self.assertEqual(self.suggested(), {"Zephyr Public"})
+
+    def test_a_logged_in_reader_also_gets_restricted_works_tags_and_their_own_private_bookmarks(self):
+        self.login(self.bob)
+        self.assertEqual(self.suggested(), {"Zephyr Public", "Zephyr Membersonly", "Zephyr Privatebookmark"})
+        self.login(self.alice)
+        # Alice's own draft and her work hidden by staff are hers to see; Bob's private bookmark is not.
+        mine = {"Zephyr Draftonly", "Zephyr Hiddenonly"}
+        self.assertEqual(self.suggested(), {"Zephyr Public", "Zephyr Membersonly", *mine})
+
+    def test_tag_pages_are_404_where_the_tag_is_not_visible(self):
+        for name in ["Zephyr Draftonly", "Zephyr Hiddenonly", "Zephyr Membersonly", "Zephyr Privatebookmark"]:
+            with self.subTest(name=name):
+                self.assertEqual(self.client.get(f"/tags/{name}").status_code, 404)
+                self.assertEqual(self.client.get(f"/tags/{name}/works").status_code, 404)
+        self.assertEqual(self.client.get("/tags/Zephyr Public").status_code, 200)
+        self.login(self.bob)
+        self.assertEqual(self.client.get("/tags/Zephyr Membersonly").status_code, 200)
+
+    def test_a_hidden_synonym_is_not_listed_on_its_canonical_tags_page(self):
+        public = Tag.objects.get(name_key=tag_name_key("Zephyr Public"))
+        Tag.objects.filter(pk=public.pk).update(canonical=True)
+        Tag.objects.filter(name_key=tag_name_key("Zephyr Draftonly")).update(merger=public)
+        page = self.client.get("/tags/Zephyr Public")
+        self.assertNotContains(page, "Zephyr Draftonly")
