@@ -148,6 +148,22 @@ def delete_chapter(chapter: Chapter) -> None:
 
 
 @transaction.atomic
+def set_rating_and_warnings(work: Work, rating: Tag, warnings: list[Tag]) -> None:
+    """Replace the work's rating and archive warnings (the moderators' correction), keeping its other tags."""
+    work.taggings.filter(tag__type__in=[TagType.RATING, TagType.WARNING]).delete()
+    Tagging.objects.bulk_create([Tagging(work=work, tag=tag) for tag in [rating, *warnings]])
+    refresh_work_stats(work)
+
+
+@transaction.atomic
+def set_hidden(work_ids: list[int], hidden: bool) -> None:
+    """Hide works from everyone but their creators and staff (or show them again), in every listing and search."""
+    Work.objects.filter(pk__in=work_ids).update(hidden_by_admin=hidden)
+    note_changed(work_ids)
+    queue_updates(work_ids)
+
+
+@transaction.atomic
 def reorder_chapters(work: Work, chapter_ids_in_order: list[int]) -> None:
     _renumber(work, chapter_ids_in_order)
 
