@@ -51,7 +51,7 @@ class Target:
 
 
 def _excerpt(html: str) -> str:
-    return strip_html(html)[:EXCERPT]
+    return strip_html(html).strip()[:EXCERPT]
 
 
 def work_snapshot(work: Work) -> dict[str, Any]:

@@ -39,8 +39,13 @@ class ModerationTestCase(BaseTestCase):
         self.client.logout()
         return report
 
-    def act(self, report: Report, verb: str, **fields: Any) -> Any:
+    def act(self, report: Report, verb: str, *, follow: bool = False, **fields: Any) -> Any:
         """Take a decision on a case from the desk, as the moderator."""
         self.login(self.moderator)
         data = {f"{verb}-{name}": value for name, value in {"reason": "Against the rules.", **fields}.items()}
-        return self.client.post(f"/moderation/reports/{report.pk}/act/{verb}", data)
+        return self.client.post(f"/moderation/reports/{report.pk}/act/{verb}", data, follow=follow)
+
+    def queue(self, query: str = "") -> str:
+        """The table of cases on the desk (not the messages above it)."""
+        page = self.client.get(f"/moderation{query}").content.decode()
+        return page.split("<tbody>", 1)[1] if "<tbody>" in page else ""
