@@ -41,6 +41,12 @@ from works.models import Work
 PAGE_SIZE = 50
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
@@ -124,6 +130,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "statuses": Report.Status.choices,
         "categories": Category.choices,
         "kinds": TargetKind.choices,
+        "query": _query_without_page(request),
     }
     return render(request, "moderation/desk.html", context)
 
@@ -386,7 +393,13 @@ def log(request: HttpRequest) -> HttpResponse:
     else:
         action = ""
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "action": action, "actions": LogEntry.Action.choices}
+    context = {
+        "page": page,
+        "q": query,
+        "action": action,
+        "actions": LogEntry.Action.choices,
+        "query": _query_without_page(request),
+    }
     return render(request, "moderation/log.html", context)
 
 
