@@ -6,7 +6,7 @@ from accounts.actions import create_account
 from accounts.models import User
 from fanarchive.test import BaseTestCase
 from moderation import actions
-from moderation.models import Report
+from moderation.models import CaseNote, LogEntry, Notice, Report
 from moderation.roles import Role
 from works.models import Work
 
@@ -49,3 +49,17 @@ class ModerationTestCase(BaseTestCase):
         """The table of cases on the desk (not the messages above it)."""
         page = self.client.get(f"/moderation{query}").content.decode()
         return page.split("<tbody>", 1)[1] if "<tbody>" in page else ""
+
+
+def moderation_texts() -> list[str]:
+    """What the moderation pages show that is data, not wording: references, reports, reasons, snapshots."""
+    values: list[str] = []
+    for report in Report.objects.all():
+        values += [report.reference, report.description, report.outcome]
+        for value in report.snapshot.values():
+            values += [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    values += LogEntry.objects.values_list("reason", flat=True)
+    values += Notice.objects.values_list("reason", flat=True)
+    values += Notice.objects.values_list("subject", flat=True)
+    values += CaseNote.objects.values_list("text", flat=True)
+    return values
