@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from moderation.models import Standing
-from moderation.standing import standing_of, write_refusal
+from moderation.standing import load_standing_and_roles, standing_of, write_refusal
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALLOWED_WHILE_SUSPENDED = {
@@ -40,7 +40,7 @@ class StandingMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user_id = request.user.pk if request.user.is_authenticated else None
-        standing = standing_of(request.user)
+        standing = load_standing_and_roles(request.user)
         setattr(request, _STANDING, standing)
         if standing is not None and standing.banned:
             return _turn_away(request, standing)
@@ -62,6 +62,7 @@ class StandingMiddleware:
             return None
         standing: Standing | None = getattr(request, _STANDING, None)
         if standing is None:
+            # Good standing (or an account that logged in during this very request, checked after the view).
             return None
         reason = write_refusal(request.user, standing)
         if reason is None:

@@ -10,6 +10,7 @@ wrangling pages (tags.permissions). Roles are Django groups carrying one permiss
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -45,9 +46,23 @@ def is_staff_member(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
+def role_member_exists(role: str) -> Exists:
+    """For annotating a User queryset: is the user in the role's group?"""
+    name = _GROUPS[Role(role)][0]
+    return Exists(Group.objects.filter(name=name, user=OuterRef("pk")))
+
+
+def remember_role(user: AnyUser, role: str, member: bool) -> None:
+    """Cache a role read along with something else (moderation.standing), for this request's user object."""
+    setattr(user, f"_moderation_role_{role}", member)
+
+
 def has_role(user: AnyUser, role: str) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
+    remembered = getattr(user, f"_moderation_role_{role}", None)
+    if remembered is not None:
+        return bool(remembered)
     return user.groups.filter(name=_GROUPS[Role(role)][0]).exists()
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from moderation.models import Standing
+from moderation.roles import Role, remember_role, role_member_exists
 
 AnyUser = User | AnonymousUser
 
@@ -17,9 +18,32 @@ def standing_of(user: AnyUser) -> Standing | None:
     return Standing.objects.filter(user_id=user.pk).first()
 
 
-def is_banned(user: AnyUser) -> bool:
-    standing = standing_of(user)
-    return standing is not None and standing.banned
+def load_standing_and_roles(user: AnyUser) -> Standing | None:
+    """The account's standing (None: good standing) and whether it moderates, in one query.
+
+    The middleware calls this once per request; the role is remembered on the user object
+    for moderation.roles, so the navigation's Moderation link costs no query of its own.
+    """
+    if not user.is_authenticated:
+        return None
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values("standing__banned", "standing__suspended_until", "standing__reason", "standing__spam")
+        .annotate(moderator=role_member_exists(Role.MODERATOR))
+        .first()
+    )
+    if row is None:
+        return None
+    remember_role(user, Role.MODERATOR, bool(row["moderator"]))
+    if row["standing__banned"] is None:
+        return None
+    return Standing(
+        user_id=user.pk,
+        banned=row["standing__banned"],
+        spam=row["standing__spam"],
+        suspended_until=row["standing__suspended_until"],
+        reason=row["standing__reason"],
+    )
 
 
 def write_refusal(user: AnyUser, standing: Standing | None = None) -> str | None:

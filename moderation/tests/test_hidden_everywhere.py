@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from comments.models import Comment
 from community.models import InboxItem, Subscription
 from jobs.queue import run_pending
 from moderation.tests.helpers import ModerationTestCase
@@ -78,6 +79,27 @@ class AHiddenWorkIsGoneEverywhere(ModerationTestCase):
         run_pending()
         self.assertFalse(InboxItem.objects.filter(user=self.bob).exists())
         self.assertTrue(Subscription.objects.filter(user=self.bob, work=self.work).exists())
+
+    def test_inbox_news_of_it_disappears_for_others_but_not_for_its_creators(self) -> None:
+        self.act(self.case, "unhide_work", reason="Cleared.")
+        self.login(self.bob)
+        self.client.post(f"/works/{self.work.pk}/comments", {"content": "Gulls forever."})
+        self.login(self.alice)
+        self.client.post(f"/works/{self.work.pk}/chapters/new", {"content": "The tide comes back.", "action": "post"})
+        self.client.post(
+            f"/works/{self.work.pk}/comments", {"content": "Thanks!", "parent_id": Comment.objects.get().pk}
+        )
+        self.login(self.bob)
+        inbox = self.client.get("/inbox")
+        self.assertContains(inbox, HIDDEN)
+        self.assertContains(inbox, "2 unread items.")
+        self.act(self.case, "hide_work", reason="Again under review.")
+        self.login(self.bob)
+        inbox = self.client.get("/inbox")
+        self.assertNotContains(inbox, HIDDEN)
+        self.assertContains(inbox, "0 unread items.")
+        self.login(self.alice)
+        self.assertContains(self.client.get("/inbox"), "Gulls forever.")
 
     def test_unhiding_brings_it_back_everywhere(self) -> None:
         self.act(self.case, "unhide_work", reason="Cleared.")
