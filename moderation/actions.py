@@ -402,9 +402,15 @@ def suspend(actor: User, report: Report | None, user: User, days: int, reason: s
 
 @transaction.atomic
 def unsuspend(actor: User, report: Report | None, user: User, reason: str) -> None:
+    """Lift a suspension now; the works it hid come back. (A suspension that simply runs out
+    leaves them hidden until a moderator lifts it: hiding was a decision of its own.)"""
     standing = _standing(user)
     standing.suspended_until = None
     standing.save(update_fields=["suspended_until", "updated_at"])
+    last = LogEntry.objects.filter(user=user, action=LogEntry.Action.SUSPEND).first()
+    shown = list(last.details.get("hidden_works", [])) if last else []
+    if shown:
+        work_actions.set_hidden(shown, False)
     _log(
         LogEntry.Action.UNSUSPEND,
         actor,
@@ -413,6 +419,7 @@ def unsuspend(actor: User, report: Report | None, user: User, reason: str) -> No
         reason=reason,
         report=report,
         user=user,
+        details={"shown_works": shown},
     )
 
 

@@ -102,6 +102,8 @@ class ASuspendedAccountCannotWrite(ModerationTestCase):
         entry = LogEntry.objects.filter(action=LogEntry.Action.SUSPEND).first()
         assert entry is not None
         self.assertEqual((entry.details["days"], entry.details["hidden_works"]), (30, [self.bobs.pk]))
+        self.act(self.case, "unsuspend", reason="Lifted early.")
+        self.assertFalse(Work.objects.get(pk=self.bobs.pk).hidden_by_admin)
 
 
 class ABannedAccountCannotLogIn(ModerationTestCase):
