@@ -137,6 +137,10 @@ urlpatterns = [
     # Reporting anything (a work, chapter, comment, bookmark, profile or tag) to the moderators.
     path("report/<str:kind>/<int:pk>", moderation_views.report_new, name="report"),
     path("moderation", moderation_views.desk, name="moderation_desk"),
+    # Co-creator invitations: a work credits someone else only once they accept.
+    path("invitations", moderation_views.invitations, name="co_creator_invitations"),
+    path("invitations/<int:invitation_id>/accept", moderation_views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:invitation_id>/decline", moderation_views.invitation_decline, name="invitation_decline"),
     path("moderation/", include(moderation_urls)),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Pseud, User
 from bookmarks.models import Bookmark
 from comments.models import Comment
 from tags.models import Tag
@@ -221,3 +221,31 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_name}"
+
+
+class CoCreatorInvitation(models.Model):
+    """A creator asked this pseud to be credited on their work; it is credited only once its owner accepts."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="co_creator_invitations")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="co_creator_invitations")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set once the invitation email went out (claimed by a conditional UPDATE).
+    emailed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["work", "pseud"], name="co_creator_invitation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pseud_id} invited to {self.work_id}"
+
+
+class InvitationSetting(models.Model):
+    """A user's choice about co-creator invitations; no row means they are welcome."""
+
+    user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="invitation_setting")
+    accepts_co_creator_invitations = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"invitations of {self.user_id}"

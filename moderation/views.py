@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from comments.models import Comment
-from moderation import actions
+from moderation import actions, consent
 from moderation.forms import (
     AnswerForm,
     AppointForm,
@@ -31,10 +31,20 @@ from moderation.forms import (
     ResolveForm,
     SuspendForm,
 )
-from moderation.models import Category, LogEntry, Notice, Report, Standing, TargetKind
+from moderation.models import (
+    Category,
+    CoCreatorInvitation,
+    InvitationSetting,
+    LogEntry,
+    Notice,
+    Report,
+    Standing,
+    TargetKind,
+)
 from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
+from works import actions as work_actions
 from works.access import require_login_for_restricted
 from works.models import Work
 
@@ -476,3 +486,46 @@ def notice_answer(request: HttpRequest, notice_id: int) -> HttpResponse:
         return redirect("moderation_notices")
     messages.success(request, gettext("Your answer was sent. The moderators will look at the decision again."))
     return redirect("moderation_notices")
+
+
+# Co-creator invitations (consent before credit)
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The co-creator invitations waiting for this user, and whether they accept any at all."""
+    user = _user(request)
+    if request.method == "POST":
+        accepts = request.POST.get("accepts") == "on"
+        InvitationSetting.objects.update_or_create(user=user, defaults={"accepts_co_creator_invitations": accepts})
+        if accepts:
+            messages.success(request, gettext("Other creators can invite you as a co-creator."))
+        else:
+            messages.success(request, gettext("Nobody can invite you as a co-creator now."))
+        return redirect("co_creator_invitations")
+    context = {"invitations": consent.pending_for(user), "accepts": consent.accepts_invitations(user)}
+    return render(request, "moderation/invitations.html", context)
+
+
+def _own_invitation(request: HttpRequest, invitation_id: int) -> CoCreatorInvitation:
+    return get_object_or_404(
+        CoCreatorInvitation.objects.select_related("work", "pseud"), pk=invitation_id, pseud__user=_user(request)
+    )
+
+
+@require_POST
+@login_required
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _own_invitation(request, invitation_id)
+    work_actions.accept_co_creator_invitation(invitation)
+    messages.success(request, gettext("You are now credited on “%(title)s”.") % {"title": invitation.work.title})
+    return redirect(invitation.work.get_absolute_url())
+
+
+@require_POST
+@login_required
+def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _own_invitation(request, invitation_id)
+    consent.decline(invitation)
+    messages.success(request, gettext("Invitation declined."))
+    return redirect("co_creator_invitations")

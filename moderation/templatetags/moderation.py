@@ -1,7 +1,7 @@
 from django import template
 
 from accounts.models import User
-from moderation.models import LogEntry, Notice
+from moderation.models import CoCreatorInvitation, LogEntry, Notice
 from moderation.roles import AnyUser, can_manage_roles, can_moderate
 from works.models import Work
 
@@ -30,3 +30,10 @@ def unread_notices(user: AnyUser) -> int:
     if not isinstance(user, User):
         return 0
     return Notice.objects.filter(user=user, read=False).count()
+
+
+@register.simple_tag
+def pending_invitations(user: AnyUser) -> int:
+    if not isinstance(user, User):
+        return 0
+    return CoCreatorInvitation.objects.filter(pseud__user=user).count()
