@@ -148,8 +148,9 @@ def test_every_moderation_page(archive_with_everything: Archive) -> None:
     visit_all(page, [f"/report/comment/{comment.pk}", f"/report/user/{archive.alice.pk}"])
     moderation_actions.add_note(moderator, report, "Checking the chapters.")
     moderation_actions.hide_work(moderator, report, work, "Hidden while we check the rating.")
+    archive.make_work(author=archive.bob, title="Two Lamps", co_creators="alice")
     page = archive.context(user=archive.alice).new_page()
-    visit_all(page, ["/moderation/messages", f"/works/{work.pk}/"])
+    visit_all(page, ["/moderation/messages", f"/works/{work.pk}/", "/invitations"])
     page = archive.context(user=moderator).new_page()
     visit_all(
         page,

@@ -263,7 +263,14 @@ class EveryStringIsMarkedTests(BaseTestCase):
         ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.bob)
-        for url in [reverse("moderation_roles"), reverse("moderation_notices"), self.work.get_absolute_url()]:
+        self.make_work(author=self.bob, title="Two Lamps", co_creators="alice")
+        for url in [
+            reverse("moderation_roles"),
+            reverse("moderation_notices"),
+            reverse("co_creator_invitations"),
+            reverse("inbox"),
+            self.work.get_absolute_url(),
+        ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.alice)
         self.assert_all_marked(report_url, user=self.bob)
