@@ -239,10 +239,7 @@ def delete_comment(comment: Comment, user: AnyUser) -> None:
         return
     if not can_delete(comment, user, creator_ids(comment.work)):
         raise CommentRefused(gettext("Only the comment's author or the work's creators can delete it."))
-    _change_status(comment, Status.DELETED)
-    comment.content = ""
-    comment.guest_email = ""
-    comment.save(update_fields=["content", "guest_email"])
+    _delete(comment)
 
 
 @transaction.atomic
@@ -278,6 +275,30 @@ def mark_spam(comment: Comment, user: AnyUser) -> None:
     if comment.status not in LIVE:
         return
     _change_status(comment, Status.SPAM)
+
+
+# For the moderation desk: the caller (moderation.actions) has checked the moderator's role.
+
+
+@transaction.atomic
+def hide_by_moderator(comment: Comment) -> None:
+    comment = _locked(comment)
+    if comment.status in LIVE:
+        _change_status(comment, Status.HIDDEN)
+
+
+@transaction.atomic
+def unhide_by_moderator(comment: Comment) -> None:
+    comment = _locked(comment)
+    if comment.status == Status.HIDDEN:
+        _change_status(comment, Status.PUBLISHED)
+
+
+@transaction.atomic
+def delete_by_moderator(comment: Comment) -> None:
+    comment = _locked(comment)
+    if comment.status != Status.DELETED:
+        _delete(comment)
 
 
 def recount_comments(work_id: int) -> None:
@@ -340,6 +361,13 @@ def _change_status(comment: Comment, new: str) -> None:
     if new not in LIVE:
         # Nobody should be told about a comment that is gone.
         InboxItem.objects.filter(comment=comment).delete()
+
+
+def _delete(comment: Comment) -> None:
+    _change_status(comment, Status.DELETED)
+    comment.content = ""
+    comment.guest_email = ""
+    comment.save(update_fields=["content", "guest_email"])
 
 
 def _count(work_id: int, delta: int) -> None:

@@ -20,6 +20,7 @@ class Comment(models.Model):
         UNREVIEWED = "unreviewed"  # waiting for a creator's approval on a moderated work
         SPAM = "spam"
         DELETED = "deleted"
+        HIDDEN = "hidden"  # hidden by the archive's moderators (moderation.actions), with a reason its author sees
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="comments")
     chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")

@@ -246,8 +246,12 @@ def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 def _inbox_items(user: User, unread_only: bool) -> QuerySet[InboxItem]:
-    """The user's inbox: news, and comments still there to read, less anything from users they muted."""
+    """The user's inbox: news, and comments still there to read, less anything from users they muted
+    and anything about a work the moderators hid (unless it is the user's own)."""
     items = InboxItem.objects.filter(user=user).filter(Q(comment__isnull=True) | Q(comment__status__in=actions.LIVE))
+    own = Work.objects.filter(creatorships__pseud__user=user).values("pk")
+    hidden = Q(work__hidden_by_admin=True) | Q(comment__work__hidden_by_admin=True)
+    items = items.exclude(hidden & ~Q(work_id__in=own) & ~Q(comment__work_id__in=own))
     muted = muted_user_ids(user)
     if muted:
         items = items.exclude(comment__user_id__in=muted)

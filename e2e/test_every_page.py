@@ -10,6 +10,9 @@ from comments.actions import post_comment
 from community.actions import leave_kudos, subscribe
 from e2e.conftest import PASSWORD, Archive
 from e2e.helpers import assert_accessible
+from moderation import actions as moderation_actions
+from moderation.roles import Role
+from moderation.targets import find_target
 from search.indexer import apply_pending
 from tags.models import WranglerAssignment
 from works.models import Series
@@ -131,3 +134,27 @@ def test_every_author_and_staff_page(archive_with_everything: Archive) -> None:
     )
     page = archive.context(user=archive.staff).new_page()  # type: ignore[attr-defined]
     visit_all(page, ["/wrangling", "/wrangling/wranglers", "/tags/Fluff/edit", "/wrangling/log"])
+
+
+def test_every_moderation_page(archive_with_everything: Archive) -> None:
+    archive = archive_with_everything
+    work, comment, staff = archive.work, archive.comment, archive.staff  # type: ignore[attr-defined]
+    moderator = create_account("mo", "mo@example.org", PASSWORD)
+    moderation_actions.appoint(staff, moderator, Role.MODERATOR)
+    report = moderation_actions.file_report(
+        find_target("work", work.pk, archive.bob), archive.bob, "", "rating", "Rated wrong."
+    )
+    page = archive.context().new_page()
+    visit_all(page, [f"/report/comment/{comment.pk}", f"/report/user/{archive.alice.pk}"])
+    moderation_actions.add_note(moderator, report, "Checking the chapters.")
+    moderation_actions.hide_work(moderator, report, work, "Hidden while we check the rating.")
+    archive.make_work(author=archive.bob, title="Two Lamps", co_creators="alice")
+    page = archive.context(user=archive.alice).new_page()
+    visit_all(page, ["/moderation/messages", f"/works/{work.pk}/", "/invitations"])
+    page = archive.context(user=moderator).new_page()
+    visit_all(
+        page,
+        ["/moderation", f"/moderation/reports/{report.pk}", "/moderation/log", "/moderation/users/alice"],
+    )
+    page = archive.context(user=staff).new_page()
+    visit_all(page, ["/moderation/roles"])

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "search",
     "imports",
     "downloads",
+    "moderation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Banned accounts are logged out, suspended ones refused every write (moderation.standing).
+    "moderation.middleware.StandingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

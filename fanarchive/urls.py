@@ -9,6 +9,7 @@ from community import views as community_views
 from downloads import views as downloads_views
 from imports import views as imports_views
 from lib.tagurl import TagNameConverter
+from moderation import views as moderation_views
 from search import views as search_views
 from tags import views as tags_views
 from works import views as works_views
@@ -36,6 +37,21 @@ work_urls = [
     path("bookmarks", bookmarks_views.work_bookmarks, name="work_bookmarks"),
     path("bookmarks/new", bookmarks_views.bookmark_work, name="bookmark_work"),
     path("download/<str:extension>", downloads_views.download, name="download"),
+]
+
+# /moderation/…: the desk, the log and roles (moderation app; moderation.roles says who may).
+moderation_urls = [
+    path("reports/<int:report_id>", moderation_views.case, name="moderation_case"),
+    path("reports/<int:report_id>/claim", moderation_views.case_claim, name="moderation_claim"),
+    path("reports/<int:report_id>/note", moderation_views.case_note, name="moderation_note"),
+    path("reports/<int:report_id>/resolve", moderation_views.case_resolve, name="moderation_resolve"),
+    path("reports/<int:report_id>/act/<str:verb>", moderation_views.case_act, name="moderation_act"),
+    path("log", moderation_views.log, name="moderation_log"),
+    path("users/<str:username>", moderation_views.user_history, name="moderation_user"),
+    path("roles", moderation_views.roles, name="moderation_roles"),
+    path("roles/<str:role>/<int:user_id>/remove", moderation_views.role_remove, name="moderation_role_remove"),
+    path("messages", moderation_views.notices, name="moderation_notices"),
+    path("messages/<int:notice_id>/answer", moderation_views.notice_answer, name="moderation_notice_answer"),
 ]
 
 account_urls = [
@@ -118,6 +134,14 @@ urlpatterns = [
     path("users/<str:username>/mute", community_views.mute, name="mute"),
     path("users/<str:username>/unmute", community_views.unmute, name="unmute"),
     path("account/", include(account_urls)),
+    # Reporting anything (a work, chapter, comment, bookmark, profile or tag) to the moderators.
+    path("report/<str:kind>/<int:pk>", moderation_views.report_new, name="report"),
+    path("moderation", moderation_views.desk, name="moderation_desk"),
+    # Co-creator invitations: a work credits someone else only once they accept.
+    path("invitations", moderation_views.invitations, name="co_creator_invitations"),
+    path("invitations/<int:invitation_id>/accept", moderation_views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:invitation_id>/decline", moderation_views.invitation_decline, name="invitation_decline"),
+    path("moderation/", include(moderation_urls)),
     path("admin/", admin.site.urls),
 ]
 # Requests Django refuses before any view (too large, too many fields): the archive's own page.

@@ -83,4 +83,5 @@ def _load_handlers() -> None:
     import comments.emails  # noqa: F401
     import community.notify  # noqa: F401
     import downloads.jobs  # noqa: F401
+    import moderation.emails  # noqa: F401
     import works.filters  # noqa: F401

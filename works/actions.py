@@ -11,10 +11,13 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from accounts.models import Pseud
+from accounts.models import Pseud, User
 from comments.actions import recount_comments
 from community import notify
+from jobs.queue import enqueue
 from lib.wordcount import count_words
+from moderation.consent import INVITATION_EMAIL_JOB, invitation_refusal
+from moderation.models import CoCreatorInvitation
 from search.indexer import queue_updates
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
@@ -44,7 +47,8 @@ def create_work(pseuds: list[Pseud], data: dict[str, Any], *, post: bool) -> Wor
     work = Work(title=data["title"], title_sort=title_sort_key(data["title"]))
     _apply_work_fields(work, data)
     work.save()
-    _set_creators(work, pseuds + list(data.get("co_creators", [])))
+    _set_creators(work, pseuds)
+    invite_co_creators(work, pseuds[0].user, list(data.get("co_creators", [])))
     _set_tags(work, data)
     _set_series(work, data)
     Chapter.objects.create(work=work, position=1, **_chapter_values(data))
@@ -69,7 +73,8 @@ def update_work(work: Work, own_pseuds: list[Pseud], data: dict[str, Any]) -> Wo
     work.save()
     user_id = own_pseuds[0].user_id
     keep_others = [c.pseud for c in work.creatorships.select_related("pseud") if c.pseud.user_id != user_id]
-    _set_creators(work, own_pseuds + keep_others + list(data.get("co_creators", [])))
+    _set_creators(work, own_pseuds + keep_others)
+    invite_co_creators(work, own_pseuds[0].user, list(data.get("co_creators", [])))
     _set_tags(work, data)
     _set_series(work, data)
     if "content" in data:
@@ -165,6 +170,22 @@ def delete_chapter(chapter: Chapter) -> None:
 
 
 @transaction.atomic
+def set_rating_and_warnings(work: Work, rating: Tag, warnings: list[Tag]) -> None:
+    """Replace the work's rating and archive warnings (the moderators' correction), keeping its other tags."""
+    work.taggings.filter(tag__type__in=[TagType.RATING, TagType.WARNING]).delete()
+    Tagging.objects.bulk_create([Tagging(work=work, tag=tag) for tag in [rating, *warnings]])
+    refresh_work_stats(work)
+
+
+@transaction.atomic
+def set_hidden(work_ids: list[int], hidden: bool) -> None:
+    """Hide works from everyone but their creators and staff (or show them again), in every listing and search."""
+    Work.objects.filter(pk__in=work_ids).update(hidden_by_admin=hidden)
+    note_changed(work_ids)
+    queue_updates(work_ids)
+
+
+@transaction.atomic
 def reorder_chapters(work: Work, chapter_ids_in_order: list[int]) -> None:
     _renumber(work, chapter_ids_in_order)
 
@@ -234,6 +255,39 @@ def _set_creators(work: Work, pseuds: list[Pseud]) -> None:
             work.creatorships.filter(pseud=pseud).update(position=position)
         else:
             Creatorship.objects.create(work=work, pseud=pseud, position=position)
+
+
+def invite_co_creators(work: Work, inviter: User, pseuds: list[Pseud]) -> None:
+    """Co-creators are asked, not credited: each gets an invitation (inbox and email) to accept or decline.
+
+    Pseuds already credited are left alone; one whose owner blocked the inviter or turned
+    invitations off is skipped (the posting form has already said why).
+    """
+    credited = set(work.creatorships.values_list("pseud_id", flat=True))
+    invited = False
+    for pseud in pseuds:
+        if pseud.pk in credited or pseud.user_id == inviter.pk or invitation_refusal(inviter, pseud):
+            continue
+        _invitation, created = CoCreatorInvitation.objects.get_or_create(
+            work=work, pseud=pseud, defaults={"invited_by": inviter}
+        )
+        invited = invited or created
+    if invited:
+        enqueue(INVITATION_EMAIL_JOB, {"work_id": work.pk})
+
+
+@transaction.atomic
+def accept_co_creator_invitation(invitation: CoCreatorInvitation) -> None:
+    """The invited pseud is credited on the work (after its creators), and the invitation is used up."""
+    work = Work.objects.select_for_update().get(pk=invitation.work_id)
+    if not CoCreatorInvitation.objects.filter(pk=invitation.pk).delete()[0]:
+        return  # accepted or declined meanwhile
+    if not work.creatorships.filter(pseud=invitation.pseud).exists():
+        last = work.creatorships.aggregate(last=Max("position"))["last"]
+        Creatorship.objects.create(work=work, pseud=invitation.pseud, position=(last or 0) + 1)
+    for link in work.serial_works.select_related("series"):
+        link.series.pseuds.add(invitation.pseud)
+    refresh_work_stats(work)
 
 
 def _set_tags(work: Work, data: dict[str, Any]) -> None:

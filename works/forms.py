@@ -10,6 +10,7 @@ from accounts.models import Pseud, User
 from lib.html import clean_html, strip_html
 from lib.languages import LANGUAGES
 from lib.params import IdChoiceField, IdMultipleChoiceField
+from moderation.consent import invitation_refusal
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
@@ -121,7 +122,9 @@ class WorkForm(ChapterFields):
     co_creators = forms.CharField(
         label=_("Add co-creators"),
         required=False,
-        help_text=_("Usernames, or “pseud (username)”, separated by commas."),
+        help_text=_(
+            "Usernames, or “pseud (username)”, separated by commas. Each is invited, and credited once they accept."
+        ),
     )
     rating = forms.ChoiceField(
         label=_("Rating"),
@@ -245,6 +248,8 @@ class WorkForm(ChapterFields):
                 errors.append(
                     _("“%(entry)s” is one of your own pseuds: tick it under Creator/Pseud(s).") % {"entry": entry}
                 )
+            elif refusal := invitation_refusal(self.user, pseud):
+                errors.append(refusal)
             else:
                 found.append(pseud)
         if errors:

@@ -153,8 +153,9 @@ class PseudTests(BaseTestCase):
         response = self.client.post("/works/new", work_form_data(pseuds=[self.alice.default_pseud.pk]))
         self.assertContains(response, "Select a valid choice")
 
-    def test_co_creators_are_credited_and_can_edit(self):
+    def test_co_creators_are_credited_once_they_accept_and_can_edit(self):
         work = self.post_work(co_creators="bob")
+        self.accept_invitations(self.bob)
         self.assertEqual({p.user.username for p in work.pseuds.all()}, {"alice", "bob"})
         self.login(self.bob)
         self.assertEqual(self.client.get(f"/works/{work.pk}/edit").status_code, 200)

@@ -33,6 +33,7 @@ class InboxTests(CommentsTestCase):
     def test_every_creator_of_a_shared_work_hears_of_a_comment(self):
         carol = self.make_user("carol")
         shared = self.make_work(author=carol, title="Shared", co_creators="alice")
+        self.accept_invitations(self.alice)
         self.comment(shared, "To you both.", user=self.bob)
         self.assertEqual(
             set(InboxItem.objects.filter(comment=self.last_comment()).values_list("user", flat=True)),

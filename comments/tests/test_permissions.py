@@ -58,6 +58,7 @@ class BlockTests(CommentsTestCase):
     def test_a_block_by_any_one_of_several_creators_is_enough(self):
         carol = self.make_user("carol")
         shared = self.make_work(author=carol, title="Shared", co_creators="alice")
+        self.accept_invitations(self.alice)
         self.assertEqual(self.comment(shared, "Hello?", user=self.bob).status_code, 403)
 
     def test_a_user_blocked_by_a_commenter_cannot_reply_to_that_comment_but_can_comment_elsewhere(self):

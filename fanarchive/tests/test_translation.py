@@ -30,6 +30,10 @@ from community.notify import send_subscription_digests
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
 from lib.languages import LANGUAGES
+from moderation import actions as moderation_actions
+from moderation.models import Report
+from moderation.roles import Role
+from moderation.tests.helpers import moderation_texts
 from tags.models import Tag
 from works.models import Chapter, Series, Work
 
@@ -154,6 +158,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
         values += Pseud.objects.values_list("name", flat=True)
         values += User.objects.values_list("username", flat=True)
         values += [name for _code, name in LANGUAGES]
+        values += moderation_texts()
         return [value for value in values if value]
 
     maxDiff = None
@@ -238,6 +243,48 @@ class EveryStringIsMarkedTests(BaseTestCase):
         for url in [reverse("history"), reverse("later"), reverse("subscriptions"), reverse("blocked_users")]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.bob)
+
+    def test_moderation_pages_show_only_translated_strings(self) -> None:
+        moderation_actions.appoint(self.alice, self.bob, Role.MODERATOR)
+        self.login(self.bob)
+        report_url = reverse("report", args=["work", self.work.pk])
+        # follow=True: the thank-you message is shown now, in English, not on the first page checked.
+        self.client.post(report_url, {"category": "rating", "description": "Rated wrong."}, follow=True)
+        report = Report.objects.get()
+        self.client.post(reverse("moderation_note", args=[report.pk]), {"text": "Checking."})
+        moderation_actions.hide_work(self.bob, report, self.work, "Under review.")
+        moderation_actions.suspend(self.bob, report, self.alice, 2, "Cooling off.", hide_works=False)
+        for url in [
+            reverse("moderation_desk"),
+            reverse("moderation_desk") + "?status=all&kind=work",
+            reverse("moderation_case", args=[report.pk]),
+            reverse("moderation_log"),
+            reverse("moderation_user", args=["alice"]),
+        ]:
+            with self.subTest(url=url):
+                self.assert_all_marked(url, user=self.bob)
+        self.make_work(author=self.bob, title="Two Lamps", co_creators="alice")
+        for url in [
+            reverse("moderation_roles"),
+            reverse("moderation_notices"),
+            reverse("co_creator_invitations"),
+            reverse("inbox"),
+            self.work.get_absolute_url(),
+        ]:
+            with self.subTest(url=url):
+                self.assert_all_marked(url, user=self.alice)
+        self.assert_all_marked(report_url, user=self.bob)
+        self.assert_all_marked(report_url, user=None)
+        self.assert_all_marked(report_url, user=self.bob, method="post", category="spam", description="x" * 6000)
+        self.assert_all_marked(report_url, user=self.bob, method="post", category="spam", description="Ads.")
+        # Alice is suspended: what she sees when she tries to write.
+        self.assert_all_marked(reverse("work_new"), user=self.alice, method="post", title="New")
+        self.assert_all_marked(
+            reverse("moderation_act", args=[report.pk, "suspend"]),
+            user=self.bob,
+            method="post",
+            **{"suspend-days": "0"},
+        )
 
     def test_form_errors_and_messages_are_translated(self) -> None:
         self.assert_all_marked(reverse("work_new"), user=self.alice, method="post", title="", action="post")

@@ -45,6 +45,9 @@ class PostWorkTests(BaseTestCase):
         self.assertIn(("relationship", "Mara Quill/Ida Fenn"), names)
         self.assertIn(("character", "Ida Fenn"), names)
         self.assertIn(("freeform", "Hurt/Comfort"), names)
+        # Bob is invited, and credited only once he accepts (moderation/tests/test_co_creators.py).
+        self.assertEqual({p.name for p in work.pseuds.all()}, {"alice", "Quill Writes"})
+        self.accept_invitations(self.bob)
         self.assertEqual({p.name for p in work.pseuds.all()}, {"alice", "Quill Writes", "bob"})
         self.assertEqual(work.serial_works.get().series.title, "Tidewater Tales")
         chapter = work.chapters.get()

@@ -1,0 +1,483 @@
+"""Every moderation verb: filing and working reports, acting on content and accounts, appointing roles.
+
+Each runs in one transaction and writes one structured LogEntry. Permission checks are the
+callers' (views ask moderation.roles); these functions refuse only what is impossible.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import User
+from comments import actions as comment_actions
+from comments.models import Comment
+from jobs.queue import enqueue
+from moderation.models import CaseNote, Category, LogEntry, Notice, Report, Standing, TargetKind
+from moderation.roles import role_group
+from moderation.targets import Target, comment_snapshot, user_snapshot, work_snapshot
+from tags.models import Tag
+from works import actions as work_actions
+from works.models import Work
+
+OUTCOME_EMAIL_JOB = "send_report_outcome_email"
+MAX_SUSPENSION_DAYS = 3650
+
+
+class ModerationError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _log(
+    action: str,
+    actor: User | None,
+    *,
+    kind: str,
+    snapshot: dict[str, Any],
+    reason: str = "",
+    report: Report | None = None,
+    work: Work | None = None,
+    comment: Comment | None = None,
+    user: User | None = None,
+    details: dict[str, Any] | None = None,
+) -> LogEntry:
+    return LogEntry.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=actor.username if actor else "",
+        report=report,
+        target_kind=kind,
+        work=work,
+        comment=comment,
+        user=user,
+        snapshot=snapshot,
+        details=details or {},
+        reason=reason,
+    )
+
+
+def _creators(work: Work) -> list[User]:
+    return list(User.objects.filter(pseuds__creatorships__work=work).distinct())
+
+
+# Roles
+
+
+@transaction.atomic
+def appoint(actor: User, user: User, role: str) -> None:
+    user.groups.add(role_group(role))
+    _log(
+        LogEntry.Action.APPOINT,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        user=user,
+        details={"role": role},
+    )
+
+
+@transaction.atomic
+def dismiss(actor: User, user: User, role: str) -> None:
+    user.groups.remove(role_group(role))
+    _log(
+        LogEntry.Action.DISMISS,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        user=user,
+        details={"role": role},
+    )
+
+
+# Reports and cases
+
+
+@transaction.atomic
+def file_report(target: Target, reporter: User | None, email: str, category: str, description: str) -> Report:
+    report = Report.objects.create(
+        kind=target.kind,
+        snapshot=target.snapshot,
+        category=category,
+        description=description,
+        reporter=reporter,
+        reporter_email="" if reporter else email,
+        **target.foreign_keys(),
+    )
+    _log(
+        LogEntry.Action.REPORT,
+        reporter,
+        kind=target.kind,
+        snapshot=target.snapshot,
+        report=report,
+        work=target.work,
+        comment=target.comment,
+        user=target.user,
+        details={"category": category},
+    )
+    return report
+
+
+def _case_log(report: Report, action: str, actor: User, reason: str = "", **details: Any) -> None:
+    _log(
+        action,
+        actor,
+        kind=report.kind,
+        snapshot=report.snapshot,
+        reason=reason,
+        report=report,
+        work=report.work,
+        comment=report.comment,
+        user=report.target_user,
+        details=details,
+    )
+
+
+@transaction.atomic
+def claim(actor: User, report: Report) -> None:
+    changed = (
+        Report.objects.filter(pk=report.pk)
+        .exclude(status=Report.Status.RESOLVED)
+        .update(status=Report.Status.CLAIMED, claimed_by=actor)
+    )
+    if not changed:
+        raise ModerationError(gettext("This case is resolved; it cannot be claimed."))
+    _case_log(report, LogEntry.Action.CLAIM, actor)
+
+
+@transaction.atomic
+def add_note(actor: User, report: Report, text: str) -> CaseNote:
+    note = CaseNote.objects.create(report=report, author=actor, text=text)
+    _case_log(report, LogEntry.Action.NOTE, actor, text)
+    return note
+
+
+@transaction.atomic
+def resolve(actor: User, report: Report, outcome: str) -> None:
+    """Close the case and tell the reporter the outcome: in their messages, or by email for a guest."""
+    changed = (
+        Report.objects.filter(pk=report.pk)
+        .exclude(status=Report.Status.RESOLVED)
+        .update(status=Report.Status.RESOLVED, outcome=outcome, resolved_at=timezone.now(), outcome_emailed=False)
+    )
+    if not changed:
+        raise ModerationError(gettext("This case is already resolved."))
+    _case_log(report, LogEntry.Action.RESOLVE, actor, outcome)
+    if report.category == Category.APPEAL:
+        # The creator who appealed hears the answer like any decision.
+        if report.target_user is not None:
+            _notice(report.target_user, Notice.Kind.REPORT_OUTCOME, report, outcome, subject=report.reference)
+        return
+    if report.reporter is not None:
+        _notice(report.reporter, Notice.Kind.REPORT_OUTCOME, report, outcome, subject=report.reference)
+    elif report.reporter_email:
+        enqueue(OUTCOME_EMAIL_JOB, {"report_id": report.pk})
+
+
+def _notice(user: User, kind: str, report: Report | None, reason: str, **fields: Any) -> Notice:
+    return Notice.objects.create(user=user, kind=kind, report=report, reason=reason, **fields)
+
+
+@transaction.atomic
+def answer_notice(user: User, notice: Notice, text: str) -> Report:
+    """The creator answers a decision: the case reopens (an appeal) for the moderators to look again."""
+    if notice.user_id != user.pk or not notice.answerable:
+        raise ModerationError(gettext("This message cannot be answered."))
+    if not Notice.objects.filter(pk=notice.pk, answered_at__isnull=True).update(
+        answer=text, answered_at=timezone.now()
+    ):
+        raise ModerationError(gettext("You have already answered this message."))
+    report = notice.report
+    if report is None:
+        report = Report.objects.create(
+            kind=TargetKind.USER,
+            target_user=user,
+            snapshot=user_snapshot(user),
+            category=Category.APPEAL,
+            description=text[:5000],
+            reporter=user,
+            work=notice.work,
+            comment=notice.comment,
+        )
+    else:
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.OPEN, claimed_by=None, resolved_at=None)
+        CaseNote.objects.create(report=report, author=user, text=text)
+    _log(
+        LogEntry.Action.APPEAL,
+        user,
+        kind=report.kind,
+        snapshot=report.snapshot,
+        reason=text,
+        report=report,
+        work=notice.work,
+        comment=notice.comment,
+        user=user,
+        details={"notice": notice.pk},
+    )
+    return report
+
+
+# Content
+
+
+@transaction.atomic
+def hide_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
+    work_actions.set_hidden([work.pk], True)
+    _log(
+        LogEntry.Action.HIDE_WORK,
+        actor,
+        kind=TargetKind.WORK,
+        snapshot=work_snapshot(work),
+        reason=reason,
+        report=report,
+        work=work,
+        user=_first(work),
+    )
+    for creator in _creators(work):
+        _notice(creator, Notice.Kind.WORK_HIDDEN, report, reason, work=work, subject=work.title[:255])
+
+
+@transaction.atomic
+def unhide_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
+    work_actions.set_hidden([work.pk], False)
+    _log(
+        LogEntry.Action.UNHIDE_WORK,
+        actor,
+        kind=TargetKind.WORK,
+        snapshot=work_snapshot(work),
+        reason=reason,
+        report=report,
+        work=work,
+        user=_first(work),
+    )
+    for creator in _creators(work):
+        _notice(creator, Notice.Kind.WORK_UNHIDDEN, report, reason, work=work, subject=work.title[:255])
+
+
+@transaction.atomic
+def delete_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
+    creators, snapshot, first = _creators(work), work_snapshot(work), _first(work)
+    _log(
+        LogEntry.Action.DELETE_WORK,
+        actor,
+        kind=TargetKind.WORK,
+        snapshot=snapshot,
+        reason=reason,
+        report=report,
+        work=work,
+        user=first,
+    )
+    for creator in creators:
+        _notice(creator, Notice.Kind.WORK_DELETED, report, reason, subject=work.title[:255])
+    work_actions.delete_work(work)
+
+
+@transaction.atomic
+def correct_rating(
+    actor: User, report: Report | None, work: Work, rating: Tag, warnings: list[Tag], reason: str
+) -> None:
+    before = work_snapshot(work)
+    work_actions.set_rating_and_warnings(work, rating, warnings)
+    work = Work.objects.get(pk=work.pk)
+    details = {
+        "old_rating": before["rating"],
+        "old_warnings": before["warnings"],
+        "rating": [rating.name],
+        "warnings": [tag.name for tag in warnings],
+    }
+    _log(
+        LogEntry.Action.CORRECT_RATING,
+        actor,
+        kind=TargetKind.WORK,
+        snapshot=before,
+        reason=reason,
+        report=report,
+        work=work,
+        user=_first(work),
+        details=details,
+    )
+    for creator in _creators(work):
+        _notice(creator, Notice.Kind.RATING_CORRECTED, report, reason, work=work, subject=work.title[:255])
+
+
+def _first(work: Work) -> User | None:
+    creators = _creators(work)
+    return creators[0] if creators else None
+
+
+@transaction.atomic
+def hide_comment(actor: User, report: Report | None, comment: Comment, reason: str) -> None:
+    comment_actions.hide_by_moderator(comment)
+    _comment_decision(LogEntry.Action.HIDE_COMMENT, Notice.Kind.COMMENT_HIDDEN, actor, report, comment, reason)
+
+
+@transaction.atomic
+def unhide_comment(actor: User, report: Report | None, comment: Comment, reason: str) -> None:
+    comment_actions.unhide_by_moderator(comment)
+    _comment_decision(LogEntry.Action.UNHIDE_COMMENT, Notice.Kind.COMMENT_UNHIDDEN, actor, report, comment, reason)
+
+
+@transaction.atomic
+def delete_comment(actor: User, report: Report | None, comment: Comment, reason: str) -> None:
+    # Logged (with the snapshot of its text) before the text is emptied.
+    _comment_decision(LogEntry.Action.DELETE_COMMENT, Notice.Kind.COMMENT_DELETED, actor, report, comment, reason)
+    comment_actions.delete_by_moderator(comment)
+
+
+def _comment_decision(
+    action: str, kind: str, actor: User, report: Report | None, comment: Comment, reason: str
+) -> None:
+    snapshot = comment_snapshot(comment)
+    _log(
+        action,
+        actor,
+        kind=TargetKind.COMMENT,
+        snapshot=snapshot,
+        reason=reason,
+        report=report,
+        comment=comment,
+        work=comment.work,
+        user=comment.user,
+    )
+    if comment.user is not None:
+        _notice(
+            comment.user, kind, report, reason, comment=comment, work=comment.work, subject=snapshot["content"][:255]
+        )
+
+
+# Accounts
+
+
+def _standing(user: User) -> Standing:
+    standing, _created = Standing.objects.select_for_update().get_or_create(user=user)
+    return standing
+
+
+def _works_of(user: User) -> list[int]:
+    """The user's works not hidden yet (so lifting a ban shows only what the ban hid)."""
+    works = Work.objects.filter(creatorships__pseud__user=user, hidden_by_admin=False)
+    return list(works.values_list("pk", flat=True).distinct())
+
+
+@transaction.atomic
+def warn(actor: User, report: Report | None, user: User, reason: str) -> None:
+    _log(
+        LogEntry.Action.WARN,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+    )
+    _notice(user, Notice.Kind.WARNING, report, reason, subject=user.username)
+
+
+@transaction.atomic
+def suspend(actor: User, report: Report | None, user: User, days: int, reason: str, *, hide_works: bool) -> None:
+    if not 1 <= days <= MAX_SUSPENSION_DAYS:
+        raise ModerationError(gettext("A suspension lasts between 1 and %(max)s days.") % {"max": MAX_SUSPENSION_DAYS})
+    standing = _standing(user)
+    standing.suspended_until = timezone.now() + timedelta(days=days)
+    standing.reason = reason
+    standing.save(update_fields=["suspended_until", "reason", "updated_at"])
+    hidden = _works_of(user) if hide_works else []
+    if hidden:
+        work_actions.set_hidden(hidden, True)
+    _log(
+        LogEntry.Action.SUSPEND,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+        details={"days": days, "hidden_works": hidden},
+    )
+    _notice(user, Notice.Kind.SUSPENDED, report, reason, subject=user.username)
+
+
+@transaction.atomic
+def unsuspend(actor: User, report: Report | None, user: User, reason: str) -> None:
+    """Lift a suspension now; the works it hid come back. (A suspension that simply runs out
+    leaves them hidden until a moderator lifts it: hiding was a decision of its own.)"""
+    standing = _standing(user)
+    standing.suspended_until = None
+    standing.save(update_fields=["suspended_until", "updated_at"])
+    last = LogEntry.objects.filter(user=user, action=LogEntry.Action.SUSPEND).first()
+    shown = list(last.details.get("hidden_works", [])) if last else []
+    if shown:
+        work_actions.set_hidden(shown, False)
+    _log(
+        LogEntry.Action.UNSUSPEND,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+        details={"shown_works": shown},
+    )
+
+
+@transaction.atomic
+def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bool = False) -> None:
+    """Ban the account: its works are hidden and it can no longer log in (it is told why)."""
+    if user.is_staff:
+        raise ModerationError(gettext("Staff accounts cannot be banned."))
+    standing = _standing(user)
+    standing.banned = True
+    standing.spam = spam
+    standing.reason = reason
+    standing.save(update_fields=["banned", "spam", "reason", "updated_at"])
+    hidden = _works_of(user)
+    if hidden:
+        work_actions.set_hidden(hidden, True)
+    hidden_comments = []
+    if spam:
+        for comment in Comment.objects.filter(user=user, status__in=comment_actions.LIVE):
+            comment_actions.hide_by_moderator(comment)
+            hidden_comments.append(comment.pk)
+    action = LogEntry.Action.SPAM if spam else LogEntry.Action.BAN
+    _log(
+        action,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+        details={"hidden_works": hidden, "hidden_comments": hidden_comments},
+    )
+    _notice(user, Notice.Kind.BANNED, report, reason, subject=user.username)
+
+
+@transaction.atomic
+def unban(actor: User, report: Report | None, user: User, reason: str) -> None:
+    """Lift a ban; the works it hid come back (works hidden by a decision of their own stay hidden)."""
+    standing = _standing(user)
+    if not standing.banned:
+        raise ModerationError(gettext("This account is not banned."))
+    standing.banned = False
+    standing.spam = False
+    standing.save(update_fields=["banned", "spam", "updated_at"])
+    last_ban = LogEntry.objects.filter(user=user, action__in=[LogEntry.Action.BAN, LogEntry.Action.SPAM]).first()
+    shown = list(last_ban.details.get("hidden_works", [])) if last_ban else []
+    if shown:
+        work_actions.set_hidden(shown, False)
+    if last_ban:
+        for comment in Comment.objects.filter(pk__in=last_ban.details.get("hidden_comments", [])):
+            comment_actions.unhide_by_moderator(comment)
+    _log(
+        LogEntry.Action.UNBAN,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+        details={"shown_works": shown},
+    )

@@ -1,0 +1,39 @@
+from django import template
+
+from accounts.models import User
+from moderation.models import CoCreatorInvitation, LogEntry, Notice
+from moderation.roles import AnyUser, can_manage_roles, can_moderate
+from works.models import Work
+
+register = template.Library()
+
+
+@register.filter
+def moderates(user: AnyUser) -> bool:
+    return can_moderate(user)
+
+
+@register.filter
+def manages_roles(user: AnyUser) -> bool:
+    return can_manage_roles(user)
+
+
+@register.simple_tag
+def hidden_reason(work: Work) -> str:
+    """Why the moderators hid this work (the latest decision), for the notice on the work page."""
+    entry = LogEntry.objects.filter(work=work, action=LogEntry.Action.HIDE_WORK).order_by("-created_at", "-id").first()
+    return entry.reason if entry else ""
+
+
+@register.simple_tag
+def unread_notices(user: AnyUser) -> int:
+    if not isinstance(user, User):
+        return 0
+    return Notice.objects.filter(user=user, read=False).count()
+
+
+@register.simple_tag
+def pending_invitations(user: AnyUser) -> int:
+    if not isinstance(user, User):
+        return 0
+    return CoCreatorInvitation.objects.filter(pseud__user=user).count()
