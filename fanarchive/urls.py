@@ -7,6 +7,7 @@ from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
 from downloads import views as downloads_views
+from feeds import views as feeds_views
 from imports import views as imports_views
 from lib.tagurl import TagNameConverter
 from search import views as search_views
@@ -119,4 +120,12 @@ urlpatterns = [
     path("users/<str:username>/unmute", community_views.unmute, name="unmute"),
     path("account/", include(account_urls)),
     path("admin/", admin.site.urls),
+    # Atom feeds (feeds app): the same query string as the listing page, always as a guest sees it.
+    path("works/feed.atom", feeds_views.works_feed, name="works_feed"),
+    path("tags/<tag:name>/feed.atom", feeds_views.tag_feed, name="tag_feed"),
+    path("users/<str:username>/feed.atom", feeds_views.user_feed, name="user_feed"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/feed.atom", feeds_views.pseud_feed, name="pseud_feed"),
+    path("users/<str:username>/bookmarks/feed.atom", feeds_views.bookmarks_feed, name="bookmarks_feed"),
+    path("series/<int:series_id>/feed.atom", feeds_views.series_feed, name="series_feed"),
+    path("search/feed.atom", feeds_views.search_feed, name="search_feed"),
 ]

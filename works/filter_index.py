@@ -404,11 +404,13 @@ class FilterIndex:
             keys = state.columns[column_name][ids]
         keys = keys.astype(np.int64)
         # One composite int64 key per work (31 bits of key, 32 of id), so a partial sort is
-        # exact even with many ties (every work has 0 kudos until kudos exist).
-        span = 1 << 30
-        keys = np.clip(keys, -span + 1, span - 1) + span
+        # exact even with many ties (every work has 0 kudos until kudos exist). Keys count from
+        # the smallest: Unix times (~1.8e9) do not fit 31 bits from zero, and clipping them
+        # made every recent work tie, so "updated" sorted by id.
+        top_key = (1 << 31) - 1
+        keys = np.clip(keys - keys.min(), 0, top_key) if len(keys) else keys
         if descending:
-            composite = ((2 * span - keys) << 32) | ((1 << 32) - 1 - ids)
+            composite = ((top_key - keys) << 32) | ((1 << 32) - 1 - ids)
         else:
             composite = (keys << 32) | ids
         wanted = offset + limit

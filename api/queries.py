@@ -1,0 +1,106 @@
+"""The one adapter between readers' tools (Atom feeds, OPDS, the API) and the archive's queries.
+
+Feeds and the API never filter, sort or page works themselves: they hand the
+query string to the same public entry points as the pages (works.filter_form and
+works.listing.list_works for listings, search.backend for search,
+bookmarks.listing for bookmarks), as a given reader. When listings and search
+move to one typed query, only this module changes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, QueryDict
+
+from bookmarks.listing import BookmarkListing, list_bookmarks, visible_bookmarks
+from search.backend import SearchResponse, SearchUnavailable, run
+from search.views import _search_request
+from tags.models import Tag
+from works.access import AnyUser, listed_works
+from works.filter_form import parse_filters
+from works.listing import list_works, with_blurb_data
+from works.models import Series, Work
+
+__all__ = ["SearchUnavailable", "WorkPage", "as_reader", "bookmark_page", "search_works", "series_works", "work_page"]
+
+
+@dataclass
+class WorkPage:
+    works: list[Work]
+    total: int
+    number: int
+    num_pages: int
+    errors: list[str] = field(default_factory=list)
+
+
+def as_reader(request: HttpRequest, user: AnyUser, params: QueryDict | None = None) -> HttpRequest:
+    """A copy of the request as `user` sees it (a feed is always a guest's), with these query parameters."""
+    reader = HttpRequest()
+    reader.method = "GET"
+    reader.path = request.path
+    reader.META = request.META
+    reader.GET = params if params is not None else request.GET  # type: ignore[assignment]
+    reader.user = user
+    return reader
+
+
+def guest() -> AnonymousUser:
+    return AnonymousUser()
+
+
+def work_page(
+    request: HttpRequest,
+    user: AnyUser,
+    params: QueryDict,
+    *,
+    fixed_tag: Tag | None = None,
+    only_ids: set[int] | None = None,
+) -> WorkPage:
+    """The page of works a listing page shows for this query string, as this reader."""
+    listing = list_works(as_reader(request, user, params), fixed_tag=fixed_tag, only_ids=only_ids)
+    page = listing.page
+    return WorkPage(
+        works=list(page.object_list),
+        total=listing.total,
+        number=page.number,
+        num_pages=page.paginator.num_pages,
+        errors=list(listing.filters.errors),
+    )
+
+
+def search_works(
+    request: HttpRequest, user: AnyUser, params: QueryDict, *, page: int = 1, per_page: int = 20
+) -> tuple[WorkPage, SearchResponse]:
+    """A page of full-text search results (the query language in `q`, plus every listing filter)."""
+    reader = as_reader(request, user, params)
+    query = " ".join(params.get("q", "").split())
+    rest = params.copy()
+    rest.pop("q", None)
+    filters = parse_filters(rest, members=user.is_authenticated)
+    search_request = _search_request(reader, query, filters)
+    search_request.offset = (page - 1) * per_page
+    search_request.limit = per_page
+    search_request.snippets = False
+    response = SearchResponse(total=0, hits=[])
+    if (query or filters.active) and not filters.impossible:
+        response = run(search_request)
+    wanted = [hit.work_id for hit in response.hits]
+    # The index decides what matches; the database still decides what this reader may see.
+    found = {w.pk: w for w in with_blurb_data(listed_works(user).filter(pk__in=wanted).defer("notes", "endnotes"))}
+    works = [found[pk] for pk in wanted if pk in found]
+    num_pages = max(1, -(-response.total // per_page))
+    return WorkPage(
+        works=works, total=response.total, number=page, num_pages=num_pages, errors=filters.errors
+    ), response
+
+
+def series_works(user: AnyUser, series: Series) -> list[Work]:
+    """A series' works this reader may see, in series order (as the series page)."""
+    works = listed_works(user).filter(serial_works__series=series).order_by("serial_works__position", "id")
+    return list(with_blurb_data(works.defer("notes", "endnotes")))
+
+
+def bookmark_page(request: HttpRequest, user: AnyUser, params: QueryDict, owner_id: int) -> BookmarkListing:
+    """A page of one user's bookmarks as this reader may see them (as the bookmarks page)."""
+    bookmarks = visible_bookmarks(user).filter(user_id=owner_id)
+    return list_bookmarks(as_reader(request, user, params), bookmarks)
