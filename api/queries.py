@@ -21,7 +21,17 @@ from works.filter_form import parse_filters
 from works.listing import list_works, with_blurb_data
 from works.models import Series, Work
 
-__all__ = ["SearchUnavailable", "WorkPage", "as_reader", "bookmark_page", "search_works", "series_works", "work_page"]
+__all__ = [
+    "SearchUnavailable",
+    "WorkPage",
+    "as_reader",
+    "bookmark_page",
+    "guest",
+    "search_works",
+    "series_works",
+    "with_blurb",
+    "work_page",
+]
 
 
 @dataclass
@@ -104,3 +114,8 @@ def bookmark_page(request: HttpRequest, user: AnyUser, params: QueryDict, owner_
     """A page of one user's bookmarks as this reader may see them (as the bookmarks page)."""
     bookmarks = visible_bookmarks(user).filter(user_id=owner_id)
     return list_bookmarks(as_reader(request, user, params), bookmarks)
+
+
+def with_blurb(work: Work) -> Work:
+    """One work with what its blurb shows prefetched (tags, creators, series)."""
+    return with_blurb_data(Work.objects.filter(pk=work.pk)).get()

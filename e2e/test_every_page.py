@@ -78,6 +78,7 @@ def test_every_guest_page(archive_with_everything: Archive) -> None:
             "/users/alice/pseuds/alice",
             "/users/bob/bookmarks",
             "/search/?q=lighthouse&sort=kudos",
+            "/api/v1/docs",
             "/account/login",
             "/account/password_reset",
             f"/works/{work.pk}/download/pdf",

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # HTML, ~200 KB gzipped). CSRF tokens are masked per response, so BREACH finds no secret.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Web pages elsewhere may read the API and feeds (GET only, never with cookies).
+    "api.middleware.ReadCorsMiddleware",
     "lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

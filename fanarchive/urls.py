@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as accounts_views
+from api.views import api, api_docs, unknown_endpoint
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
@@ -128,4 +129,8 @@ urlpatterns = [
     path("users/<str:username>/bookmarks/feed.atom", feeds_views.bookmarks_feed, name="bookmarks_feed"),
     path("series/<int:series_id>/feed.atom", feeds_views.series_feed, name="series_feed"),
     path("search/feed.atom", feeds_views.search_feed, name="search_feed"),
+    # The read/write API (api app); its OpenAPI document is /api/v1/openapi.json.
+    path("api/v1/", api.urls),
+    path("api/v1/docs", api_docs, name="api_docs"),
+    path("api/v1/<path:rest>", unknown_endpoint),
 ]
