@@ -1,8 +1,9 @@
 """What the API returns: typed schemas, so the OpenAPI document describes every field."""
 
 from datetime import date, datetime
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorBody(Schema):
@@ -161,3 +162,48 @@ class BookmarkOut(Schema):
 
 class BookmarkPage(Page):
     results: list[BookmarkOut]
+
+
+class WorkWrite(Schema):
+    """The posting form's fields (works.forms.WorkForm); on an update, fields left out keep their values."""
+
+    title: str | None = None
+    pseuds: list[int] | None = Field(None, description="Ids of your pseuds to credit (default: your default pseud).")
+    co_creators: str | None = None
+    rating: str | None = None
+    warnings: list[str] | None = None
+    categories: list[str] | None = None
+    fandoms: str | list[str] | None = Field(None, description="Tag names: a list, or comma-separated.")
+    relationships: str | list[str] | None = None
+    characters: str | list[str] | None = None
+    freeforms: str | list[str] | None = None
+    summary: str | None = None
+    notes: str | None = None
+    endnotes: str | None = None
+    language: str | None = None
+    restricted: bool | None = None
+    comment_permission: Literal["everyone", "registered", "off"] | None = None
+    moderated_comments: bool | None = None
+    series: int | None = Field(None, description="The id of one of your series to add the work to.")
+    new_series_title: str | None = None
+    series_position: int | None = None
+    expected_chapters: int | None = None
+    backdate: bool | None = None
+    published_at: date | None = None
+    chapter_title: str | None = None
+    chapter_summary: str | None = None
+    chapter_notes: str | None = None
+    chapter_endnotes: str | None = None
+    content: str | None = Field(None, description="The first chapter's text (plain text or HTML), for new works.")
+    action: Literal["post", "draft"] = Field("post", description="post: publish now; draft: keep it to yourself.")
+
+
+class ChapterWrite(Schema):
+    """The chapter form's fields; on an update, fields left out keep their values."""
+
+    chapter_title: str | None = None
+    chapter_summary: str | None = None
+    chapter_notes: str | None = None
+    chapter_endnotes: str | None = None
+    content: str | None = None
+    action: Literal["post", "draft"] = "post"

@@ -10,18 +10,25 @@ from datetime import date
 from typing import Any, Literal
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from accounts.models import Pseud, User
-from api import queries
+from api import queries, tokens
+from api.forms import TokenForm
+from api.models import PersonalToken
 from api.schemas import (
     BookmarkPage,
     ChapterOut,
     ChapterRef,
+    ChapterWrite,
     Error,
     MediaOut,
     PseudPage,
@@ -30,16 +37,28 @@ from api.schemas import (
     UserOut,
     WorkDetail,
     WorkPage,
+    WorkWrite,
 )
 from bookmarks.models import Bookmark
 from lib.tagurl import url_part_to_tag
 from search.query import MAX_QUERY_CHARS
+from tags.actions import TagTypeConflict
 from tags.models import Tag, TagType, tag_name_key
 from tags.views import fandoms_by_media
-from works.access import AnyUser, LoginRequiredForWork, get_work_for_reader, is_creator, readable_chapters
+from works import actions as work_actions
+from works.access import (
+    AnyUser,
+    LoginRequiredForWork,
+    get_work_for_creator,
+    get_work_for_reader,
+    is_creator,
+    readable_chapters,
+)
 from works.filter_form import MAX_QUERY_LENGTH
 from works.filter_index import INDEX
+from works.forms import ChapterForm, WorkForm
 from works.models import Chapter, Creatorship, Series, Work
+from works.views import _initial_from_work
 
 API_DESCRIPTION = """\
 Read the archive from your own tools: works with the same filters and sorts as the
@@ -102,6 +121,11 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "You may not do that.")
 
 
 @api.exception_handler(LoginRequiredForWork)
@@ -511,6 +535,23 @@ def _type_of(schema: dict[str, Any]) -> str:
     return str(schema.get("format") or schema.get("type") or "")
 
 
+def _body_fields(document: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    reference = content.get("schema", {}).get("$ref", "")
+    schema = document["components"]["schemas"].get(reference.rsplit("/", 1)[-1], {}) if reference else {}
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "where": "body",
+            "required": name in required,
+            "type": _type_of(field),
+            "description": field.get("description", ""),
+        }
+        for name, field in schema.get("properties", {}).items()
+    ]
+
+
 @require_safe
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The human-readable page: every operation of the OpenAPI document with its parameters."""
@@ -528,6 +569,177 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 }
                 for p in operation.get("parameters", [])
             ]
+            parameters += _body_fields(document, operation)
             summary = operation.get("description") or operation.get("summary", "")
             operations.append({"method": method.upper(), "path": path, "summary": summary, "parameters": parameters})
     return render(request, "api/docs.html", {"operations": operations})
+
+
+# The account's page of personal tokens
+
+
+@login_required
+def personal_tokens(request: HttpRequest) -> HttpResponse:
+    """Make a token (its secret is shown once, on the answer to the form) or revoke one."""
+    user = request.user
+    assert isinstance(user, User)
+    secret = ""
+    form = TokenForm()
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(PersonalToken, pk=request.POST["revoke"], user=user)
+            tokens.revoke_token(token)
+            messages.success(request, gettext("The token “%(name)s” was revoked.") % {"name": token.name})
+            return redirect("personal_tokens")
+        form = TokenForm(request.POST)
+        if PersonalToken.objects.filter(user=user, revoked_at__isnull=True).count() >= tokens.MAX_TOKENS:
+            form.add_error(None, gettext("You have too many tokens: revoke one first."))
+        if form.is_valid():
+            data = form.cleaned_data
+            _token, secret = tokens.create_token(
+                user,
+                data["name"],
+                read_restricted=data["read_restricted"],
+                write=data["write"],
+                view_adult=data["view_adult"],
+            )
+            form = TokenForm()
+    context = {
+        "form": form,
+        "secret": secret,
+        "tokens": PersonalToken.objects.filter(user=user, revoked_at__isnull=True),
+    }
+    response = render(request, "api/tokens.html", context)
+    # The page may hold a secret: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Writing: a token with the write scope posts and edits its owner's works, through the site's forms and actions.
+
+
+def writer(request: HttpRequest) -> User:
+    token: PersonalToken | None = getattr(request, "api_token", None)
+    if token is None:
+        # Never a browser session: the API takes no CSRF token, so only a token may write.
+        raise ApiError(401, "token_required", "Posting and editing need a personal token with the write scope.")
+    if not token.write:
+        raise ApiError(403, "scope_required", "This token may not post or edit works; make one that may.")
+    return token.user
+
+
+def _form_data(values: dict[str, Any]) -> QueryDict:
+    """Form fields as a browser would send them: lists repeated, booleans as "on" or absent."""
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, list):
+            if name in TAG_TEXT_FIELDS:
+                data[name] = ", ".join(str(v) for v in value)
+            else:
+                data.setlist(name, [str(v) for v in value])
+        elif isinstance(value, date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
+
+
+TAG_TEXT_FIELDS = {"fandoms", "relationships", "characters", "freeforms"}
+
+
+def _invalid_form(form: Any) -> ApiError:
+    details = [
+        {"where": f"body.{field}", "problem": str(message)}
+        for field, messages_ in form.errors.items()
+        for message in messages_
+    ]
+    return ApiError(422, "invalid_work", "The work could not be saved.", details)
+
+
+@api.post("/works", response={201: WorkDetail, **ERRORS}, tags=["writing"])
+def create_work(request: HttpRequest, body: WorkWrite) -> Status[dict[str, Any]]:
+    """Post a work (or save a draft) as the token's owner: the posting form's fields and validation."""
+    user = writer(request)
+    # What the empty posting form starts with (language, comment permission, …), then the body.
+    blank = WorkForm(user=user)
+    defaults = {name: blank.get_initial_for_field(field, name) for name, field in blank.fields.items()}
+    values = {**defaults, "pseuds": [user.default_pseud.pk], **body.dict(exclude_unset=True, exclude={"action"})}
+    form = WorkForm(_form_data(values), user=user)
+    if not form.is_valid():
+        raise _invalid_form(form)
+    try:
+        work = work_actions.create_work(
+            list(form.cleaned_data["pseuds"]), form.cleaned_data, post=body.action == "post"
+        )
+    except TagTypeConflict as conflict:
+        raise ApiError(422, "invalid_work", str(conflict)) from conflict
+    return Status(201, get_work(request, work.pk))
+
+
+@api.patch("/works/{work_id}", response={200: WorkDetail, **ERRORS}, tags=["writing"])
+def update_work(request: HttpRequest, work_id: int, body: WorkWrite) -> dict[str, Any]:
+    """Change your work: send only the fields to change. action=post posts a draft."""
+    user = writer(request)
+    work = get_work_for_creator(user, work_id)
+    include_chapter = work.chapters.count() == 1
+    values = {**_initial_from_work(work, user, include_chapter), **body.dict(exclude_unset=True, exclude={"action"})}
+    form = WorkForm(_form_data(values), user=user, include_chapter=include_chapter)
+    if not form.is_valid():
+        raise _invalid_form(form)
+    try:
+        work_actions.update_work(work, list(form.cleaned_data["pseuds"]), form.cleaned_data)
+    except TagTypeConflict as conflict:
+        raise ApiError(422, "invalid_work", str(conflict)) from conflict
+    if "action" in body.model_fields_set and body.action == "post" and not work.posted:
+        work_actions.post_work(work)
+    return get_work(request, work.pk)
+
+
+def _chapter_answer(request: HttpRequest, chapter: Chapter) -> dict[str, Any]:
+    return {
+        **chapter_ref(request, chapter),
+        "work_id": chapter.work_id,
+        "summary_html": chapter.summary,
+        "notes_html": chapter.notes,
+        "endnotes_html": chapter.endnotes,
+        "text_html": chapter.content,
+    }
+
+
+@api.post("/works/{work_id}/chapters", response={201: ChapterOut, **ERRORS}, tags=["writing"])
+def create_chapter(request: HttpRequest, work_id: int, body: ChapterWrite) -> Status[dict[str, Any]]:
+    """Add a chapter to your work (posted, or a draft with action=draft)."""
+    user = writer(request)
+    work = get_work_for_creator(user, work_id)
+    form = ChapterForm(_form_data(body.dict(exclude={"action"})))
+    if not form.is_valid():
+        raise _invalid_form(form)
+    chapter = work_actions.add_chapter(work, form.cleaned_data, post=body.action == "post")
+    return Status(201, _chapter_answer(request, chapter))
+
+
+@api.patch("/works/{work_id}/chapters/{chapter_id}", response={200: ChapterOut, **ERRORS}, tags=["writing"])
+def update_chapter(request: HttpRequest, work_id: int, chapter_id: int, body: ChapterWrite) -> dict[str, Any]:
+    """Change a chapter of your work: send only the fields to change. action=post posts a draft chapter."""
+    user = writer(request)
+    work = get_work_for_creator(user, work_id)
+    chapter = get_object_or_404(Chapter, pk=chapter_id, work=work)
+    current = {
+        "chapter_title": chapter.title,
+        "chapter_summary": chapter.summary,
+        "chapter_notes": chapter.notes,
+        "chapter_endnotes": chapter.endnotes,
+        "content": chapter.content,
+    }
+    form = ChapterForm(_form_data({**current, **body.dict(exclude_unset=True, exclude={"action"})}))
+    if not form.is_valid():
+        raise _invalid_form(form)
+    work_actions.update_chapter(chapter, form.cleaned_data)
+    if "action" in body.model_fields_set and body.action == "post" and not chapter.posted and work.posted:
+        work_actions.post_chapter(chapter)
+    chapter.refresh_from_db()
+    return _chapter_answer(request, chapter)

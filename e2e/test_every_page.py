@@ -103,6 +103,7 @@ def test_every_reader_page(archive_with_everything: Archive) -> None:
             "/account/subscriptions",
             "/account/blocked",
             "/account/muted",
+            "/account/tokens",
             "/account/pseuds/new",
             "/account/password_change",
             f"/works/{work.pk}/bookmarks/new",

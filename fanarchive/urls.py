@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as accounts_views
-from api.views import api, api_docs, unknown_endpoint
+from api.views import api, api_docs, personal_tokens, unknown_endpoint
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
@@ -57,6 +57,7 @@ account_urls = [
     path("subscriptions", community_views.subscriptions, name="subscriptions"),
     path("blocked", community_views.blocked_users, name="blocked_users"),
     path("muted", community_views.muted_users, name="muted_users"),
+    path("tokens", personal_tokens, name="personal_tokens"),
     path("password_reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password_reset/done", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
 from accounts.models import Pseud, User
+from api.models import PersonalToken
 from community.notify import send_subscription_digests
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
@@ -154,6 +155,8 @@ class EveryStringIsMarkedTests(BaseTestCase):
         values += Pseud.objects.values_list("name", flat=True)
         values += User.objects.values_list("username", flat=True)
         values += [name for _code, name in LANGUAGES]
+        values += PersonalToken.objects.values_list("name", flat=True)
+        values += [f"{hint}…" for hint in PersonalToken.objects.values_list("hint", flat=True)]
         return [value for value in values if value]
 
     maxDiff = None
@@ -222,6 +225,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("preferences"),
             reverse("pseud_new"),
             reverse("saved_filters"),
+            reverse("personal_tokens"),
             reverse("exclusions"),
             reverse("inbox"),
             reverse("stats"),
@@ -242,6 +246,11 @@ class EveryStringIsMarkedTests(BaseTestCase):
     def test_form_errors_and_messages_are_translated(self) -> None:
         self.assert_all_marked(reverse("work_new"), user=self.alice, method="post", title="", action="post")
         self.assert_all_marked(reverse("signup"), method="post", username="", password1="a", password2="b")
+        # A new token shown once, then listed with its scopes.
+        self.assert_all_marked(
+            reverse("personal_tokens"), user=self.alice, method="post", name="Reader", write="on", view_adult="on"
+        )
+        self.assert_all_marked(reverse("personal_tokens"), user=self.alice, method="post", name="")
         self.assert_all_marked(reverse("login"), method="post", username="alice", password="wrong")
         self.assert_all_marked(
             reverse("comment_create", args=[self.work.pk]), user=self.bob, method="post", content="Thank you!"
