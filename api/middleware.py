@@ -1,4 +1,5 @@
 import json
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -39,8 +40,10 @@ class ReadCorsMiddleware:
         return response
 
 
-# Paths where personal tokens are accepted and requests are rate limited: the API and the OPDS catalog.
+# Paths where personal tokens are accepted and requests are rate limited: the API, the OPDS catalog,
+# and downloads, which reading apps follow from the catalog.
 TOKEN_PATHS = ("/api/v1/", "/opds/")
+DOWNLOAD_PATH = re.compile(r"^/works/\d+/download/")
 
 
 def _json_error(status: int, code: str, message: str) -> HttpResponse:
@@ -60,7 +63,9 @@ class TokenAuthMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(TOKEN_PATHS) or request.method == "OPTIONS":
+        if request.method == "OPTIONS" or not (
+            request.path.startswith(TOKEN_PATHS) or DOWNLOAD_PATH.match(request.path)
+        ):
             return self.get_response(request)
         try:
             auth = tokens.authenticate(request)

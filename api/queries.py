@@ -9,10 +9,14 @@ move to one typed query, only this module changes.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.http import HttpRequest, QueryDict
 
+from accounts.models import User
 from bookmarks.listing import BookmarkListing, list_bookmarks, visible_bookmarks
+from community.models import Reading
 from search.backend import SearchResponse, SearchUnavailable, run
 from search.views import _search_request
 from tags.models import Tag
@@ -27,6 +31,7 @@ __all__ = [
     "as_reader",
     "bookmark_page",
     "guest",
+    "marked_for_later",
     "search_works",
     "series_works",
     "with_blurb",
@@ -119,3 +124,22 @@ def bookmark_page(request: HttpRequest, user: AnyUser, params: QueryDict, owner_
 def with_blurb(work: Work) -> Work:
     """One work with what its blurb shows prefetched (tags, creators, series)."""
     return with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+
+
+def marked_for_later(user: User, params: QueryDict) -> WorkPage:
+    """A page of the works a reader marked for later (newest mark first), those they may still see."""
+    readings = (
+        Reading.objects.filter(user=user, marked_for_later=True, work__in=listed_works(user))
+        .order_by("-id")
+        .values_list("work_id", flat=True)
+    )
+    paginator = Paginator(readings, settings.WORKS_PER_PAGE)
+    page = paginator.get_page(params.get("page", 1))
+    ids = list(page.object_list)
+    found = {w.pk: w for w in with_blurb_data(Work.objects.filter(pk__in=ids).defer("notes", "endnotes"))}
+    return WorkPage(
+        works=[found[pk] for pk in ids if pk in found],
+        total=paginator.count,
+        number=page.number,
+        num_pages=paginator.num_pages,
+    )

@@ -8,6 +8,7 @@ from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
 from downloads import views as downloads_views
+from feeds import opds_views
 from feeds import views as feeds_views
 from imports import views as imports_views
 from lib.tagurl import TagNameConverter
@@ -130,6 +131,15 @@ urlpatterns = [
     path("users/<str:username>/bookmarks/feed.atom", feeds_views.bookmarks_feed, name="bookmarks_feed"),
     path("series/<int:series_id>/feed.atom", feeds_views.series_feed, name="series_feed"),
     path("search/feed.atom", feeds_views.search_feed, name="search_feed"),
+    # The OPDS 1.2 catalog for reading apps (feeds app); personal tokens sign in (HTTP Basic or Bearer).
+    path("opds/", opds_views.opds_root, name="opds_root"),
+    path("opds/media", opds_views.opds_media, name="opds_media"),
+    path("opds/media/<str:media>", opds_views.opds_media_fandoms, name="opds_media_fandoms"),
+    path("opds/works", opds_views.opds_works, name="opds_works"),
+    path("opds/search", opds_views.opds_search, name="opds_search"),
+    path("opds/opensearch.xml", opds_views.opds_opensearch, name="opds_opensearch"),
+    path("opds/bookmarks", opds_views.opds_bookmarks, name="opds_bookmarks"),
+    path("opds/later", opds_views.opds_later, name="opds_later"),
     # The read/write API (api app); its OpenAPI document is /api/v1/openapi.json.
     path("api/v1/", api.urls),
     path("api/v1/docs", api_docs, name="api_docs"),

@@ -29,8 +29,10 @@ from works.models import Creatorship, Series, Work
 FEED_MAX_AGE = 300  # seconds a shared cache may keep a feed
 
 
-def respond(request: HttpRequest, body: bytes, updated: datetime, content_type: str) -> HttpResponseBase:
-    """The feed, or 304 when the reader's copy is current; public, since a feed shows only what guests see."""
+def respond(
+    request: HttpRequest, body: bytes, updated: datetime, content_type: str, *, public: bool = True
+) -> HttpResponseBase:
+    """The feed, or 304 when the reader's copy is current; public when it shows only what guests see."""
     etag = etag_for(body)
     last_modified = int(updated.timestamp())
     response: HttpResponseBase | None = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -38,7 +40,10 @@ def respond(request: HttpRequest, body: bytes, updated: datetime, content_type: 
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    if public:
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, max_age=0)
     return response
 
 
