@@ -347,7 +347,9 @@ def get_chapter(request: HttpRequest, work_id: int, chapter_id: int, consent: Qu
     chapter = readable_chapters(work, user).filter(pk=chapter_id).first()
     if chapter is None:
         raise Http404("No such chapter.")
-    if work.is_adult and not (consent.view_adult or is_creator(user, work) or getattr(user, "skip_adult_gate", False)):
+    token = getattr(request, "api_token", None)
+    consented = consent.view_adult or bool(token and token.view_adult) or getattr(user, "skip_adult_gate", False)
+    if work.is_adult and not (consented or is_creator(user, work)):
         raise ApiError(
             403,
             "adult_consent_required",

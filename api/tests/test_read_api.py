@@ -3,6 +3,7 @@ users, bookmarks and search; JSON errors for bad input; CORS; the OpenAPI docume
 
 from typing import Any
 
+from api.tokens import create_token
 from community.actions import mute_user
 from tags.tests.helpers import WranglingTestCase
 from works.models import Work
@@ -140,6 +141,12 @@ class WorkAndChapterTests(ApiTestCase):
         self.assertEqual(error["code"], "adult_consent_required")
         self.assertIn("view_adult=true", error["message"])
         self.assertTrue(self.api(f"/works/{work.pk}/chapters/{chapter.pk}?view_adult=true")["text_html"])
+        # Or once for all, on the token.
+        _token, consenting = create_token(self.bob, "app", read_restricted=False, write=False, view_adult=True)
+        body = self.api(f"/works/{work.pk}/chapters/{chapter.pk}", HTTP_AUTHORIZATION=f"Bearer {consenting}")
+        self.assertTrue(body["text_html"])
+        _token, plain = create_token(self.bob, "app", read_restricted=False, write=False, view_adult=False)
+        self.api(f"/works/{work.pk}/chapters/{chapter.pk}", 403, HTTP_AUTHORIZATION=f"Bearer {plain}")
         self.assertEqual(self.api(f"/works/{work.pk}")["title"], "Adult")  # the blurb is not gated, as on the site
 
 
