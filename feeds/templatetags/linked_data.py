@@ -22,7 +22,7 @@ register = template.Library()
 
 PREVIEW_CHARS = 300
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)])")
-_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026", ord("'"): "\\u0027"}
 
 
 def _preview(work: Work) -> str:
