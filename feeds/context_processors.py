@@ -1,10 +1,10 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-# A listing page's route -> its Atom feed's route (same arguments, same query string).
+# A listing page's route -> its Atom feed's route (same arguments, same query string). A tag's
+# own page is not a listing (and media tags have none): its works page carries the feed.
 FEED_OF_PAGE = {
     "work_index": "works_feed",
-    "tag_detail": "tag_feed",
     "tag_works": "tag_feed",
     "user_profile": "user_feed",
     "pseud_profile": "pseud_feed",

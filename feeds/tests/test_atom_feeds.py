@@ -43,7 +43,7 @@ class TagFeedTests(FeedTestCase):
         self.assertRedirects(response, "/tags/Mara%20Quill/feed.atom?sort=title", fetch_redirect_response=False)
 
     def test_the_tag_page_links_its_feed_in_the_head_and_visibly(self):
-        for path in ("/tags/Mara%20Quill/works?sort=title", "/tags/Mara%20Quill"):
+        for path in ("/tags/Mara%20Quill/works?sort=title", "/tags/Mara%20Quill/works"):
             page = self.client.get(path).content.decode()
             feed_path = "/tags/Mara%20Quill/feed.atom" + ("?sort=title" if "?" in path else "")
             self.assertIn(
