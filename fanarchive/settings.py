@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "imports",
     "downloads",
     "moderation",
+    "feeds",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     # HTML, ~200 KB gzipped). CSRF tokens are masked per response, so BREACH finds no secret.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Web pages elsewhere may read the API and feeds (GET only, never with cookies).
+    "api.middleware.ReadCorsMiddleware",
     "lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # API and OPDS requests: a personal token's owner replaces the session's user; rate limits.
+    "api.middleware.TokenAuthMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Banned accounts are logged out, suspended ones refused every write (moderation.standing).
     "moderation.middleware.StandingMiddleware",
@@ -105,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fanarchive.context_processors.site",
                 "fanarchive.context_processors.reader",
+                "feeds.context_processors.feed",
             ],
         },
     },
@@ -148,6 +155,10 @@ LOGIN_ATTEMPTS_WINDOW_SECONDS = env_int("LOGIN_ATTEMPTS_WINDOW_SECONDS", 15 * 60
 # Comments: how many one user, and one address, may post within the window; and the
 # spam check every comment goes through (a dotted path to a callable, see comments/spam.py).
 COMMENT_RATE_LIMIT = env_int("COMMENT_RATE_LIMIT", 10)
+# API and OPDS requests per window: per client address, and per personal token.
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_RATE_LIMIT_ADDRESS = env_int("API_RATE_LIMIT_ADDRESS", 300)
+API_RATE_LIMIT_TOKEN = env_int("API_RATE_LIMIT_TOKEN", 600)
 COMMENT_RATE_WINDOW_SECONDS = env_int("COMMENT_RATE_WINDOW_SECONDS", 10 * 60)
 COMMENT_SPAM_CHECKER = env_str("COMMENT_SPAM_CHECKER", "comments.spam.heuristic_spam_check")
 

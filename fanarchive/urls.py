@@ -3,10 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as accounts_views
+from api.views import api, api_docs, personal_tokens, unknown_endpoint
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
 from community import views as community_views
 from downloads import views as downloads_views
+from feeds import opds_views
+from feeds import views as feeds_views
 from imports import views as imports_views
 from lib.tagurl import TagNameConverter
 from moderation import views as moderation_views
@@ -71,6 +74,7 @@ account_urls = [
     path("subscriptions", community_views.subscriptions, name="subscriptions"),
     path("blocked", community_views.blocked_users, name="blocked_users"),
     path("muted", community_views.muted_users, name="muted_users"),
+    path("tokens", personal_tokens, name="personal_tokens"),
     path("password_reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password_reset/done", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -143,6 +147,27 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/decline", moderation_views.invitation_decline, name="invitation_decline"),
     path("moderation/", include(moderation_urls)),
     path("admin/", admin.site.urls),
+    # Atom feeds (feeds app): the same query string as the listing page, always as a guest sees it.
+    path("works/feed.atom", feeds_views.works_feed, name="works_feed"),
+    path("tags/<tag:name>/feed.atom", feeds_views.tag_feed, name="tag_feed"),
+    path("users/<str:username>/feed.atom", feeds_views.user_feed, name="user_feed"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/feed.atom", feeds_views.pseud_feed, name="pseud_feed"),
+    path("users/<str:username>/bookmarks/feed.atom", feeds_views.bookmarks_feed, name="bookmarks_feed"),
+    path("series/<int:series_id>/feed.atom", feeds_views.series_feed, name="series_feed"),
+    path("search/feed.atom", feeds_views.search_feed, name="search_feed"),
+    # The OPDS 1.2 catalog for reading apps (feeds app); personal tokens sign in (HTTP Basic or Bearer).
+    path("opds/", opds_views.opds_root, name="opds_root"),
+    path("opds/media", opds_views.opds_media, name="opds_media"),
+    path("opds/media/<str:media>", opds_views.opds_media_fandoms, name="opds_media_fandoms"),
+    path("opds/works", opds_views.opds_works, name="opds_works"),
+    path("opds/search", opds_views.opds_search, name="opds_search"),
+    path("opds/opensearch.xml", opds_views.opds_opensearch, name="opds_opensearch"),
+    path("opds/bookmarks", opds_views.opds_bookmarks, name="opds_bookmarks"),
+    path("opds/later", opds_views.opds_later, name="opds_later"),
+    # The read/write API (api app); its OpenAPI document is /api/v1/openapi.json.
+    path("api/v1/", api.urls),
+    path("api/v1/docs", api_docs, name="api_docs"),
+    path("api/v1/<path:rest>", unknown_endpoint),
 ]
 # Requests Django refuses before any view (too large, too many fields): the archive's own page.
 handler400 = "lib.errors.bad_request"

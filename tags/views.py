@@ -90,14 +90,14 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "tags/tag_works.html", {"tag": tag, "listing": listing})
 
 
-def fandom_index(request: HttpRequest) -> HttpResponse:
-    """Every fandom with visible works, grouped by media type, with its count of works."""
+def fandoms_by_media(*, members: bool) -> list[tuple[str, list[Tag]]]:
+    """(media name, fandoms with a `work_count`) for every fandom with works a reader may see (the API shares it)."""
     # Synonyms are counted under their canonical fandom, as in filters; counts come from the
     # filter index, so they match the listings and never include what the reader may not see.
     candidates = list(
         Tag.objects.filter(type=TagType.FANDOM, merger__isnull=True).only("name", "type").order_by("name")
     )
-    counts = INDEX.counts_for_tags([f.pk for f in candidates], members=request.user.is_authenticated)
+    counts = INDEX.counts_for_tags([f.pk for f in candidates], members=members)
     fandom_list = []
     for fandom in candidates:
         fandom.work_count = counts[fandom.pk]  # type: ignore[attr-defined]
@@ -113,7 +113,12 @@ def fandom_index(request: HttpRequest) -> HttpResponse:
     for fandom in fandom_list:
         for media_name in media_of.get(fandom.pk, [UNCATEGORIZED_MEDIA]):
             groups[media_name].append(fandom)
-    media_groups = [(name, fandoms) for name, fandoms in groups.items() if fandoms]
+    return [(name, fandoms) for name, fandoms in groups.items() if fandoms]
+
+
+def fandom_index(request: HttpRequest) -> HttpResponse:
+    """Every fandom with visible works, grouped by media type, with its count of works."""
+    media_groups = fandoms_by_media(members=request.user.is_authenticated)
     return render(request, "tags/fandom_index.html", {"media_groups": media_groups})
 
 

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
 from accounts.models import Pseud, User
+from api.models import PersonalToken
 from community.notify import send_subscription_digests
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
@@ -159,6 +160,8 @@ class EveryStringIsMarkedTests(BaseTestCase):
         values += User.objects.values_list("username", flat=True)
         values += [name for _code, name in LANGUAGES]
         values += moderation_texts()
+        values += PersonalToken.objects.values_list("name", flat=True)
+        values += [f"{hint}…" for hint in PersonalToken.objects.values_list("hint", flat=True)]
         return [value for value in values if value]
 
     maxDiff = None
@@ -227,6 +230,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("preferences"),
             reverse("pseud_new"),
             reverse("saved_filters"),
+            reverse("personal_tokens"),
             reverse("exclusions"),
             reverse("inbox"),
             reverse("stats"),
@@ -289,6 +293,11 @@ class EveryStringIsMarkedTests(BaseTestCase):
     def test_form_errors_and_messages_are_translated(self) -> None:
         self.assert_all_marked(reverse("work_new"), user=self.alice, method="post", title="", action="post")
         self.assert_all_marked(reverse("signup"), method="post", username="", password1="a", password2="b")
+        # A new token shown once, then listed with its scopes.
+        self.assert_all_marked(
+            reverse("personal_tokens"), user=self.alice, method="post", name="Reader", write="on", view_adult="on"
+        )
+        self.assert_all_marked(reverse("personal_tokens"), user=self.alice, method="post", name="")
         self.assert_all_marked(reverse("login"), method="post", username="alice", password="wrong")
         # The archive's 429 page (lib.ratelimit).
         with override_settings(SIGNUP_RATE_LIMIT=0):
