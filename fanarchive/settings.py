@@ -39,6 +39,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Only the first name of a new archive: staff then set it (and the rest of how the archive
+# runs: sign-ups, guests, downloads) on the archive settings page (sitecontent app).
 SITE_NAME = env_str("SITE_NAME", "Fanarchive")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "search",
     "imports",
     "downloads",
+    "sitecontent",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Members accept a new version of the terms of service before going on (accounts/middleware.py).
+    "accounts.middleware.TermsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -94,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "fanarchive.context_processors.site",
+                "sitecontent.context_processors.site",
                 "fanarchive.context_processors.reader",
             ],
         },
@@ -144,6 +149,11 @@ LOGIN_ATTEMPTS_WINDOW_SECONDS = env_int("LOGIN_ATTEMPTS_WINDOW_SECONDS", 15 * 60
 COMMENT_RATE_LIMIT = env_int("COMMENT_RATE_LIMIT", 10)
 COMMENT_RATE_WINDOW_SECONDS = env_int("COMMENT_RATE_WINDOW_SECONDS", 10 * 60)
 COMMENT_SPAM_CHECKER = env_str("COMMENT_SPAM_CHECKER", "comments.spam.heuristic_spam_check")
+# Sign-ups (and invite-queue requests) allowed per client address within the window, and the
+# spam check every sign-up goes through (a dotted path to a callable, see accounts/signup.py).
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 5)
+SIGNUP_RATE_WINDOW_SECONDS = env_int("SIGNUP_RATE_WINDOW_SECONDS", 3600)
+SIGNUP_SPAM_CHECKER = env_str("SIGNUP_SPAM_CHECKER", "accounts.signup.heuristic_signup_check")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts import identity_views
 from accounts import views as accounts_views
 from bookmarks import views as bookmarks_views
 from comments import views as comments_views
@@ -51,6 +52,15 @@ account_urls = [
     path("filters/new", accounts_views.saved_filter_new, name="saved_filter_new"),
     path("exclusions", accounts_views.exclusions, name="exclusions"),
     path("unsubscribe/<str:token>", accounts_views.unsubscribe, name="unsubscribe"),
+    # Sign-ups and identity (accounts/identity_views.py).
+    path("invitations", identity_views.my_invitations, name="my_invitations"),
+    path("invitations/request", identity_views.queue_join, name="queue_join"),
+    path("invitations/queue/<str:token>", identity_views.queue_status, name="queue_status"),
+    path("verify/<str:token>", identity_views.verify_email, name="verify_email"),
+    path("verify", identity_views.resend_verification, name="resend_verification"),
+    path("email", identity_views.email_change, name="email_change"),
+    path("username", identity_views.username_change, name="username_change"),
+    path("terms", identity_views.terms_accept, name="terms_accept"),
     path("stats", community_views.stats, name="stats"),
     path("subscriptions", community_views.subscriptions, name="subscriptions"),
     path("blocked", community_views.blocked_users, name="blocked_users"),
@@ -118,5 +128,8 @@ urlpatterns = [
     path("users/<str:username>/mute", community_views.mute, name="mute"),
     path("users/<str:username>/unmute", community_views.unmute, name="unmute"),
     path("account/", include(account_urls)),
+    path("staff/invitations", identity_views.staff_invitations, name="staff_invitations"),
+    # Archive settings, site pages, news and the banner (sitecontent app).
+    path("", include("sitecontent.urls")),
     path("admin/", admin.site.urls),
 ]

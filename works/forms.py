@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Pseud, User
 from lib.html import clean_html, strip_html
 from lib.languages import LANGUAGES
+from sitecontent.config import default_work_language
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
@@ -148,7 +149,7 @@ class WorkForm(ChapterFields):
     summary = _text_field(_("Summary"), SUMMARY_MAX)
     notes = _text_field(_("Notes (at the beginning)"), NOTES_MAX)
     endnotes = _text_field(_("End Notes"), NOTES_MAX)
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="en")
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial=default_work_language)
     restricted = forms.BooleanField(
         label=_("Only show your work to registered users"),
         required=False,
