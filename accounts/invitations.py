@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.emails import queue_email
 from accounts.models import Invitation, InviteRequest, User
 from sitecontent.config import archive_settings, forget_settings
-from sitecontent.models import SiteSettings
+from sitecontent.models import SignupMode, SiteSettings
 
 # One batch of "release N now" or of codes issued at once.
 MAX_BATCH = 500
@@ -113,7 +113,7 @@ def release_daily(now: datetime | None = None) -> int:
     """The automatic release: once a day, queue_release_per_day invitations. Safe to call from every worker."""
     now = now or timezone.now()
     config = archive_settings()
-    if config.signup_mode != "queue" or config.queue_release_per_day <= 0:
+    if config.signup_mode != SignupMode.QUEUE or config.queue_release_per_day <= 0:
         return 0
     due = Q(queue_released_at=None) | Q(queue_released_at__lte=now - timedelta(days=1))
     # Whoever moves the timestamp releases: a second worker finds it already moved.
