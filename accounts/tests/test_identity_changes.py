@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.core import mail
+from django.http.response import HttpResponseBase
 from django.test import override_settings
 
 from accounts.models import User, UsernameChange
@@ -12,7 +13,7 @@ from jobs.queue import run_pending
 
 
 class UsernameChangeTests(BaseTestCase):
-    def change(self, username: str, password: str | None = None) -> object:
+    def change(self, username: str, password: str | None = None) -> HttpResponseBase:
         return self.client.post("/account/username", {"username": username, "password": password or self.password})
 
     def test_the_new_name_takes_over_and_old_profile_and_pseud_urls_redirect(self) -> None:
@@ -59,7 +60,7 @@ class UsernameChangeTests(BaseTestCase):
         self.assertEqual(self.client.get("/users/bob").status_code, 200)
 
     def test_guests_cannot_change_names(self) -> None:
-        self.assertEqual(self.change("robin").status_code, 302)  # type: ignore[attr-defined]
+        self.assertEqual(self.change("robin").status_code, 302)
         self.assertEqual(User.objects.get(pk=self.bob.pk).username, "bob")
 
 
