@@ -11,9 +11,15 @@ from lib.html import clean_html
 _PSEUD_NAME = re.compile(r"^[\w][\w .\-]*$")
 
 
+# Names the archive itself uses (accounts.lifecycle.ORPHAN_USERNAME owns orphaned works).
+RESERVED_USERNAMES = {"orphan_account"}
+
+
 def check_username(username: str, exclude: User | None = None) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_]{3,40}", username):
         raise ValidationError(_("Use 3 to 40 letters, digits or underscores."))
+    if username.casefold() in RESERVED_USERNAMES:
+        raise ValidationError(_("That username is taken."))
     taken = User.objects.filter(username__iexact=username)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
@@ -205,3 +211,31 @@ class PreferencesForm(forms.ModelForm[User]):
                 "(they always reach my inbox)."
             ),
         }
+
+
+class OrphanForm(forms.Form):
+    keep_pseud_names = forms.BooleanField(
+        label=_("Keep my pseud's name on the works"),
+        required=False,
+        initial=True,
+        help_text=_("The works are credited to “name (orphan_account)” instead of plain “orphan_account”."),
+    )
+
+
+class DeleteAccountForm(OrphanForm):
+    WORKS_CHOICES = [
+        ("orphan", _("Orphan my works: they stay on the archive, credited to orphan_account")),
+        ("delete", _("Delete my works (works shared with co-creators stay theirs)")),
+    ]
+    works = forms.ChoiceField(label=_("My works"), choices=WORKS_CHOICES, widget=forms.RadioSelect, initial="orphan")
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise ValidationError(_("That password is not right."))
+        return password

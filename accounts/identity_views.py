@@ -2,7 +2,7 @@
 one's username or email (kept apart from views.py, which holds log-in, profiles and preferences)."""
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,13 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import actions, invitations, verification
+from accounts import actions, invitations, lifecycle, verification
 from accounts import signup as signup_checks
-from accounts.forms import EmailChangeForm, InviteForm, IssueInvitationsForm, QueueForm, ReleaseForm, UsernameChangeForm
-from accounts.models import Invitation, InviteRequest, User
+from accounts.forms import (
+    DeleteAccountForm,
+    EmailChangeForm,
+    InviteForm,
+    IssueInvitationsForm,
+    OrphanForm,
+    QueueForm,
+    ReleaseForm,
+    UsernameChangeForm,
+)
+from accounts.models import Invitation, InviteRequest, Pseud, User
 from sitecontent.config import archive_settings, current_terms_version_id
 from sitecontent.models import PageVersion, SignupMode
 from sitecontent.views import staff_only
+from works.access import get_work_for_creator
 
 TERMS_SESSION_KEY = "terms_accepted"
 
@@ -33,7 +43,7 @@ def queue_join(request: HttpRequest) -> HttpResponse:
     """Ask for an invitation: join the queue, then follow the emailed link to see one's place."""
     if archive_settings().signup_mode != SignupMode.QUEUE:
         return render(request, "accounts/queue_closed.html", status=404)
-    form = QueueForm(request.POST or None)
+    form = QueueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not signup_checks.take_signup_slot(_address(request)):
             messages.error(request, _("Too many requests from your address. Please try again in an hour."))
@@ -69,7 +79,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
     """A member's invitations: their allotment, and new ones to send or copy."""
     assert isinstance(request.user, User)
     refusal = verification.posting_refusal(request.user)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if refusal:
             messages.error(request, refusal)
@@ -147,7 +157,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 @login_required
 def email_change(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    form = EmailChangeForm(request.POST or None, user=request.user)
+    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         verification.send_change_confirmation(request.user, form.cleaned_data["email"])
         messages.success(
@@ -165,7 +175,7 @@ def username_change(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     days = archive_settings().username_change_days
     not_before = actions.next_username_change(request.user, days)
-    form = UsernameChangeForm(request.POST or None, user=request.user)
+    form = UsernameChangeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if not_before is not None:
             messages.error(request, _("You can change your username only once every %(days)s days.") % {"days": days})
@@ -211,3 +221,51 @@ def terms_accept(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you for accepting the Terms of Service."))
             return redirect(_safe_next(request))
     return render(request, "accounts/terms_accept.html", {"version": version, "next": _safe_next(request)})
+
+
+# Leaving: orphaning works, deleting the account
+
+
+@login_required
+def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Orphan one of my works (its creator only)."""
+    assert isinstance(request.user, User)
+    work = get_work_for_creator(request.user, work_id)
+    form = OrphanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        lifecycle.orphan_works(request.user, [work.pk], keep_pseud_names=form.cleaned_data["keep_pseud_names"])
+        messages.success(request, _("“%(title)s” was orphaned.") % {"title": work.title})
+        return redirect(work)
+    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": work, "pseud": None})
+
+
+@login_required
+def pseud_orphan(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    """Orphan every work of one of my pseuds."""
+    assert isinstance(request.user, User)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=request.user)
+    form = OrphanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        work_ids = list(pseud.creatorships.values_list("work_id", flat=True))
+        count = lifecycle.orphan_works(request.user, work_ids, keep_pseud_names=form.cleaned_data["keep_pseud_names"])
+        messages.success(request, _("%(count)s work(s) were orphaned.") % {"count": count})
+        return redirect("user_profile", request.user.username)
+    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": None, "pseud": pseud})
+
+
+@sensitive_post_parameters("password")
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        lifecycle.delete_account(
+            user,
+            delete_works=form.cleaned_data["works"] == "delete",
+            keep_pseud_names=form.cleaned_data["keep_pseud_names"],
+        )
+        messages.success(request, _("Your account was deleted. Goodbye, and thank you."))
+        return redirect("home")
+    return render(request, "accounts/account_delete.html", {"form": form})

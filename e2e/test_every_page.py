@@ -65,7 +65,7 @@ def archive_with_everything(archive: Archive) -> Archive:
     staff.save(update_fields=["is_staff"])
     archive.staff = staff  # type: ignore[attr-defined]
     WranglerAssignment.objects.create(user=archive.bob, fandom=None)
-    # Site content: a banner on every page, terms (accepted by everyone but alice), news, an invitation queue.
+    # Site content: a banner on every page, terms (accepted by all but dana), news, an invitation queue.
     SiteSettings.objects.update_or_create(
         pk=1,
         defaults={
@@ -77,7 +77,7 @@ def archive_with_everything(archive: Archive) -> Archive:
     forget_settings()
     terms = PageVersion.objects.create(slug="terms", number=1, title="Terms of Service", body="<p>Be kind.</p>")
     forget_pages()
-    for user in [archive.bob, staff]:
+    for user in [archive.alice, archive.bob, staff]:
         TermsAcceptance.objects.create(user=user, version=terms)
     news = NewsPost.objects.create(title="We opened", body="<p>Hello.</p>", author=staff)
     NewsComment.objects.create(post=news, user=archive.bob, body="<p>Hooray.</p>")
@@ -167,6 +167,9 @@ def test_every_author_and_staff_page(archive_with_everything: Archive) -> None:
             f"/works/{work.pk}/chapters/{chapter.pk}/edit",
             f"/works/{work.pk}/delete",
             f"/works/{work.pk}/comments/unreviewed",
+            f"/works/{work.pk}/orphan",
+            f"/account/pseuds/{archive.alice.default_pseud.pk}/orphan",
+            "/account/delete",
             "/account/stats",
         ],
     )
@@ -188,6 +191,6 @@ def test_every_author_and_staff_page(archive_with_everything: Archive) -> None:
             f"/news/{archive.news.pk}/delete",  # type: ignore[attr-defined]
         ],
     )
-    # Alice hasn't accepted the terms yet: any page sends her to accept them.
-    page = archive.context(user=archive.alice).new_page()
+    # Dana hasn't accepted the terms yet: any page sends her to accept them.
+    page = archive.context(user=create_account("dana", "dana@example.org", PASSWORD)).new_page()
     visit_all(page, ["/account/terms?next=/works", "/works"])

@@ -164,7 +164,7 @@ def news_comment(request: HttpRequest, post_id: int) -> HttpResponse:
 @staff_only
 def news_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    form = NewsForm(request.POST or None)
+    form = NewsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         post = actions.publish_news(form.cleaned_data, request.user)
         messages.success(request, _("The news post was published."))
@@ -175,7 +175,7 @@ def news_new(request: HttpRequest) -> HttpResponse:
 @staff_only
 def news_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(NewsPost, pk=post_id)
-    form = NewsForm(request.POST or None, instance=post)
+    form = NewsForm(request.POST if request.method == "POST" else None, instance=post)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The news post was updated."))

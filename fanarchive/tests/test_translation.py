@@ -276,6 +276,9 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("my_invitations"),
             reverse("username_change"),
             reverse("email_change"),
+            reverse("account_delete"),
+            reverse("work_orphan", args=[self.work.pk]),
+            reverse("pseud_orphan", args=[self.alice.default_pseud.pk]),
         ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.alice)
@@ -297,6 +300,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
         self.assert_all_marked(reverse("username_change"), user=self.bob, method="post", username="robin")
         self.assert_all_marked(reverse("username_change"), user=self.bob, method="post", username="robin2")
         self.assert_all_marked(reverse("staff_invitations"), user=self.alice, method="post", release="1", count="3")
+        self.assert_all_marked(reverse("account_delete"), user=self.bob, method="post", password="wrong")
         # A member who signed up and hasn't confirmed their email, then new terms.
         carol = create_account("carol", "carol@example.org", self.password)
         EmailVerification.objects.create(user=carol)
