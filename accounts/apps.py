@@ -5,5 +5,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        # Registers the account email job with the queue in every process (web and worker).
-        import accounts.emails  # noqa: F401
+        # Registers the account email and data export jobs with the queue in every process (web and worker).
+        import accounts.emails
+        import accounts.export  # noqa: F401

@@ -4,14 +4,15 @@ one's username or email (kept apart from views.py, which holds log-in, profiles 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import actions, invitations, lifecycle, verification
+from accounts import actions, export, invitations, lifecycle, verification
 from accounts import signup as signup_checks
 from accounts.forms import (
     DeleteAccountForm,
@@ -23,7 +24,7 @@ from accounts.forms import (
     ReleaseForm,
     UsernameChangeForm,
 )
-from accounts.models import Invitation, InviteRequest, Pseud, User
+from accounts.models import DataExport, Invitation, InviteRequest, Pseud, User
 from sitecontent.config import archive_settings, current_terms_version_id
 from sitecontent.models import PageVersion, SignupMode
 from sitecontent.views import staff_only
@@ -269,3 +270,32 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account was deleted. Goodbye, and thank you."))
         return redirect("home")
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+# Export my data
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        if export.request_export(request.user) is None:
+            messages.info(request, _("Your export is already being prepared."))
+        else:
+            messages.success(request, _("Your export is being prepared. We'll tell you in your inbox when it's ready."))
+        return redirect("data_export")
+    exports = DataExport.objects.filter(user=request.user)[:20]
+    return render(request, "accounts/data_export.html", {"exports": exports, "days": export.EXPORT_DAYS})
+
+
+@login_required
+def data_export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    found = get_object_or_404(
+        DataExport, pk=export_id, user=request.user, status=DataExport.Status.READY, expires_at__gt=timezone.now()
+    )
+    path = export.export_path(found)
+    if not path.exists():
+        raise Http404("This export is gone.")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{request.user.get_username()}-data.zip")
+    response["Cache-Control"] = "private"
+    return response

@@ -6,10 +6,12 @@ sort keys changed) and delete_work, bookmarks.actions.delete_bookmark, kudos cou
 """
 
 import shutil
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
 
+from accounts.export import export_path
 from accounts.models import Pseud, User
 from bookmarks.actions import delete_bookmark
 from community.models import Kudo
@@ -58,6 +60,11 @@ def orphan_works(user: User, work_ids: list[int], *, keep_pseud_names: bool) -> 
     return len(changed)
 
 
+def _remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
 def _remove_downloads(work_ids: set[int]) -> None:
     for work_id in work_ids:
         shutil.rmtree(work_dir(work_id), ignore_errors=True)
@@ -96,4 +103,6 @@ def delete_account(user: User, *, delete_works: bool, keep_pseud_names: bool) ->
     note_changed(kudos_on)
     for bookmark in user.bookmarks.all():
         delete_bookmark(bookmark)
+    exports = [export_path(export) for export in user.data_exports.all()]
+    transaction.on_commit(lambda: _remove_files(exports))
     user.delete()

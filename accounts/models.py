@@ -239,3 +239,28 @@ class UsernameChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_username} → {self.new_username}"
+
+
+class DataExport(models.Model):
+    """A member's "export my data" zip: built by a background job, downloadable until it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        READY = "ready"
+        EXPIRED = "expired"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    # The file's name under DATA_DIR/exports: unguessable, so a leaked directory listing leaks nothing.
+    token = models.CharField(max_length=48, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="data_export_expiry")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.status})"

@@ -170,6 +170,7 @@ def test_every_author_and_staff_page(archive_with_everything: Archive) -> None:
             f"/works/{work.pk}/orphan",
             f"/account/pseuds/{archive.alice.default_pseud.pk}/orphan",
             "/account/delete",
+            "/account/export",
             "/account/stats",
         ],
     )

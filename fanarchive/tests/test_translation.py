@@ -26,7 +26,8 @@ from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
 from accounts.actions import create_account
-from accounts.models import EmailVerification, Invitation, InviteRequest, Pseud, TermsAcceptance, User
+from accounts.models import DataExport, EmailVerification, Invitation, InviteRequest, Pseud, TermsAcceptance, User
+from community.models import InboxItem
 from community.notify import send_subscription_digests
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
@@ -162,6 +163,9 @@ class EveryStringIsMarkedTests(BaseTestCase):
         NewsComment.objects.create(post=self.news, user=self.bob, body="<p>Hooray.</p>")
         Invitation.objects.create(code="harbour-code", created_by=self.bob, email="wren@example.org")
         self.queued = InviteRequest.objects.create(email="queue@example.org", token="queue-token")
+        for number, status in enumerate(["pending", "ready", "expired"]):
+            DataExport.objects.create(user=self.alice, token=f"t{number}", status=status, size=123_456)
+        InboxItem.objects.create(user=self.alice, kind=InboxItem.Kind.DATA_EXPORT)
 
     def data(self) -> list[str]:
         """What the archive shows that is not its own wording."""
@@ -277,6 +281,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("username_change"),
             reverse("email_change"),
             reverse("account_delete"),
+            reverse("data_export"),
             reverse("work_orphan", args=[self.work.pk]),
             reverse("pseud_orphan", args=[self.alice.default_pseud.pk]),
         ]:

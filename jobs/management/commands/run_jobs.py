@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from accounts.export import prune_exports
 from accounts.invitations import release_daily
 from community.notify import queue_digests
 from jobs.queue import run_pending
@@ -32,6 +33,8 @@ class Command(BaseCommand):
                 queue_digests()
                 # The invitation queue's daily release (a no-op unless a day has passed).
                 release_daily()
+                # Data exports past their expiry are deleted.
+                prune_exports()
                 last_housekeeping = time.monotonic()
             ran = run_pending()
             if ran:
