@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import invitations
 from accounts.models import (
@@ -13,6 +14,7 @@ from accounts.models import (
     User,
     UsernameChange,
 )
+from accounts.verification import send_verification
 from search.indexer import queue_updates
 
 
@@ -45,10 +47,6 @@ def sign_up(
 
     Raises SignupRefused (and makes nothing) when the invitation was used or the name taken meanwhile.
     """
-    from django.utils.translation import gettext
-
-    from accounts.verification import send_verification
-
     try:
         with transaction.atomic():
             user = create_account(username, email, password)
