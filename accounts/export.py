@@ -52,7 +52,9 @@ def export_path(export: DataExport) -> Path:
 def request_export(user: User) -> DataExport | None:
     """Queue a new export; None if one is already being built for this member."""
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if DataExport.objects.filter(user=user, status=DataExport.Status.PENDING).exists():
+    # A job that failed for good leaves its export pending: after a day the member may ask again.
+    recent = timezone.now() - timedelta(days=1)
+    if DataExport.objects.filter(user=user, status=DataExport.Status.PENDING, created_at__gt=recent).exists():
         return None
     export = DataExport.objects.create(user=user, token=secrets.token_urlsafe(24))
     enqueue(EXPORT_JOB, {"export_id": export.pk})

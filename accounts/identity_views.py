@@ -160,6 +160,10 @@ def email_change(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        # Each change sends an email to an address of the member's choosing: limited like sign-ups.
+        if not signup_checks.take_signup_slot(f"email-change:{request.user.pk}"):
+            messages.error(request, _("You asked for several changes already. Please wait an hour."))
+            return render(request, "accounts/email_change.html", {"form": form}, status=429)
         verification.send_change_confirmation(request.user, form.cleaned_data["email"])
         messages.success(
             request,

@@ -84,3 +84,10 @@ class DataExportTests(BaseTestCase):
         run_pending()
         build_data_export({"export_id": DataExport.objects.get().pk})
         self.assertEqual(InboxItem.objects.filter(kind="data_export").count(), 1)
+
+    def test_an_export_stuck_for_a_day_does_not_block_a_new_one(self) -> None:
+        self.login(self.alice)
+        self.client.post("/account/export")
+        DataExport.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+        self.client.post("/account/export")
+        self.assertEqual(DataExport.objects.filter(status="pending").count(), 2)

@@ -88,6 +88,16 @@ class EmailChangeTests(BaseTestCase):
         run_pending()
         self.assertEqual(mail.outbox, [])
 
+    @override_settings(SIGNUP_RATE_LIMIT=2)
+    def test_changes_are_rate_limited(self) -> None:
+        self.login(self.bob)
+        for number in range(2):
+            self.client.post("/account/email", {"email": f"new{number}@example.org", "password": self.password})
+        response = self.client.post("/account/email", {"email": "new9@example.org", "password": self.password})
+        self.assertContains(response, "Please wait an hour", status_code=429)
+        run_pending()
+        self.assertEqual(len(mail.outbox), 2)
+
     def test_a_link_is_refused_if_the_address_was_taken_meanwhile(self) -> None:
         self.login(self.bob)
         self.client.post("/account/email", {"email": "shared@example.org", "password": self.password})
