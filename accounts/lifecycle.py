@@ -81,7 +81,7 @@ def _solely_theirs(user: User, work_ids: set[int]) -> set[int]:
 def delete_account(user: User, *, delete_works: bool, keep_pseud_names: bool) -> None:
     """Delete the account: its works deleted or orphaned, its kudos and bookmarks removed.
 
-    Its comments stay, shown as from "a former user" (the database sets their user and pseud to null).
+    Its comments stay, signed "(deleted account)" (the database sets their user and pseud to null).
     """
     work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
     if delete_works:

@@ -96,7 +96,7 @@ class DeleteAccountTests(BaseTestCase):
         self.assertEqual(Bookmark.objects.count(), 0)
         comment = Comment.objects.get()
         self.assertIsNone(comment.user_id)
-        self.assertContains(self.client.get(alices.get_absolute_url()), "A former user")
+        self.assertContains(self.client.get(alices.get_absolute_url()), "(deleted account)")
         self.assertFalse(self.client.login(username="bob", password=self.password))
         self.assertContains(self.client.get("/works?sort=kudos_count"), "Bob&#x27;s Tale")
 
