@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+
+    def ready(self) -> None:
+        # Registers the account email and data export jobs with the queue in every process (web and worker).
+        import accounts.emails
+        import accounts.export  # noqa: F401

@@ -11,26 +11,137 @@ from lib.html import clean_notes_html
 _PSEUD_NAME = re.compile(r"^[\w][\w .\-]*$")
 
 
+# Names the archive itself uses (accounts.lifecycle.ORPHAN_USERNAME owns orphaned works).
+RESERVED_USERNAMES = {"orphan_account"}
+
+
+def check_username(username: str, exclude: User | None = None) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_]{3,40}", username):
+        raise ValidationError(_("Use 3 to 40 letters, digits or underscores."))
+    if username.casefold() in RESERVED_USERNAMES:
+        raise ValidationError(_("That username is taken."))
+    taken = User.objects.filter(username__iexact=username)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError(_("That username is taken."))
+    return username
+
+
+def check_new_email(email: str) -> str:
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with that email already exists. Try resetting your password."))
+    return email
+
+
 class SignupForm(UserCreationForm[User]):
     email = forms.EmailField(label=_("Email"), help_text=_("Used only for password resets and notifications."))
+    invitation = forms.CharField(label=_("Invitation code"), max_length=100, required=False)
+    accept_terms = forms.BooleanField(label=_("I have read and accept the Terms of Service"), required=False)
+    confirm_age = forms.BooleanField(required=True)
+    # The honeypot: its wrapper is hidden from people, so only bots fill it in.
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
 
     class Meta:
         model = User
         fields = ("username", "email")
 
+    def __init__(
+        self, *args: object, needs_invitation: bool, terms_url: str | None, minimum_age: int, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_invitation = needs_invitation
+        self.terms_url = terms_url
+        if not needs_invitation:
+            del self.fields["invitation"]
+        if terms_url is None:
+            del self.fields["accept_terms"]
+        self.fields["confirm_age"].label = _("I am at least %(age)s years old") % {"age": minimum_age}
+        self.fields["confirm_age"].error_messages["required"] = _("You must be at least %(age)s to join.") % {
+            "age": minimum_age
+        }
+
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("That username is taken."))
-        if not re.fullmatch(r"[A-Za-z0-9_]{3,40}", username):
-            raise ValidationError(_("Use 3 to 40 letters, digits or underscores."))
-        return str(username)
+        return check_username(str(self.cleaned_data["username"]))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with that email already exists. Try resetting your password."))
-        return str(email)
+        return check_new_email(str(self.cleaned_data["email"]))
+
+    def clean_invitation(self) -> str:
+        code = str(self.cleaned_data.get("invitation", "")).strip()
+        if self.needs_invitation and not code:
+            raise ValidationError(_("Signing up needs an invitation."))
+        return code
+
+    def clean_accept_terms(self) -> bool:
+        if not self.cleaned_data.get("accept_terms"):
+            raise ValidationError(_("Please accept the Terms of Service to sign up."))
+        return True
+
+
+class QueueForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Their email (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("We email them the invitation; or copy its link yourself."),
+    )
+
+
+class IssueInvitationsForm(forms.Form):
+    count = forms.IntegerField(label=_("How many"), min_value=1, max_value=500, initial=1)
+    email = forms.EmailField(label=_("Send to (optional)"), required=False, max_length=254)
+
+
+class ReleaseForm(forms.Form):
+    count = forms.IntegerField(label=_("How many"), min_value=1, max_value=500, initial=10)
+
+
+class UsernameChangeForm(forms.Form):
+    username = forms.CharField(label=_("New username"), max_length=40)
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"])
+        if username == self.user.username:
+            raise ValidationError(_("That is already your username."))
+        return check_username(username, exclude=self.user)
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise ValidationError(_("That password is not right."))
+        return password
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New email"), max_length=254)
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"])
+        if email.casefold() == self.user.email.casefold():
+            raise ValidationError(_("That is already your email."))
+        return check_new_email(email)
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise ValidationError(_("That password is not right."))
+        return password
 
 
 class PseudForm(forms.ModelForm[Pseud]):
@@ -100,3 +211,31 @@ class PreferencesForm(forms.ModelForm[User]):
                 "(they always reach my inbox)."
             ),
         }
+
+
+class OrphanForm(forms.Form):
+    keep_pseud_names = forms.BooleanField(
+        label=_("Keep my pseud's name on the works"),
+        required=False,
+        initial=True,
+        help_text=_("The works are credited to “name (orphan_account)” instead of plain “orphan_account”."),
+    )
+
+
+class DeleteAccountForm(OrphanForm):
+    WORKS_CHOICES = [
+        ("orphan", _("Orphan my works: they stay on the archive, credited to orphan_account")),
+        ("delete", _("Delete my works (works shared with co-creators stay theirs)")),
+    ]
+    works = forms.ChoiceField(label=_("My works"), choices=WORKS_CHOICES, widget=forms.RadioSelect, initial="orphan")
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise ValidationError(_("That password is not right."))
+        return password

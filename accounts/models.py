@@ -142,3 +142,132 @@ class TagExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} excludes {self.tag_id}"
+
+
+# Sign-ups and identity. Kept out of User's own columns: each is its own small table.
+
+
+class EmailVerification(models.Model):
+    """An account whose address must be confirmed before it may post or comment.
+
+    Only sign-ups create one (accounts made by staff or scripts need none); confirming sets
+    verified_at. Changing one's email is confirmed by a link too, but changes nothing until then.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="email_verification")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'verified' if self.verified_at else 'unverified'}"
+
+
+class Invitation(models.Model):
+    """A code that lets one person sign up: issued by staff, by a member from their allotment, or from the queue."""
+
+    code = models.CharField(max_length=32, unique=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Where it was sent, if anywhere (queue invitations always have one).
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_by = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation_used"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "created_at"], name="invitation_creator")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("signup") + f"?invitation={self.code}"
+
+
+class InviteRequest(models.Model):
+    """A place in the invitation queue: released in order (oldest first), one invitation each."""
+
+    email = models.EmailField()
+    # The secret in the link that shows this request's place in the queue.
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="queue_request"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="invite_request_email_unique")]
+        indexes = [models.Index(fields=["released_at", "id"], name="invite_request_waiting")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class TermsAcceptance(models.Model):
+    """A member accepted this version of the terms of service (at sign-up, or when a new version came)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="terms_acceptances")
+    version = models.ForeignKey("sitecontent.PageVersion", on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="terms_accepted_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.version_id}"
+
+
+class AgeConfirmation(models.Model):
+    """At sign-up: the minimum age the new member confirmed being over (also when no terms exist yet)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="age_confirmation")
+    minimum_age = models.PositiveSmallIntegerField()
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} is at least {self.minimum_age}"
+
+
+class UsernameChange(models.Model):
+    """An old username: its profile and pseud URLs redirect to the new one; limits how often names change."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="username_changes")
+    old_username = models.CharField(max_length=150)
+    new_username = models.CharField(max_length=150)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(Lower("old_username"), name="username_change_old")]
+
+    def __str__(self) -> str:
+        return f"{self.old_username} → {self.new_username}"
+
+
+class DataExport(models.Model):
+    """A member's "export my data" zip: built by a background job, downloadable until it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        READY = "ready"
+        EXPIRED = "expired"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    # The file's name under DATA_DIR/exports: unguessable, so a leaked directory listing leaks nothing.
+    token = models.CharField(max_length=48, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="data_export_expiry")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.status})"

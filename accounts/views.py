@@ -1,11 +1,13 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,9 +16,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import actions
+from accounts import signup as signup_checks
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
-from accounts.models import Pseud, SavedFilter, TagExclusion, User
+from accounts.invitations import usable_invitation
+from accounts.models import Pseud, SavedFilter, TagExclusion, User, UsernameChange
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
+from accounts.verification import is_unverified
 from lib.params import parse_id
 from lib.ratelimit import (
     Limited,
@@ -29,6 +34,8 @@ from lib.ratelimit import (
     too_many_requests,
 )
 from search.indexer import queue_updates
+from sitecontent.config import archive_settings, current_terms_version_id
+from sitecontent.models import PageSlug, SignupMode
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
 from works.listing import list_works
@@ -45,33 +52,66 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+def _signup_refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "accounts/signup_refused.html", {"message": message}, status=status)
+
+
 @sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign up as the archive's staff allow: open, with an invitation (also the queue's), or not at all."""
     if request.user.is_authenticated:
         return redirect("home")
+    config = archive_settings()
+    mode = config.signup_mode
+    if mode == SignupMode.CLOSED:
+        return render(request, "accounts/signup_closed.html", status=403)
+    terms_id = current_terms_version_id()
+    form_options: dict[str, Any] = {
+        "needs_invitation": mode != SignupMode.OPEN,
+        "terms_url": reverse("site_page", args=[PageSlug.TERMS]) if terms_id else None,
+        "minimum_age": config.minimum_age,
+    }
     if request.method == "POST":
         limited = check_rate(request, "signup", None, settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_WINDOW_SECONDS)
         if limited:
             return too_many_requests(request, limited)
-        form = SignupForm(request.POST)
+        form = SignupForm(request.POST, **form_options)
+        if request.POST.get(signup_checks.HONEYPOT_FIELD):
+            return _signup_refusal(request, _("Sign-up refused: the form was not filled in by a person."), 400)
         if form.is_valid():
-            try:
-                user = actions.create_account(
-                    form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
-                )
-            except IntegrityError:
-                # Another sign-up took the name or the email a moment ago (the database's unique
-                # constraints): checked again, the form now says which, as it would have.
-                form = SignupForm(request.POST)
-                if form.is_valid():
-                    form.add_error(None, _("That username or email was just taken. Please choose another."))
-                return render(request, "accounts/signup.html", {"form": form})
-            login(request, user, backend="accounts.backends.CaseInsensitiveModelBackend")
-            messages.success(request, _("Welcome, %(username)s! Your account is ready.") % {"username": user.username})
-            return redirect("user_profile", user.username)
+            data = form.cleaned_data
+            candidate = signup_checks.SignupCandidate(data["username"], data["email"], client_address(request))
+            if signup_checks.is_spam_signup(candidate):
+                return _signup_refusal(request, _("Sign-up refused: it looks like spam to the archive's filter."), 400)
+            invitation = None
+            if form.needs_invitation:
+                invitation = usable_invitation(data["invitation"])
+                if invitation is None:
+                    form.add_error("invitation", _("That invitation is not valid or has already been used."))
+            if not form.errors:
+                try:
+                    user = actions.sign_up(
+                        data["username"],
+                        data["email"],
+                        data["password1"],
+                        invitation=invitation,
+                        terms_version_id=terms_id,
+                        minimum_age=config.minimum_age,
+                    )
+                except actions.SignupRefused as refused:
+                    form.add_error(refused.field, str(refused))
+                else:
+                    login(request, user, backend="accounts.backends.CaseInsensitiveModelBackend")
+                    messages.success(
+                        request,
+                        _("Welcome, %(username)s! Your account is ready. We sent a link to %(email)s to confirm it.")
+                        % {"username": user.username, "email": user.email},
+                    )
+                    return redirect("user_profile", user.username)
     else:
-        form = SignupForm()
-    return render(request, "accounts/signup.html", {"form": form})
+        form = SignupForm(initial={"invitation": request.GET.get("invitation", "")}, **form_options)
+    context = {"form": form, "queue": mode == SignupMode.QUEUE, "terms_url": form_options["terms_url"]}
+    return render(request, "accounts/signup.html", context)
 
 
 def _login_refusal(request: HttpRequest, username: str) -> Limited | None:
@@ -112,8 +152,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
+def _renamed(username: str) -> User | None:
+    """The member who used to be called `username`, if any (asked only when nobody has that name now)."""
+    change = UsernameChange.objects.filter(old_username__iexact=username).select_related("user").first()
+    return change.user if change is not None and change.user.is_active else None
+
+
 def user_profile(request: HttpRequest, username: str) -> HttpResponse:
-    user = get_object_or_404(User, username=username, is_active=True)
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        renamed = _renamed(username)
+        if renamed is None:
+            raise Http404("No such user.")
+        return redirect(renamed, permanent=True)
     work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
     listing = list_works(request, only_ids=work_ids)
     return render(
@@ -124,7 +175,14 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
-    pseud = get_object_or_404(Pseud.objects.select_related("user"), user__username=username, name=pseud_name)
+    pseud = Pseud.objects.select_related("user").filter(user__username=username, name=pseud_name).first()
+    if pseud is None:
+        renamed = _renamed(username) if not User.objects.filter(username=username).exists() else None
+        if renamed is None:
+            raise Http404("No such pseud.")
+        # The default pseud was renamed with the account; other pseuds kept their names.
+        pseud_name = renamed.username if pseud_name.casefold() == username.casefold() else pseud_name
+        return redirect("pseud_profile", renamed.username, pseud_name, permanent=True)
     work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
     listing = list_works(request, only_ids=work_ids)
     return render(
@@ -181,7 +239,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     else:
         form = PreferencesForm(instance=request.user)
     reader_form = ReaderSettingsForm(instance=request.user, auto_id="reader_%s")
-    return render(request, "accounts/preferences.html", {"form": form, "reader_form": reader_form})
+    context = {"form": form, "reader_form": reader_form, "unverified": is_unverified(request.user)}
+    return render(request, "accounts/preferences.html", context)
 
 
 @require_POST

@@ -22,11 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
+from accounts.verification import posting_refusal
 from comments import ratelimit, spam
 from comments.models import COMMENT_MAX, Comment
 from community.models import Block, InboxItem, Mute
 from jobs.queue import enqueue
 from lib.html import clean_html
+from sitecontent.config import archive_settings
 from works.access import AnyUser, get_work_for_reader, readable_chapters
 from works.filters import note_changed
 from works.models import Chapter, Creatorship, Work
@@ -58,6 +60,7 @@ GUESTS_MESSAGE = _("Sorry, this work doesn't allow non-Archive users to comment.
 BLOCKED_MESSAGE = _("Sorry, you have been blocked by one or more of this work's creators.")
 REPLY_BLOCKED_MESSAGE = _("Sorry, you have been blocked by that comment's author, so you can't reply to it.")
 UNPOSTED_MESSAGE = _("Comments open when the work is posted.")
+ARCHIVE_GUESTS_MESSAGE = _("Sorry, guests can't comment on this archive. Log in to leave a comment.")
 RATE_MESSAGE = _("You have posted a lot of comments in a short time. Please wait a few minutes and try again.")
 
 
@@ -87,9 +90,14 @@ def comment_refusal(work: Work, user: AnyUser, creators: set[int], blockers: set
     if work.comment_permission == Work.CommentPermission.OFF:
         return str(OFF_MESSAGE)
     if not user.is_authenticated:
+        if not archive_settings().guest_comments:
+            return str(ARCHIVE_GUESTS_MESSAGE)
         if work.comment_permission == Work.CommentPermission.REGISTERED:
             return str(GUESTS_MESSAGE)
         return None
+    unverified = posting_refusal(user)
+    if unverified:
+        return unverified
     if creators & blockers:
         return str(BLOCKED_MESSAGE)
     return None

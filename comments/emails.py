@@ -22,6 +22,7 @@ from comments.actions import EMAIL_JOB, LIVE
 from comments.threads import comment_url
 from community.models import InboxItem, Mute
 from jobs.queue import handler
+from sitecontent.config import site_name
 
 KINDS = [InboxItem.Kind.COMMENT, InboxItem.Kind.REPLY]
 BATCH = 200
@@ -100,16 +101,16 @@ def comment_email(item: InboxItem) -> EmailMultiAlternatives:
         "inbox_url": site + reverse("inbox"),
         "unsubscribe_url": unsubscribe,
         "preferences_url": site + reverse("preferences"),
-        "site_name": settings.SITE_NAME,
+        "site_name": site_name(),
         "site_url": site,
     }
     if item.kind == InboxItem.Kind.REPLY:
         subject = gettext("[%(site)s] Reply to your comment on %(title)s") % {
-            "site": settings.SITE_NAME,
+            "site": site_name(),
             "title": work.title,
         }
     else:
-        subject = gettext("[%(site)s] Comment on %(title)s") % {"site": settings.SITE_NAME, "title": work.title}
+        subject = gettext("[%(site)s] Comment on %(title)s") % {"site": site_name(), "title": work.title}
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=render_to_string("emails/comment_notification.txt", context),

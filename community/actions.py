@@ -14,6 +14,7 @@ from accounts.models import User
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Kudo, Mute, Reading, Subscription
 from community.muting import blocked_by_creators
 from lib.hashing import keyed_hash
+from sitecontent.config import archive_settings
 from works.access import is_creator
 from works.filters import note_changed
 from works.models import Chapter, Series, Work
@@ -41,6 +42,8 @@ def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
     if not work.is_published:
         raise CommunityError(gettext("You can't leave kudos on this work."))
     if user is None:
+        if not archive_settings().guest_kudos:
+            raise CommunityError(gettext("Only logged-in users can leave kudos on this archive. Please log in."))
         if work.restricted:
             raise CommunityError(gettext("Only logged-in users can leave kudos on this work. Please log in."))
     else:

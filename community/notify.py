@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.unsubscribe import unsubscribe_url
 from community.models import InboxItem, Mute, Subscription
 from jobs.queue import enqueue, handler, pending_jobs
+from sitecontent.config import site_name
 from works.models import Chapter, Creatorship, Work
 
 DIGEST_JOB = "send_subscription_digests"
@@ -136,7 +137,7 @@ def _digest_email(user: User, items: list[InboxItem]) -> EmailMultiAlternatives:
     context = {
         "user": user,
         "entries": entries,
-        "site_name": settings.SITE_NAME,
+        "site_name": site_name(),
         "site_url": site,
         "unsubscribe_url": unsubscribe,
         "preferences_url": site + reverse("preferences"),

@@ -15,11 +15,11 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from downloads.document import ChapterEntry, WorkDocument, load_document, posted_chapters
 from downloads.markup import clean_text, to_text, to_xhtml
+from sitecontent.config import site_name
 from works.models import Chapter, Work
 
 _STYLES = Path(__file__).parent / "styles"
@@ -41,7 +41,7 @@ def load(work: Work, base_url: str, chapters: QuerySet[Chapter] | None = None) -
     """The document for `chapters` (by default the posted ones, which every reader of the work sees)."""
     if chapters is None:
         chapters = posted_chapters(work)
-    return load_document(work, chapters, base_url, settings.SITE_NAME)
+    return load_document(work, chapters, base_url, site_name())
 
 
 def load_texts(document: WorkDocument) -> list[ChapterText]:

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from downloads import actions, cache, formats
 from downloads.document import WorkDocument
+from sitecontent.config import archive_settings
 from works.access import (
     get_work_for_reader,
     is_creator,
@@ -26,6 +27,8 @@ PREPARING_REFRESH_SECONDS = 3
 def download(request: HttpRequest, work_id: int, extension: str) -> HttpResponseBase:
     if extension not in CONTENT_TYPES:
         raise Http404("No such format.")
+    if not archive_settings().downloads_enabled:
+        return render(request, "downloads/disabled.html", status=404)
     work = get_work_for_reader(request.user, work_id)
     # A creator's copy includes their draft chapters; its version differs, so readers never get it.
     document = formats.load(work, settings.SITE_URL, readable_chapters(work, request.user))

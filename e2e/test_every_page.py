@@ -1,10 +1,15 @@
 """axe-core on every page a reader, an author, a wrangler or staff can reach, not only the key ones:
 each is opened in Chromium as the person who would see it, and must have no violation."""
 
+from urllib.parse import urlsplit
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.actions import create_account
+from accounts.models import Invitation, InviteRequest, TermsAcceptance
+from accounts.verification import make_link
 from bookmarks.actions import create_bookmark
 from comments.actions import post_comment
 from community.actions import leave_kudos, subscribe
@@ -14,6 +19,8 @@ from moderation import actions as moderation_actions
 from moderation.roles import Role
 from moderation.targets import find_target
 from search.indexer import apply_pending
+from sitecontent.config import forget_pages, forget_settings
+from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
 from tags.models import WranglerAssignment
 from works.models import Series
 
@@ -61,6 +68,26 @@ def archive_with_everything(archive: Archive) -> Archive:
     staff.save(update_fields=["is_staff"])
     archive.staff = staff  # type: ignore[attr-defined]
     WranglerAssignment.objects.create(user=archive.bob, fandom=None)
+    # Site content: a banner on every page, terms (accepted by all but dana), news, an invitation queue.
+    SiteSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "banner_text": "<p>Maintenance tonight.</p>",
+            "banner_changed_at": timezone.now(),
+            "signup_mode": "queue",
+        },
+    )
+    forget_settings()
+    terms = PageVersion.objects.create(slug="terms", number=1, title="Terms of Service", body="<p>Be kind.</p>")
+    forget_pages()
+    for user in [archive.alice, archive.bob, staff]:
+        TermsAcceptance.objects.create(user=user, version=terms)
+    news = NewsPost.objects.create(title="We opened", body="<p>Hello.</p>", author=staff)
+    NewsComment.objects.create(post=news, user=archive.bob, body="<p>Hooray.</p>")
+    archive.news = news  # type: ignore[attr-defined]
+    InviteRequest.objects.create(email="queue@example.org", token="queue-token")  # noqa: S106
+    archive.verify_path = urlsplit(make_link(archive.bob, archive.bob.email)).path  # type: ignore[attr-defined]
+    Invitation.objects.create(code="harbour-code", created_by=archive.bob, email="wren@example.org")
     apply_pending()
     return archive
 
@@ -84,6 +111,15 @@ def test_every_guest_page(archive_with_everything: Archive) -> None:
             "/api/v1/docs",
             "/account/login",
             "/account/password_reset",
+            "/account/signup",
+            "/account/invitations/request",
+            "/account/invitations/queue/queue-token",
+            archive.verify_path,  # type: ignore[attr-defined]
+            "/news",
+            f"/news/{archive.news.pk}",  # type: ignore[attr-defined]
+            "/pages/terms",
+            "/pages/terms/history",
+            "/pages/terms/versions/1",
             f"/works/{work.pk}/download/pdf",
         ],
     )
@@ -114,6 +150,11 @@ def test_every_reader_page(archive_with_everything: Archive) -> None:
             "/users/alice/block",
             "/wrangling",
             "/wrangling/log",
+            "/account/invitations",
+            "/account/username",
+            "/account/email",
+            "/account/preferences",
+            f"/news/{archive.news.pk}",  # type: ignore[attr-defined]
         ],
     )
 
@@ -131,6 +172,10 @@ def test_every_author_and_staff_page(archive_with_everything: Archive) -> None:
             f"/works/{work.pk}/chapters/{chapter.pk}/edit",
             f"/works/{work.pk}/delete",
             f"/works/{work.pk}/comments/unreviewed",
+            f"/works/{work.pk}/orphan",
+            f"/account/pseuds/{archive.alice.default_pseud.pk}/orphan",
+            "/account/delete",
+            "/account/export",
             "/account/stats",
         ],
     )
@@ -160,3 +205,23 @@ def test_every_moderation_page(archive_with_everything: Archive) -> None:
     )
     page = archive.context(user=staff).new_page()
     visit_all(page, ["/moderation/roles"])
+    visit_all(
+        page,
+        [
+            "/wrangling",
+            "/wrangling/wranglers",
+            "/tags/Fluff/edit",
+            "/wrangling/log",
+            "/staff/settings",
+            "/staff/pages",
+            "/staff/invitations",
+            "/pages/terms/edit",
+            "/pages/faq/edit",
+            "/news/new",
+            f"/news/{archive.news.pk}/edit",  # type: ignore[attr-defined]
+            f"/news/{archive.news.pk}/delete",  # type: ignore[attr-defined]
+        ],
+    )
+    # Dana hasn't accepted the terms yet: any page sends her to accept them.
+    page = archive.context(user=create_account("dana", "dana@example.org", PASSWORD)).new_page()
+    visit_all(page, ["/account/terms?next=/works", "/works"])

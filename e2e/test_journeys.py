@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import ViewportSize, expect
 
 from accounts.models import User
@@ -25,9 +26,19 @@ def test_a_new_user_signs_up_and_posts_a_multi_chapter_work_with_autocompleted_t
     page.get_by_label(field("Email")).fill("carol@example.org")
     page.get_by_label(field("Password")).fill(PASSWORD)
     page.get_by_label(field("Password confirmation")).fill(PASSWORD)
+    page.get_by_label(field("I am at least 13 years old")).check()
     page.get_by_role("button", name="Create Account").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     assert User.objects.filter(username="carol").exists()
+
+    # Posting waits until the email address is confirmed, with the link the archive emailed.
+    page.get_by_role("link", name="Post a work").click()
+    expect(page.get_by_role("heading", name="Confirm your email first")).to_be_visible()
+    run_pending()
+    link = re.search(r"/account/verify/\S+", str(mail.outbox[-1].body))
+    assert link is not None
+    page.goto(link.group(0))
+    expect(page.get_by_role("heading", name="Email confirmed")).to_be_visible()
 
     page.get_by_role("link", name="Post a work").click()
     page.get_by_role("button", name="Post").click()  # nothing filled in: errors, in place and at the top

@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
@@ -16,10 +15,6 @@ READER_ATTRIBUTES = {
     "reader_spacing": "spacing",
     "reader_width": "width",
 }
-
-
-def site(request: HttpRequest) -> dict[str, str]:
-    return {"SITE_NAME": settings.SITE_NAME}
 
 
 def _default(name: str) -> str:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts import identity_views
 from accounts import views as accounts_views
 from api.views import api, api_docs, personal_tokens, unknown_endpoint
 from bookmarks import views as bookmarks_views
@@ -27,6 +28,7 @@ work_urls = [
     path("preview", works_views.work_preview, name="work_preview"),
     path("post", works_views.work_post, name="work_post"),
     path("delete", works_views.work_delete, name="work_delete"),
+    path("orphan", identity_views.work_orphan, name="work_orphan"),
     path("chapters/new", works_views.chapter_new, name="chapter_new"),
     path("chapters/manage", works_views.chapters_manage, name="chapters_manage"),
     path("chapters/<int:chapter_id>", works_views.chapter_detail, name="chapter_detail"),
@@ -70,6 +72,19 @@ account_urls = [
     path("filters/new", accounts_views.saved_filter_new, name="saved_filter_new"),
     path("exclusions", accounts_views.exclusions, name="exclusions"),
     path("unsubscribe/<str:token>", accounts_views.unsubscribe, name="unsubscribe"),
+    # Sign-ups and identity (accounts/identity_views.py).
+    path("invitations", identity_views.my_invitations, name="my_invitations"),
+    path("invitations/request", identity_views.queue_join, name="queue_join"),
+    path("invitations/queue/<str:token>", identity_views.queue_status, name="queue_status"),
+    path("verify/<str:token>", identity_views.verify_email, name="verify_email"),
+    path("verify", identity_views.resend_verification, name="resend_verification"),
+    path("email", identity_views.email_change, name="email_change"),
+    path("username", identity_views.username_change, name="username_change"),
+    path("terms", identity_views.terms_accept, name="terms_accept"),
+    path("delete", identity_views.account_delete, name="account_delete"),
+    path("export", identity_views.data_export, name="data_export"),
+    path("export/<int:export_id>", identity_views.data_export_download, name="data_export_download"),
+    path("pseuds/<int:pseud_id>/orphan", identity_views.pseud_orphan, name="pseud_orphan"),
     path("stats", community_views.stats, name="stats"),
     path("subscriptions", community_views.subscriptions, name="subscriptions"),
     path("blocked", community_views.blocked_users, name="blocked_users"),
@@ -146,6 +161,9 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/accept", moderation_views.invitation_accept, name="invitation_accept"),
     path("invitations/<int:invitation_id>/decline", moderation_views.invitation_decline, name="invitation_decline"),
     path("moderation/", include(moderation_urls)),
+    path("staff/invitations", identity_views.staff_invitations, name="staff_invitations"),
+    # Archive settings, site pages, news and the banner (sitecontent app).
+    path("", include("sitecontent.urls")),
     path("admin/", admin.site.urls),
     # Atom feeds (feeds app): the same query string as the listing page, always as a guest sees it.
     path("works/feed.atom", feeds_views.works_feed, name="works_feed"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.verification import verified_email_required
 from imports import store
 from imports.actions import drop_conflicting_tags, import_work
 from imports.forms import ImportPreviewForm, ImportUploadForm, apply_edits, initial_from_parsed
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_required
+@verified_email_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     status = 200

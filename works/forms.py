@@ -11,6 +11,7 @@ from lib.html import clean_html, strip_html
 from lib.languages import LANGUAGES
 from lib.params import IdChoiceField, IdMultipleChoiceField
 from moderation.consent import invitation_refusal
+from sitecontent.config import default_work_language
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
@@ -152,7 +153,7 @@ class WorkForm(ChapterFields):
     summary = _text_field(_("Summary"), SUMMARY_MAX)
     notes = _text_field(_("Notes (at the beginning)"), NOTES_MAX)
     endnotes = _text_field(_("End Notes"), NOTES_MAX)
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="en")
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial=default_work_language)
     restricted = forms.BooleanField(
         label=_("Only show your work to registered users"),
         required=False,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Pseud, User
+from accounts.verification import verified_email_required
 from comments.threads import comment_section
 from community.work_page import engagement
 from lib.params import parse_id
@@ -145,6 +146,7 @@ def _own_pseuds(form: WorkForm) -> list[Pseud]:
 
 
 @login_required
+@verified_email_required
 def work_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     request.user.default_pseud  # noqa: B018 - accounts made by createsuperuser get their pseud here
@@ -250,6 +252,7 @@ def work_preview(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@verified_email_required
 def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request.user, work_id)
     if not work.posted:
@@ -282,6 +285,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@verified_email_required
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request.user, work_id)
     if request.method == "POST":

@@ -17,6 +17,7 @@ class SignupTests(BaseTestCase):
                 "email": "carol@example.org",
                 "password1": "a long passphrase",
                 "password2": "a long passphrase",
+                "confirm_age": "on",
             },
         )
         self.assertRedirects(response, "/users/carol")
@@ -32,6 +33,7 @@ class SignupTests(BaseTestCase):
                 "email": "new@example.org",
                 "password1": "a long passphrase",
                 "password2": "a long passphrase",
+                "confirm_age": "on",
             },
         )
         self.assertContains(response, "That username is taken.")

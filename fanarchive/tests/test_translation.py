@@ -21,12 +21,14 @@ from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
-from accounts.models import Pseud, User
+from accounts.actions import create_account
+from accounts.models import DataExport, EmailVerification, Invitation, InviteRequest, Pseud, TermsAcceptance, User
 from api.models import PersonalToken
+from community.models import InboxItem
 from community.notify import send_subscription_digests
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
@@ -35,6 +37,8 @@ from moderation import actions as moderation_actions
 from moderation.models import Report
 from moderation.roles import Role
 from moderation.tests.helpers import moderation_texts
+from sitecontent.config import forget_pages, forget_settings
+from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
 from tags.models import Tag
 from works.models import Chapter, Series, Work
 
@@ -146,8 +150,27 @@ class EveryStringIsMarkedTests(BaseTestCase):
         )
         self.client.post(reverse("subscribe"), {"kind": "work", "target": self.work.pk})
         self.client.logout()
+        self.site_content()
         self.catalogue_dir = Path(tempfile.mkdtemp())
         _empty_catalogue(self.catalogue_dir)
+
+    def site_content(self) -> None:
+        """A banner, terms everyone accepted, a news post with a comment, invitations and a queue."""
+        SiteSettings.objects.update_or_create(
+            pk=1, defaults={"banner_text": "<p>Maintenance tonight.</p>", "banner_changed_at": timezone.now()}
+        )
+        forget_settings()
+        self.terms = PageVersion.objects.create(slug="terms", number=1, title="Harbour Rules", body="<p>Be kind.</p>")
+        forget_pages()
+        for user in [self.alice, self.bob]:
+            TermsAcceptance.objects.create(user=user, version=self.terms)
+        self.news = NewsPost.objects.create(title="Harbour News", body="<p>We opened.</p>", author=self.alice)
+        NewsComment.objects.create(post=self.news, user=self.bob, body="<p>Hooray.</p>")
+        Invitation.objects.create(code="harbour-code", created_by=self.bob, email="wren@example.org")
+        self.queued = InviteRequest.objects.create(email="queue@example.org", token="queue-token")
+        for number, status in enumerate(["pending", "ready", "expired"]):
+            DataExport.objects.create(user=self.alice, token=f"t{number}", status=status, size=123_456)
+        InboxItem.objects.create(user=self.alice, kind=InboxItem.Kind.DATA_EXPORT)
 
     def data(self) -> list[str]:
         """What the archive shows that is not its own wording."""
@@ -162,6 +185,11 @@ class EveryStringIsMarkedTests(BaseTestCase):
         values += moderation_texts()
         values += PersonalToken.objects.values_list("name", flat=True)
         values += [f"{hint}…" for hint in PersonalToken.objects.values_list("hint", flat=True)]
+        values += PageVersion.objects.values_list("title", flat=True)
+        values += NewsPost.objects.values_list("title", flat=True)
+        values += Invitation.objects.values_list("code", flat=True)
+        values += Invitation.objects.values_list("email", flat=True)
+        values += InviteRequest.objects.values_list("email", flat=True)
         return [value for value in values if value]
 
     maxDiff = None
@@ -213,6 +241,14 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("user_profile", args=["alice"]),
             reverse("user_bookmarks", args=["bob"]),
             "/no/such/page",
+            reverse("news_index"),
+            reverse("news_detail", args=[self.news.pk]),
+            reverse("site_page", args=["terms"]),
+            reverse("site_page_history", args=["terms"]),
+            reverse("site_page_version", args=["terms", 1]),
+            reverse("queue_join"),
+            reverse("queue_status", args=[self.queued.token]),
+            reverse("verify_email", args=["not-a-valid-token"]),
         ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url)
@@ -241,6 +277,22 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("tag_edit", args=[tag.name]),
             reverse("password_change"),
             reverse("unreviewed_comments", args=[self.work.pk]),
+            reverse("site_settings"),
+            reverse("site_pages"),
+            reverse("site_page_edit", args=["terms"]),
+            reverse("site_page_edit", args=["faq"]),
+            reverse("news_new"),
+            reverse("news_detail", args=[self.news.pk]),
+            reverse("news_edit", args=[self.news.pk]),
+            reverse("news_delete", args=[self.news.pk]),
+            reverse("staff_invitations"),
+            reverse("my_invitations"),
+            reverse("username_change"),
+            reverse("email_change"),
+            reverse("account_delete"),
+            reverse("data_export"),
+            reverse("work_orphan", args=[self.work.pk]),
+            reverse("pseud_orphan", args=[self.alice.default_pseud.pk]),
         ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.alice)
@@ -289,6 +341,31 @@ class EveryStringIsMarkedTests(BaseTestCase):
             method="post",
             **{"suspend-days": "0"},
         )
+
+    def test_sign_up_and_identity_pages_in_every_state_show_only_translated_strings(self) -> None:
+        SiteSettings.objects.filter(pk=1).update(signup_mode="queue")
+        forget_settings()
+        self.assert_all_marked(reverse("signup"))
+        self.assert_all_marked(reverse("queue_join"))
+        self.assert_all_marked(reverse("queue_join"), method="post", email="new@example.org")
+        self.assert_all_marked(reverse("signup"), method="post", username="carol", website="bot")
+        SiteSettings.objects.filter(pk=1).update(signup_mode="closed")
+        forget_settings()
+        self.assert_all_marked(reverse("signup"))
+        self.assert_all_marked(reverse("my_invitations"), user=self.bob, method="post", email="x@example.org")
+        self.assert_all_marked(reverse("username_change"), user=self.bob, method="post", username="robin")
+        self.assert_all_marked(reverse("username_change"), user=self.bob, method="post", username="robin2")
+        self.assert_all_marked(reverse("staff_invitations"), user=self.alice, method="post", release="1", count="3")
+        self.assert_all_marked(reverse("account_delete"), user=self.bob, method="post", password="wrong")
+        # A member who signed up and hasn't confirmed their email, then new terms.
+        carol = create_account("carol", "carol@example.org", self.password)
+        EmailVerification.objects.create(user=carol)
+        TermsAcceptance.objects.create(user=carol, version=self.terms)
+        self.assert_all_marked(reverse("work_new"), user=carol)
+        self.assert_all_marked(reverse("preferences"), user=carol)
+        PageVersion.objects.create(slug="terms", number=2, title="Harbour Rules", body="<p>Be kinder.</p>")
+        forget_pages()
+        self.assert_all_marked(reverse("preferences"), user=carol)
 
     def test_form_errors_and_messages_are_translated(self) -> None:
         self.assert_all_marked(reverse("work_new"), user=self.alice, method="post", title="", action="post")

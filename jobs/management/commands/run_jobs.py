@@ -4,6 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from accounts.export import prune_exports
+from accounts.invitations import release_daily
 from community.notify import queue_digests
 from jobs.queue import run_pending
 from search.indexer import apply_pending
@@ -29,6 +31,10 @@ class Command(BaseCommand):
                 prune_change_log()
                 # Subscription news goes out as one digest per user per hour.
                 queue_digests()
+                # The invitation queue's daily release (a no-op unless a day has passed).
+                release_daily()
+                # Data exports past their expiry are deleted.
+                prune_exports()
                 last_housekeeping = time.monotonic()
             ran = run_pending()
             if ran:
