@@ -218,3 +218,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (jobs app) and the timeouts of network calls; README "Background work".
+# A job's lease: a worker killed mid-job has its job run again this long after its last renewal.
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 5)
+# Retries wait base, 2×base, 4×base … (capped at an hour), then the job is a dead letter in the admin.
+JOBS_RETRY_BASE_SECONDS = env_int("JOBS_RETRY_BASE_SECONDS", 30)
+# On SIGTERM the running job may finish for this long, then it is released for another worker.
+JOBS_STOP_GRACE_SECONDS = env_int("JOBS_STOP_GRACE_SECONDS", 10)
+# /healthz fails when the oldest due job waited, or the last worker heartbeat is older, than these.
+HEALTH_MAX_QUEUE_AGE_SECONDS = env_int("HEALTH_MAX_QUEUE_AGE_SECONDS", 600)
+HEALTH_MAX_HEARTBEAT_AGE_SECONDS = env_int("HEALTH_MAX_HEARTBEAT_AGE_SECONDS", 120)
+# An SMTP server that accepts and never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: tests start real `run_jobs` processes that must see the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
