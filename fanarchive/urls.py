@@ -8,6 +8,7 @@ from comments import views as comments_views
 from community import views as community_views
 from downloads import views as downloads_views
 from imports import views as imports_views
+from jobs import views as jobs_views
 from lib.tagurl import TagNameConverter
 from search import views as search_views
 from tags import views as tags_views
@@ -69,6 +70,7 @@ account_urls = [
 
 urlpatterns = [
     path("", works_views.home, name="home"),
+    path("healthz", jobs_views.healthz, name="healthz"),
     path("works", works_views.work_index, name="work_index"),
     path("works/new", works_views.work_new, name="work_new"),
     # Full-text search (search app); /search/api serves other nodes when this one holds the index.

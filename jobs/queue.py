@@ -183,7 +183,10 @@ def run_job(job: Job, worker: str, *, keep_lease: bool = False) -> bool:
         # so SQLite's single writer is never held for minutes.
         function(job.payload)
     except WorkerStopping:
-        # Released, not failed: the attempt does not count and the job is due at once.
+        # Released, not failed: the attempt does not count and the job is due at once. The stop may
+        # have landed inside a query, so the release goes over a fresh connection.
+        if not connection.in_atomic_block:
+            connection.close()
         mine.update(status=Job.Status.PENDING, attempts=F("attempts") - 1, lease_expires_at=None, worker="")
         logger.warning("Job %s released: the worker is stopping", job)
         raise

@@ -21,6 +21,7 @@ import re
 import shutil
 import threading
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,7 +117,8 @@ EMPTY_PREFIX = "empty-"
 
 
 def _new_index_folder(prefix: str = "") -> Path:
-    name = f"{prefix}index-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    # Unique even for two builds in one second (a rebuild right after a recovery).
+    name = f"{prefix}index-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     path = search_dir() / name
     path.mkdir()
     return path
@@ -460,6 +462,11 @@ def has_index() -> bool:
     """True once a real index was built (not the empty stand-in searches create when there is none)."""
     name = _current_name()
     return name is not None and not name.startswith(EMPTY_PREFIX)
+
+
+def rebuilding() -> bool:
+    """No real index yet (searches answer from an empty stand-in), or a rebuild is under way."""
+    return not has_index() or writer_wanted_elsewhere()
 
 
 def index_size_bytes() -> int:

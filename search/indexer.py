@@ -95,6 +95,7 @@ def _write_and_commit(documents: dict[int, tantivy.Document | None]) -> bool:
             writer.commit()
             return True
         except ValueError as error:
+            writer = None
             removed = engine.WRITER.recover()
             logger.error(
                 "Search index: commit failed (%s); removed %d file(s) an interrupted commit left: %s",

@@ -19,7 +19,9 @@ from works.access import visible_works
 from works.filter_form import SORT_LABELS, parse_filters
 from works.listing import Listing, _CountedIds, _without_page, with_blurb_data
 
+from . import engine
 from .backend import SearchRequest, SearchResponse, SearchUnavailable, run, run_local
+from .indexer import owns_index
 from .query import MAX_QUERY_CHARS, parse_query
 
 SEARCH_SORTS = [("relevance", _("Best Match")), *SORT_LABELS.items()]
@@ -118,6 +120,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "searched": searched,
             "notices": response.notices,
             "unavailable": unavailable,
+            # Never a silent "No works found" from a missing or half-built index.
+            "rebuilding": searched and owns_index() and engine.rebuilding(),
             "search_page": True,
         },
     )

@@ -38,11 +38,20 @@ class _Stopper:
         signal.signal(signal.SIGALRM, self.on_alarm)
 
     def on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self.stopping or not self.busy:
+        # Idle, the loop sees the flag at its next step: raising here could land inside a database
+        # call and leave the connection unusable. Busy, the job gets a grace period, then is released.
+        if self.busy and (self.stopping or self.grace <= 0):
             raise WorkerStopping
+        first = not self.stopping
         self.stopping = True
-        logger.warning("%s: finishing the current job (at most %ss)", signal.strsignal(signum), self.grace)
-        signal.alarm(self.grace)
+        if self.busy and first:
+            logger.warning("%s: finishing the current job (at most %ss)", signal.strsignal(signum), self.grace)
+            signal.alarm(self.grace)
+
+    def sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, seconds))
 
     def on_alarm(self, signum: int, frame: FrameType | None) -> None:
         raise WorkerStopping
@@ -82,14 +91,14 @@ class Command(BaseCommand):
                     logger.exception("Worker turn failed (%s in a row)", failures)
                     did_work = False
                     _tidy_connections()
-                    time.sleep(min(2**failures, 60))
+                    stopper.sleep(min(2**failures, 60))
                 if stopper.stopping:
                     raise WorkerStopping
                 if options["once"] and not did_work:
                     return
                 if not did_work:
                     _tidy_connections()
-                    time.sleep(options["sleep"])
+                    stopper.sleep(options["sleep"])
         except WorkerStopping:
             logger.warning("Worker %s stopped", name)
         finally:
