@@ -235,6 +235,16 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: tests start real `run_jobs` processes that must see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+# Production behind the reverse proxy of deploy/ (deploy/CHECKLIST.md): TLS ends at the proxy.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Set (e.g. "/_downloads/") when the proxy serves download files itself: the view checks access,
+# then answers X-Accel-Redirect: <prefix><work id>/<file> (deploy/nginx.conf).
+DOWNLOADS_ACCEL_REDIRECT = env_str("DOWNLOADS_ACCEL_REDIRECT")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database fails a request or a worker turn in seconds instead of hanging it.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -91,6 +92,7 @@ class Worker:
         return self.process.poll() is None
 
 
+@pytest.mark.slow
 class WorkerKillTests(TransactionTestCase):
     # The seeded tags (ratings, warnings) come back after each test's flush.
     serialized_rollback = True
