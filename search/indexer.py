@@ -56,8 +56,8 @@ def apply_pending(*, max_works: int = COMMIT_WORKS, seconds: float = COMMIT_SECO
     fails because a killed process left files behind is recovered (the orphans removed, the
     batch written again); if that fails too, the index is rebuilt from the database.
     """
-    if not owns_index():
-        return 0
+    if not owns_index() or engine.WRITER.get() is None:
+        return 0  # another worker (or a rebuild) writes the index: it applies the rows
     started = time.monotonic()
     done = 0
     row_ids: list[int] = []

@@ -105,15 +105,35 @@ def smtp_server(**box: Any) -> Iterator[tuple[Mailbox, int]]:
         server.server_close()
 
 
+@dataclass
+class HungServer:
+    port: int
+    connections: int = 0
+
+
 @contextmanager
-def hung_smtp_server(timeout: int = 1) -> Iterator[int]:
+def hung_smtp_server(timeout: int = 1) -> Iterator[HungServer]:
     """A socket that accepts connections and never says a word (the observed 143 s freeze)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    port = listener.getsockname()[1]
+    server = HungServer(port=listener.getsockname()[1])
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _address = listener.accept()
+            except OSError:
+                return
+            held.append(connection)
+            server.connections += 1
+
+    threading.Thread(target=accept, daemon=True).start()
     try:
-        with override_settings(**smtp_settings(port, timeout)):
-            yield port
+        with override_settings(**smtp_settings(server.port, timeout)):
+            yield server
     finally:
         listener.close()
+        for connection in held:
+            connection.close()

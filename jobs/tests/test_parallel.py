@@ -12,6 +12,7 @@ from accounts.actions import create_account
 from fanarchive.test import BaseTestCase, work_form_data
 from jobs.models import Job
 from jobs.queue import enqueue, handler, run_pending
+from jobs.tests.helpers import reseed_fixed_tags
 from search.engine import clear_search_index
 from works.filter_index import INDEX
 from works.models import Work
@@ -50,6 +51,7 @@ def at_once(count: int, action: Callable[[int], object]) -> None:
 
 class ParallelTests(TransactionTestCase):
     def setUp(self) -> None:
+        reseed_fixed_tags()
         cache.clear()
         INDEX.reset()
         clear_search_index()

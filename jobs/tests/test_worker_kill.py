@@ -28,6 +28,7 @@ from community.models import Subscription
 from downloads import cache as download_cache
 from fanarchive.test import BaseTestCase, work_form_data
 from jobs.models import Job
+from jobs.tests.helpers import reseed_fixed_tags
 from jobs.tests.smtp import smtp_server
 from search import engine
 from search.engine import clear_search_index
@@ -94,10 +95,8 @@ class Worker:
 
 @pytest.mark.slow
 class WorkerKillTests(TransactionTestCase):
-    # The seeded tags (ratings, warnings) come back after each test's flush.
-    serialized_rollback = True
-
     def setUp(self) -> None:
+        reseed_fixed_tags()
         cache.clear()
         INDEX.reset()
         clear_search_index()
@@ -281,3 +280,18 @@ class WorkerKillTests(TransactionTestCase):
         wait_for(lambda: engine.searcher().num_docs == len(ids), timeout=120, step=0.2)
         self.assertTrue(self.workers[-1].alive(), self.log.read_text()[-3000:])
         self.assertNotIn("Worker turn failed", self.log.read_text())
+
+    def test_a_rebuild_by_hand_while_the_worker_holds_the_index_takes_over_and_gives_it_back(self):
+        work = self.post(title="Harbour Lights")
+        worker = self.worker()
+        wait_for(lambda: not SearchUpdate.objects.exists(), step=0.1)  # the worker holds the writer now
+        started = time.monotonic()
+        call_command("rebuild_search_index", stdout=io.StringIO(), stderr=io.StringIO())
+        self.assertLess(time.monotonic() - started, 30)
+        engine.WRITER.close()
+        self.assertEqual(engine.searcher().num_docs, 1)
+        # The worker writes again afterwards.
+        Work.objects.filter(pk=work.pk).update(title="Harbour Lamps")
+        queue_updates([work.pk])
+        wait_for(lambda: not SearchUpdate.objects.exists(), step=0.1)
+        self.assertTrue(worker.alive())
