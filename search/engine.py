@@ -264,6 +264,13 @@ class _Writer:
             self._name = _current_name()
             return self._writer
 
+    @contextmanager
+    def session(self) -> Iterator[tantivy.IndexWriter | None]:
+        """The writer, held for a write and its commit: a rebuild's `close()` waits for them
+        (the worker indexes in a thread of its own while jobs, rebuilds included, run)."""
+        with self._mutex:
+            yield self.get()
+
     def close(self) -> None:
         with self._mutex:
             # Dropping the writer discards uncommitted changes and stops merges; committed data is safe.

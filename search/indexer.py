@@ -87,24 +87,24 @@ def apply_pending(*, max_works: int = COMMIT_WORKS, seconds: float = COMMIT_SECO
 
 def _write_and_commit(documents: dict[int, tantivy.Document | None]) -> bool:
     for attempt in (1, 2):
-        writer = engine.WRITER.get()
-        if writer is None:
-            return False
-        try:
-            engine.write_documents(writer, documents)
-            writer.commit()
-            return True
-        except ValueError as error:
-            writer = None
-            removed = engine.WRITER.recover()
-            logger.error(
-                "Search index: commit failed (%s); removed %d file(s) an interrupted commit left: %s",
-                error, len(removed), ", ".join(removed) or "none",
-            )  # fmt: skip
-            if attempt == 2:
-                logger.error("Search index: still failing after recovery; rebuilding it from the database")
-                rebuild()
+        with engine.WRITER.session() as writer:
+            if writer is None:
+                return False
+            try:
+                engine.write_documents(writer, documents)
+                writer.commit()
                 return True
+            except ValueError as error:
+                writer = None  # Tantivy's own lock goes with the last reference to the writer
+                removed = engine.WRITER.recover()
+                logger.error(
+                    "Search index: commit failed (%s); removed %d file(s) an interrupted commit left: %s",
+                    error, len(removed), ", ".join(removed) or "none",
+                )  # fmt: skip
+                if attempt == 2:
+                    logger.error("Search index: still failing after recovery; rebuilding it from the database")
+                    rebuild()
+                    return True
     return False
 
 

@@ -1,5 +1,6 @@
 import logging
 import signal
+import threading
 import time
 from types import FrameType
 from typing import Any
@@ -61,6 +62,32 @@ class _Stopper:
         return int(settings.JOBS_STOP_GRACE_SECONDS)
 
 
+class _Indexer(threading.Thread):
+    """Applies search updates beside the jobs, so a long job (a PDF) never holds search back."""
+
+    def __init__(self) -> None:
+        super().__init__(name="search-indexer", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                try:
+                    indexed = indexer.apply_pending(seconds=TURN_SECONDS)
+                except Exception:
+                    logger.exception("Applying search updates failed")
+                    indexed = 0
+                    self.stopping.wait(5)
+                close_old_connections()
+                if indexed:
+                    logger.info("Updated %s work(s) in the search index.", indexed)
+                else:
+                    self.stopping.wait(1.0)
+        finally:
+            indexer.close_writer()
+            connection.close()
+
+
 class Command(BaseCommand):
     help = (
         "Run background jobs (PDFs, emails, filter recomputation after tag wrangling, periodic jobs) from the "
@@ -80,6 +107,10 @@ class Command(BaseCommand):
         # check at once (the check rebuilds it if needed) rather than at the next period.
         enqueue("check_search_index", key="periodic:check_search_index")
         failures = 0
+        # --once (tests, scripts) indexes inline, in the caller's connection and transaction.
+        self.index_thread = None if options["once"] else _Indexer()
+        if self.index_thread:
+            self.index_thread.start()
         try:
             while True:
                 try:
@@ -102,6 +133,9 @@ class Command(BaseCommand):
         except WorkerStopping:
             logger.warning("Worker %s stopped", name)
         finally:
+            if self.index_thread:
+                self.index_thread.stopping.set()
+                self.index_thread.join(stopper.grace + 5)
             indexer.close_writer()
 
     def turn(self, name: str, stopper: _Stopper) -> bool:
@@ -126,7 +160,7 @@ class Command(BaseCommand):
             _tidy_connections()
         if ran:
             self.stdout.write(f"Ran {ran} job(s).")
-        if stopper.stopping:
+        if stopper.stopping or self.index_thread:
             return bool(ran)
         stopper.busy = True
         try:
