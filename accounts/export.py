@@ -160,6 +160,11 @@ def build_data_export(payload: dict[str, Any]) -> None:
         queue_email(export.user.email, "data_export", {"user": export.user, "days": EXPORT_DAYS})
 
 
+@handler("prune_data_exports")
+def _prune_exports_job(payload: dict[str, Any]) -> None:
+    prune_exports()
+
+
 def prune_exports() -> int:
     """Delete expired exports' files (the worker's hourly housekeeping)."""
     expired = list(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.emails import queue_email
 from accounts.models import Invitation, InviteRequest, User
+from jobs.queue import handler
 from sitecontent.config import archive_settings, forget_settings
 from sitecontent.models import SignupMode, SiteSettings
 
@@ -107,6 +108,11 @@ def release(count: int) -> int:
             _send(invitation)
         released += 1
     return released
+
+
+@handler("release_queued_invitations")
+def _release_daily_job(payload: dict[str, object]) -> None:
+    release_daily()
 
 
 def release_daily(now: datetime | None = None) -> int:

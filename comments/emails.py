@@ -3,11 +3,13 @@
 `actions.post_comment` (and `approve_comment`) create inbox items and queue
 `send_comment_emails`; the job mails every comment or reply item not emailed
 yet. Each item is claimed with a conditional UPDATE before its email goes out,
-so two workers never send the same one; if sending fails the claim is released
-and the job runs again later.
+so two workers (or a retried job) never send the same one. A refused address is
+skipped; if the mail server is unavailable the claim is released and the job
+retries later with backoff (lib.mail).
 """
 
 import html
+import logging
 import re
 from typing import Any
 
@@ -22,10 +24,12 @@ from comments.actions import EMAIL_JOB, LIVE
 from comments.threads import comment_url
 from community.models import InboxItem, Mute
 from jobs.queue import handler
+from lib.mail import MailServerUnavailable, deliver
 from sitecontent.config import site_name
 
 KINDS = [InboxItem.Kind.COMMENT, InboxItem.Kind.REPLY]
 BATCH = 200
+logger = logging.getLogger(__name__)
 
 _LINK = re.compile(r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -36,26 +40,39 @@ _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 @handler(EMAIL_JOB)
 def send_comment_emails(payload: dict[str, Any]) -> None:
+    unbuildable: list[int] = []
     while True:
         items = list(
             InboxItem.objects.filter(kind__in=KINDS, emailed=False)
+            .exclude(pk__in=unbuildable)
             .select_related("user", "work", "chapter", "comment__pseud__user", "comment__user")
             .defer("chapter__content", "chapter__notes", "chapter__endnotes", "chapter__summary")
             .order_by("id")[:BATCH]
         )
         if not items:
-            return
+            break
         for item in items:
-            # Claim it first: whoever flips the flag sends the email.
+            # Claim it first: whoever flips the flag sends the email, and a retried job never
+            # sends it again (a worker killed between claim and send loses that one email).
             if not InboxItem.objects.filter(pk=item.pk, emailed=False).update(emailed=True):
                 continue
             if not _wants_email(item):
                 continue
             try:
-                comment_email(item).send()
+                message = comment_email(item)
             except Exception:
+                # One item that cannot be built never holds back the others.
+                logger.exception("Comment email for inbox item %s could not be built", item.pk)
+                InboxItem.objects.filter(pk=item.pk).update(emailed=False)
+                unbuildable.append(item.pk)
+                continue
+            try:
+                deliver(message)  # a refused address is logged there and not retried
+            except MailServerUnavailable:
                 InboxItem.objects.filter(pk=item.pk).update(emailed=False)
                 raise
+    if unbuildable:
+        raise RuntimeError(f"{len(unbuildable)} comment email(s) could not be built: inbox items {unbuildable}")
 
 
 def _wants_email(item: InboxItem) -> bool:

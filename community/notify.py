@@ -6,12 +6,12 @@ worker (jobs.queue): `send_subscription_digests` gathers each user's unsent item
 Drafts never notify anyone: only posting does.
 """
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,14 +20,16 @@ from django.utils.translation import gettext
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_url
 from community.models import InboxItem, Mute, Subscription
-from jobs.queue import enqueue, handler, pending_jobs
+from jobs.queue import enqueue, handler
+from lib.mail import MailServerUnavailable, deliver
 from sitecontent.config import site_name
 from works.models import Chapter, Creatorship, Work
 
 DIGEST_JOB = "send_subscription_digests"
 SUBSCRIPTION_KINDS = [InboxItem.Kind.NEW_CHAPTER, InboxItem.Kind.NEW_WORK, InboxItem.Kind.NEW_SERIES_PART]
-# Users whose digests one transaction marks as sent.
+# Users whose items one query reads.
 DIGEST_BATCH = 100
+logger = logging.getLogger(__name__)
 
 
 def work_posted(work: Work) -> None:
@@ -81,10 +83,10 @@ def _notify(user_ids: set[int], kind: str, work: Work, chapter: Chapter | None) 
 
 
 def queue_digests() -> None:
-    """Queue a digest run if there is news to send and no run is waiting already (the worker calls this hourly)."""
+    """Queue a digest run if there is news to send and no run is waiting already (jobs.periodic runs one hourly)."""
     unsent = InboxItem.objects.filter(kind__in=SUBSCRIPTION_KINDS, emailed=False)
-    if unsent.exists() and not pending_jobs(DIGEST_JOB):
-        enqueue(DIGEST_JOB, {})
+    if unsent.exists():
+        enqueue(DIGEST_JOB, {}, key=DIGEST_JOB)
 
 
 @handler(DIGEST_JOB)
@@ -108,13 +110,23 @@ def _send_batch(user_ids: Iterable[int]) -> None:
         by_user.setdefault(item.user_id, []).append(item)
     for user_items in by_user.values():
         user = user_items[0].user
+        ids = [item.pk for item in user_items]
+        # Claimed before sending, so a retried job never sends a digest twice (a worker killed
+        # in between loses that digest). Only one digest job runs at a time (its queue key).
+        InboxItem.objects.filter(pk__in=ids).update(emailed=True)
         # News about works hidden by staff since is dropped; deleted works took their items with them.
         news = [item for item in user_items if item.work is not None and item.work.is_published]
-        if news and user.is_active and user.email and user.email_on_subscriptions:
-            _digest_email(user, news).send()
-        # Marked after sending: a crash in between sends again rather than never.
-        with transaction.atomic():
-            InboxItem.objects.filter(pk__in=[item.pk for item in user_items]).update(emailed=True)
+        if not (news and user.is_active and user.email and user.email_on_subscriptions):
+            continue
+        try:
+            deliver(_digest_email(user, news))  # a refused address is logged there and not retried
+        except MailServerUnavailable:
+            InboxItem.objects.filter(pk__in=ids).update(emailed=False)
+            raise
+        except Exception:
+            # One user's digest that cannot be built never holds back the others' (retried next run).
+            logger.exception("Digest for user %s could not be built", user.pk)
+            InboxItem.objects.filter(pk__in=ids).update(emailed=False)
 
 
 def _digest_email(user: User, items: list[InboxItem]) -> EmailMultiAlternatives:

@@ -1,14 +1,11 @@
 """Building downloads: on request for the quick formats, in the background for PDF."""
 
-from django.db import transaction
-
 from downloads import cache, formats
 from downloads.document import WorkDocument
 from jobs.models import Job
 from jobs.queue import enqueue
 
 PDF_JOB = "build_pdf"
-_ACTIVE = [Job.Status.PENDING, Job.Status.RUNNING]
 
 
 def build_now(document: WorkDocument, extension: str, version: str) -> None:
@@ -25,13 +22,13 @@ def build_now(document: WorkDocument, extension: str, version: str) -> None:
     cache.store(document.id, version, extension, data)
 
 
-@transaction.atomic
 def request_pdf(document: WorkDocument, version: str) -> None:
-    """Queue the PDF of this version unless a worker already has it queued or in hand."""
-    jobs = Job.objects.select_for_update().filter(kind=PDF_JOB, payload__version=version, status__in=_ACTIVE)
-    if jobs.exists():
-        return
-    enqueue(PDF_JOB, {"work_id": document.id, "version": version, "chapter_ids": [c.id for c in document.chapters]})
+    """Queue the PDF of this version unless a worker already has it queued or in hand.
+
+    The queue key makes "one active job per version" a database constraint: parallel requests
+    for a new version cannot both insert (a locking read of no rows locked nothing)."""
+    payload = {"work_id": document.id, "version": version, "chapter_ids": [c.id for c in document.chapters]}
+    enqueue(PDF_JOB, payload, key=f"{PDF_JOB}:{version}")
 
 
 def pdf_failed(version: str) -> bool:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from downloads import actions, cache, formats
@@ -42,12 +43,17 @@ def download(request: HttpRequest, work_id: int, extension: str) -> HttpResponse
         if extension == "pdf":
             return _pdf_not_ready(request, document, version)
         actions.build_now(document, extension, version)
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{slugify(work.title, allow_unicode=True)[:80] or f'work-{work.pk}'}.{extension}",
-        content_type=CONTENT_TYPES[extension],
-    )
+    filename = f"{slugify(work.title, allow_unicode=True)[:80] or f'work-{work.pk}'}.{extension}"
+    response: HttpResponseBase
+    if settings.DOWNLOADS_ACCEL_REDIRECT:
+        # The reverse proxy sends the file (deploy/nginx.conf); access was checked above.
+        response = HttpResponse(content_type=CONTENT_TYPES[extension])
+        response["X-Accel-Redirect"] = f"{settings.DOWNLOADS_ACCEL_REDIRECT}{work.pk}/{path.name}"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[extension]
+        )
     # Restricted works and creators' copies must not sit in shared caches.
     response["Cache-Control"] = "private"
     return response

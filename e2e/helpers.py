@@ -21,8 +21,18 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 # ignoring shifts caused by the reader's own input.
 LAYOUT_SHIFT_SCRIPT = """
 window.__cls = 0;
+window.__shifts = [];
+const describe = (node) => !node ? "?" : node.nodeType !== 1 ? node.nodeName :
+  node.tagName.toLowerCase() + (node.id ? "#" + node.id : "") +
+  (node.className && typeof node.className === "string" ? "." + node.className.trim().split(/\\s+/).join(".") : "");
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    window.__cls += entry.value;
+    window.__shifts.push(entry.value.toFixed(3) + " at " + Math.round(entry.startTime) + " ms: " +
+      (entry.sources || []).map((s) =>
+        describe(s.node) + " " + JSON.stringify([s.previousRect.y, s.currentRect.y])).join(", "));
+  }
 }).observe({ type: "layout-shift", buffered: true });
 """
 
@@ -73,3 +83,9 @@ def screenshot(page: Page, name: str) -> Path:
 def layout_shift(page: Page) -> float:
     value: float = page.evaluate("window.__cls")
     return value
+
+
+def layout_shifts(page: Page) -> list[str]:
+    """Each shift: its score, when, and which elements moved (their top before and after)."""
+    shifts: list[str] = page.evaluate("window.__shifts")
+    return shifts

@@ -282,7 +282,8 @@ HITS_RATE_WINDOW_SECONDS = 3600
 # Behind a reverse proxy: its addresses (or networks), so X-Forwarded-For is believed from it
 # (read from the right); the header it sets for HTTPS; HSTS once the site is HTTPS only.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
-_proxy_ssl_header = env_str("PROXY_SSL_HEADER")
+# BEHIND_TLS_PROXY=true (deploy/env.example) is short for PROXY_SSL_HEADER=X-Forwarded-Proto.
+_proxy_ssl_header = env_str("PROXY_SSL_HEADER") or ("X-Forwarded-Proto" if env_bool("BEHIND_TLS_PROXY", False) else "")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
 )
@@ -292,17 +293,33 @@ SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # SQLite's test database is a file, not shared memory: tests that run requests in parallel
 # threads (every counter and uniqueness rule) then meet SQLite's real locking (WAL, IMMEDIATE,
-# the busy timeout above), as a server's processes do.
+# the busy timeout above), as a server's processes do; and tests that start real `run_jobs`
+# processes see it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-fanarchive.sqlite3")}
-# A PostgreSQL server out of reach fails a connection within seconds, not minutes.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+# A PostgreSQL server out of reach fails a request or a worker turn within seconds, not minutes.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 10)
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 # An SQLite database made before files were created private.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     for _suffix in ("", "-wal", "-shm"):
         _database_file = Path(str(DATABASES["default"]["NAME"]) + _suffix)
         if _database_file.exists() and _database_file.stat().st_mode & 0o077:
             _database_file.chmod(0o600)
+
+# Background work (jobs app) and the timeouts of network calls; README "Background work".
+# A job's lease: a worker killed mid-job has its job run again this long after its last renewal.
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 5)
+# Retries wait base, 2×base, 4×base … (capped at an hour), then the job is a dead letter in the admin.
+JOBS_RETRY_BASE_SECONDS = env_int("JOBS_RETRY_BASE_SECONDS", 30)
+# On SIGTERM the running job may finish for this long, then it is released for another worker.
+JOBS_STOP_GRACE_SECONDS = env_int("JOBS_STOP_GRACE_SECONDS", 10)
+# /healthz fails when the oldest due job waited, or the last worker heartbeat is older, than these.
+HEALTH_MAX_QUEUE_AGE_SECONDS = env_int("HEALTH_MAX_QUEUE_AGE_SECONDS", 600)
+HEALTH_MAX_HEARTBEAT_AGE_SECONDS = env_int("HEALTH_MAX_HEARTBEAT_AGE_SECONDS", 120)
+# An SMTP server that accepts and never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Set (e.g. "/_downloads/") when the proxy serves download files itself: the view checks access,
+# then answers X-Accel-Redirect: <prefix><work id>/<file> (deploy/nginx.conf).
+DOWNLOADS_ACCEL_REDIRECT = env_str("DOWNLOADS_ACCEL_REDIRECT")

@@ -12,6 +12,7 @@ from downloads import views as downloads_views
 from feeds import opds_views
 from feeds import views as feeds_views
 from imports import views as imports_views
+from jobs import views as jobs_views
 from lib.tagurl import TagNameConverter
 from moderation import views as moderation_views
 from search import views as search_views
@@ -104,6 +105,7 @@ account_urls = [
 
 urlpatterns = [
     path("", works_views.home, name="home"),
+    path("healthz", jobs_views.healthz, name="healthz"),
     path("works", works_views.work_index, name="work_index"),
     path("works/new", works_views.work_new, name="work_new"),
     # Full-text search (search app); /search/api serves other nodes when this one holds the index.

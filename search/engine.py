@@ -15,10 +15,13 @@ restricted work's document is marked and left out for guests.
 
 import contextlib
 import fcntl
+import json
 import os
+import re
 import shutil
 import threading
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,8 +120,17 @@ def _open(path: Path) -> tantivy.Index:
     return index
 
 
-def _new_index_folder() -> Path:
-    name = f"index-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+EMPTY_PREFIX = "empty-"
+
+
+def _readable(name: str) -> bool:
+    """An index folder of this schema: a real one or the empty stand-in."""
+    return name.startswith((_FOLDER_PREFIX, EMPTY_PREFIX + _FOLDER_PREFIX))
+
+
+def _new_index_folder(prefix: str = "") -> Path:
+    # Unique even for two builds in one second (a rebuild right after a recovery).
+    name = f"{prefix}index-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     path = search_dir() / name
     path.mkdir()
     return path
@@ -135,7 +147,7 @@ class _Readers:
     def index(self) -> tantivy.Index:
         with self._lock:
             name = _current_name()
-            if name is None or not name.startswith(_FOLDER_PREFIX):
+            if name is None or not _readable(name):
                 # None yet, or one of an older schema (which this code cannot read): start an
                 # empty one; `manage.py rebuild_search_index` fills it.
                 name = _create_empty()
@@ -154,11 +166,12 @@ READERS = _Readers()
 
 
 def _create_empty() -> str:
-    # Its own lock, not the writer's: the writer may be this very process.
+    # Its own lock, not the writer's: the writer may be this very process. The folder's name
+    # marks it as a stand-in, so `has_index()` stays False until a real build is swapped in.
     with _file_lock("create.lock", blocking=True):
         name = _current_name()
-        if name is None or not name.startswith(_FOLDER_PREFIX):
-            path = _new_index_folder()
+        if name is None or not _readable(name):
+            path = _new_index_folder(prefix=EMPTY_PREFIX)
             _open(path)
             _set_current(path.name)
             name = path.name
@@ -166,22 +179,158 @@ def _create_empty() -> str:
 
 
 def writer_lock(*, blocking: bool) -> "contextlib._GeneratorContextManager[bool]":
-    """Hold the one-writer lock; yields False (without waiting) if another process holds it."""
-    return _file_lock("indexer.lock", blocking=blocking)
+    """Hold the one-writer lock; yields False (without waiting) if another process holds it.
+
+    This process's long-lived writer (WRITER) lets go of it first; a blocking wait also asks
+    other processes' writers to let go (`rebuild.wanted`), as a rebuild must.
+    """
+    WRITER.close()
+    return _file_lock("indexer.lock", blocking=blocking, announce=blocking)
 
 
 @contextmanager
-def _file_lock(name: str, *, blocking: bool) -> Iterator[bool]:
+def _file_lock(name: str, *, blocking: bool, announce: bool = False) -> Iterator[bool]:
     with open(search_dir() / name, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
-            return
+            if not blocking:
+                yield False
+                return
+            if announce:
+                _announce_wanted()
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            finally:
+                if announce:
+                    _withdraw_wanted()
         try:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- the long-lived writer (the worker's) --------------------------------------------------
+
+WANTED_FILE = "writer.wanted"
+ORPHAN = re.compile(r"^([0-9a-f]{32})\.(?:(\d+)\.del|[a-z]+)$")
+
+
+def _announce_wanted() -> None:
+    (search_dir() / WANTED_FILE).write_text(str(os.getpid()))
+
+
+def _withdraw_wanted() -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (search_dir() / WANTED_FILE).unlink()
+
+
+def writer_wanted_elsewhere() -> bool:
+    """Another living process waits for the writer lock (a rebuild): the worker lets go of it."""
+    try:
+        pid = int((search_dir() / WANTED_FILE).read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        _withdraw_wanted()  # its process died waiting
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+class _Writer:
+    """This process's one IndexWriter, kept open between batches so the merges each commit
+    starts can finish (a writer dropped after every commit threw them away, and segments
+    piled up). It holds the one-writer file lock for as long as it is open."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.RLock()
+        self._lock_file: Any = None
+        self._writer: tantivy.IndexWriter | None = None
+        self._name: str | None = None
+
+    def get(self) -> tantivy.IndexWriter | None:
+        """The writer, or None if another process writes (or waits to)."""
+        with self._mutex:
+            if self._writer is not None and self._name == _current_name() and not writer_wanted_elsewhere():
+                return self._writer
+            self.close()
+            if writer_wanted_elsewhere():
+                return None
+            handle = open(search_dir() / "indexer.lock", "a+")  # noqa: SIM115 (held for the writer's life)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                return None
+            try:
+                index = READERS.index()
+                self._writer = open_writer(index)
+            except ValueError:  # Tantivy's own lock: a writer outside our lock (a stray process)
+                handle.close()
+                return None
+            self._lock_file = handle
+            self._name = _current_name()
+            return self._writer
+
+    @contextmanager
+    def session(self) -> Iterator[tantivy.IndexWriter | None]:
+        """The writer, held for a write and its commit: a rebuild's `close()` waits for them
+        (the worker indexes in a thread of its own while jobs, rebuilds included, run)."""
+        with self._mutex:
+            yield self.get()
+
+    def close(self) -> None:
+        with self._mutex:
+            # Dropping the writer discards uncommitted changes and stops merges; committed data is safe.
+            self._writer = None
+            self._name = None
+            if self._lock_file is not None:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+                self._lock_file.close()
+                self._lock_file = None
+
+    def recover(self) -> list[str]:
+        """After a failed commit (a process killed during an earlier commit left files behind):
+        drop the writer, delete the files the last good commit does not list; returns their names."""
+        with self._mutex:
+            self.close()
+            name = _current_name()
+            if name is None:
+                return []
+            return remove_orphan_files(search_dir() / name)
+
+
+WRITER = _Writer()
+
+
+def remove_orphan_files(path: Path) -> list[str]:
+    """Segment files meta.json does not list: what a kill during a commit leaves, and what makes
+    the next commit fail with FileAlreadyExists("<segment>.<opstamp>.del")."""
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+    except FileNotFoundError:
+        return []
+    live: dict[str, int | None] = {}
+    for segment in meta.get("segments", []):
+        deletes = segment.get("deletes")
+        live[segment["segment_id"].replace("-", "")] = deletes["opstamp"] if deletes else None
+    removed = []
+    for file in path.iterdir():
+        match = ORPHAN.match(file.name)
+        if match is None:
+            continue
+        segment, opstamp = match.group(1), match.group(2)
+        if segment in live and (opstamp is None or int(opstamp) == live[segment]):
+            continue
+        file.unlink(missing_ok=True)
+        removed.append(file.name)
+    return sorted(removed)
 
 
 def searcher() -> tantivy.Searcher:
@@ -320,19 +469,30 @@ def replace_index(build: Any) -> str:
 
 def clear_search_index() -> None:
     """Remove every document (tests: each starts with an empty index)."""
-    if not has_index() or searcher().num_docs == 0:
+    if _current_name() is None or searcher().num_docs == 0:
         return
-    with writer_lock(blocking=True):
-        writer = open_writer(READERS.index())
-        writer.delete_all_documents()
-        writer.commit()
+    writer = WRITER.get()
+    if writer is None:
+        with writer_lock(blocking=True):
+            writer = open_writer(READERS.index())
+            writer.delete_all_documents()
+            writer.commit()
+        return
+    writer.delete_all_documents()
+    writer.commit()
 
 
 def has_index() -> bool:
-    """Whether there is an index this code can read (one of an older schema counts as none,
-    so `rebuild_search_index --if-missing`, run by ./run, rebuilds it after an upgrade)."""
+    """True once a real index of this schema was built: not the empty stand-in searches create when
+    there is none, nor one of an older schema (so `rebuild_search_index --if-missing`, run by ./run,
+    rebuilds it after an upgrade)."""
     name = _current_name()
     return name is not None and name.startswith(_FOLDER_PREFIX)
+
+
+def rebuilding() -> bool:
+    """No real index yet (searches answer from an empty stand-in), or a rebuild is under way."""
+    return not has_index() or writer_wanted_elsewhere()
 
 
 def index_size_bytes() -> int:

@@ -17,7 +17,9 @@ from works.filter_form import SEARCH_SORT_LABELS
 from works.listing import CountedPages, Listing, parse_work_query_for, query_without_page, with_blurb_data
 from works.query import WorkQuery, WorkResult
 
+from . import engine
 from .backend import SEARCH_ENGINE, SearchUnavailable, run_local
+from .indexer import owns_index
 from .query import parse_query
 
 
@@ -76,6 +78,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "searched": searched,
             "notices": result.notices,
             "unavailable": unavailable,
+            # Never a silent "No works found" from a missing or half-built index.
+            "rebuilding": searched and owns_index() and engine.rebuilding(),
             "search_page": True,
         },
     )

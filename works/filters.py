@@ -162,6 +162,11 @@ def refresh_filters(work_ids: Iterable[int]) -> None:
     note_changed(ids)
 
 
+@handler("prune_filter_changes")
+def _prune_change_log_job(payload: dict[str, Any]) -> None:
+    prune_change_log()
+
+
 def prune_change_log(keep: timedelta = timedelta(days=1)) -> int:
     """Drop change-log entries older than `keep` (indexes idle that long rebuild instead)."""
     deleted, _ = FilterChange.objects.filter(created_at__lt=timezone.now() - keep).delete()

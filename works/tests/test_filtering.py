@@ -326,7 +326,7 @@ class ChangeLogTests(FilterTestCase):
         queue_refresh_for_tags([canonical.pk])
         FilterChange.objects.update(created_at=timezone.now() - timedelta(days=2))
         call_command("run_jobs", "--once")
-        self.assertEqual(Job.objects.get().status, Job.Status.DONE)
+        self.assertEqual(Job.objects.get(kind="refresh_filters_for_tags").status, Job.Status.DONE)
         self.assertTrue(work.filter_taggings.filter(tag=canonical).exists())
         # Old entries went; the recomputation's own entries are new and stay.
         self.assertFalse(FilterChange.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).exists())

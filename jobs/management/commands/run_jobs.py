@@ -1,23 +1,97 @@
+import logging
+import signal
+import threading
 import time
+from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.utils import timezone
 
-from accounts.export import prune_exports
-from accounts.invitations import release_daily
-from community.notify import queue_digests
-from jobs.queue import run_pending
-from search.indexer import apply_pending
-from works.filters import prune_change_log
+from jobs import periodic
+from jobs.models import WorkerHeartbeat
+from jobs.queue import WorkerStopping, claim_next, enqueue, run_job, worker_name
+from search import indexer
 
-HOUSEKEEPING_SECONDS = 3600
+logger = logging.getLogger("jobs.worker")
+# A long queue of jobs never holds search updates back for longer than this, nor the reverse.
+TURN_SECONDS = 2.0
+
+
+def _tidy_connections() -> None:
+    """Drop broken or expired database connections between jobs (not inside a test's transaction)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+class _Stopper:
+    """SIGTERM/SIGINT: stop at once when idle; when busy, let the job finish for a grace period, then release it."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+        self.busy = False
+
+    def install(self) -> None:
+        signal.signal(signal.SIGTERM, self.on_signal)
+        signal.signal(signal.SIGINT, self.on_signal)
+        signal.signal(signal.SIGALRM, self.on_alarm)
+
+    def on_signal(self, signum: int, frame: FrameType | None) -> None:
+        # Idle, the loop sees the flag at its next step: raising here could land inside a database
+        # call and leave the connection unusable. Busy, the job gets a grace period, then is released.
+        if self.busy and (self.stopping or self.grace <= 0):
+            raise WorkerStopping
+        first = not self.stopping
+        self.stopping = True
+        if self.busy and first:
+            logger.warning("%s: finishing the current job (at most %ss)", signal.strsignal(signum), self.grace)
+            signal.alarm(self.grace)
+
+    def sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, seconds))
+
+    def on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        raise WorkerStopping
+
+    @property
+    def grace(self) -> int:
+        return int(settings.JOBS_STOP_GRACE_SECONDS)
+
+
+class _Indexer(threading.Thread):
+    """Applies search updates beside the jobs, so a long job (a PDF) never holds search back."""
+
+    def __init__(self) -> None:
+        super().__init__(name="search-indexer", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                try:
+                    indexed = indexer.apply_pending(seconds=TURN_SECONDS)
+                except Exception:
+                    logger.exception("Applying search updates failed")
+                    indexed = 0
+                    self.stopping.wait(5)
+                close_old_connections()
+                if indexed:
+                    logger.info("Updated %s work(s) in the search index.", indexed)
+                else:
+                    self.stopping.wait(1.0)
+        finally:
+            indexer.close_writer()
+            connection.close()
 
 
 class Command(BaseCommand):
     help = (
-        "Run background jobs (filter recomputation after tag wrangling, emails, …) from the database queue, "
-        "and keep the search index up to date."
+        "Run background jobs (PDFs, emails, filter recomputation after tag wrangling, periodic jobs) from the "
+        "database queue, and keep the search index up to date. Stops cleanly on SIGTERM."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,24 +99,75 @@ class Command(BaseCommand):
         parser.add_argument("--sleep", type=float, default=1.0, help="Seconds to wait when the queue is empty.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        last_housekeeping: float | None = None
-        while True:
-            if last_housekeeping is None or time.monotonic() - last_housekeeping > HOUSEKEEPING_SECONDS:
-                prune_change_log()
-                # Subscription news goes out as one digest per user per hour.
-                queue_digests()
-                # The invitation queue's daily release (a no-op unless a day has passed).
-                release_daily()
-                # Data exports past their expiry are deleted.
-                prune_exports()
-                last_housekeeping = time.monotonic()
-            ran = run_pending()
-            if ran:
-                self.stdout.write(f"Ran {ran} job(s).")
-            indexed = apply_pending()
-            if indexed:
-                self.stdout.write(f"Updated {indexed} work(s) in the search index.")
-            if options["once"]:
-                return
-            close_old_connections()
-            time.sleep(options["sleep"])
+        name = worker_name()
+        stopper = _Stopper()
+        stopper.install()
+        logger.info("Worker %s started", name)
+        # A worker killed mid-commit may have left the index unusable, or someone deleted it:
+        # check at once (the check rebuilds it if needed) rather than at the next period.
+        enqueue("check_search_index", key="periodic:check_search_index")
+        failures = 0
+        # --once (tests, scripts) indexes inline, in the caller's connection and transaction.
+        self.index_thread = None if options["once"] else _Indexer()
+        if self.index_thread:
+            self.index_thread.start()
+        try:
+            while True:
+                try:
+                    did_work = self.turn(name, stopper)
+                    failures = 0
+                except Exception:
+                    # The database may be unreachable for a while: wait longer each time, never exit.
+                    failures += 1
+                    logger.exception("Worker turn failed (%s in a row)", failures)
+                    did_work = False
+                    _tidy_connections()
+                    stopper.sleep(min(2**failures, 60))
+                if stopper.stopping:
+                    raise WorkerStopping
+                if options["once"] and not did_work:
+                    return
+                if not did_work:
+                    _tidy_connections()
+                    stopper.sleep(options["sleep"])
+        except WorkerStopping:
+            logger.warning("Worker %s stopped", name)
+        finally:
+            if self.index_thread:
+                self.index_thread.stopping.set()
+                self.index_thread.join(stopper.grace + 5)
+            indexer.close_writer()
+
+    def turn(self, name: str, stopper: _Stopper) -> bool:
+        """One round: heartbeat, periodic jobs, jobs for a while, then search updates for a while."""
+        now = timezone.now()
+        WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now}, create_defaults={
+            "seen_at": now, "started_at": now})  # fmt: skip
+        periodic.queue_due()
+        ran = 0
+        started = time.monotonic()
+        while time.monotonic() - started < TURN_SECONDS and not stopper.stopping:
+            job = claim_next(name)
+            if job is None:
+                break
+            stopper.busy = True
+            try:
+                run_job(job, name, keep_lease=True)
+            finally:
+                stopper.busy = False
+                signal.alarm(0)
+            ran += 1
+            _tidy_connections()
+        if ran:
+            self.stdout.write(f"Ran {ran} job(s).")
+        if stopper.stopping or self.index_thread:
+            return bool(ran)
+        stopper.busy = True
+        try:
+            indexed = indexer.apply_pending(seconds=TURN_SECONDS)
+        finally:
+            stopper.busy = False
+            signal.alarm(0)
+        if indexed:
+            self.stdout.write(f"Updated {indexed} work(s) in the search index.")
+        return bool(ran or indexed)

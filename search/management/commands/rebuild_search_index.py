@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--if-missing", action="store_true", help="Only build if there is no index yet (used by ./run)."
+            "--if-missing",
+            action="store_true",
+            help="Only build if there is no complete index: none, an empty stand-in, or fewer works than the database.",
         )
         parser.add_argument("--threads", type=int, default=2, help="Indexing threads (default 2).")
         parser.add_argument("--batch", type=int, default=500, help="Works read from the database at a time.")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not indexer.owns_index():
             raise CommandError("SEARCH_URL is set: this node sends searches elsewhere. Rebuild on the search node.")
-        if options["if_missing"] and engine.has_index():
+        if options["if_missing"] and indexer.index_health()["complete"]:
             return
         started = time.monotonic()
         written = indexer.rebuild(

@@ -47,6 +47,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Pseud, User
+from jobs.queue import enqueue
 from lib.languages import LANGUAGES
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import MetaTagging, Tag, TagParent, TagType, tag_name_key
@@ -747,6 +748,9 @@ class Command(BaseCommand):
             self._note("ANALYZE", analyzing)
         finally:
             restore()
+        # The works went in without search updates: the worker's index check sees the index short
+        # of works and rebuilds it in the background (or run `manage.py rebuild_search_index`).
+        enqueue("check_search_index", key="periodic:check_search_index")
         self.stdout.write(
             self.style.SUCCESS(f"Created {count:,} works in {time.monotonic() - started:.1f} s (seed {seed}).")
         )

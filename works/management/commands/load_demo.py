@@ -28,12 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing if the archive already has works (used by ./run on every start).",
+            help="Do nothing unless the archive is brand new: no works and no accounts (used by ./run on every start).",
         )
         parser.add_argument("--file", type=Path, default=DEMO_FILE, help="Demo content JSON file.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and Work.objects.exists():
+        # Never into an archive that has had real users, even if they deleted every work.
+        if options["if_empty"] and (Work.objects.exists() or User.objects.exists()):
             return
         if User.objects.filter(username__in=self._usernames(options["file"])).exists():
             raise CommandError("The demo users already exist: the demo content was loaded before.")
