@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "search",
     "imports",
     "downloads",
+    "migration",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ from community import views as community_views
 from downloads import views as downloads_views
 from imports import views as imports_views
 from lib.tagurl import TagNameConverter
+from migration import views as migration_views
 from search import views as search_views
 from tags import views as tags_views
 from works import views as works_views
@@ -119,4 +120,9 @@ urlpatterns = [
     path("users/<str:username>/unmute", community_views.unmute, name="unmute"),
     path("account/", include(account_urls)),
     path("admin/", admin.site.urls),
+    # An imported eFiction archive's old links (migration app): permanent redirects through the id map.
+    path("viewstory.php", migration_views.viewstory, name="efiction_viewstory"),
+    path("viewuser.php", migration_views.viewuser, name="efiction_viewuser"),
+    path("viewseries.php", migration_views.viewseries, name="efiction_viewseries"),
+    path("browse.php", migration_views.browse, name="efiction_browse"),
 ]
