@@ -24,6 +24,9 @@ _BREAK_RUN = re.compile(r"(?:<br\s*/?>\s*){2,}", re.IGNORECASE)
 _AUTHOR_RESPONSE = re.compile(r"<br\s*/?>\s*<br\s*/?>\s*<i>\s*Author'?s Response:\s*(.*?)(?:</i>)?\s*$", re.I | re.S)
 
 
+_LOOKUPS = [("chapters", "sid"), ("reviews", "item"), ("inseries", "sid"), ("coauthors", "sid"), ("series", "seriesid")]
+
+
 class NotEFiction(Exception):
     """The dump holds no eFiction tables."""
 
@@ -113,7 +116,18 @@ class EFictionArchive:
             prefix = sorted(prefixes, key=len)[0]
         elif not staging.has(f"{prefix}fanfiction_stories"):
             raise NotEFiction(f"no {prefix}fanfiction_stories table in the dump")
-        return cls(staging=staging, prefix=prefix, stories_dir=stories_dir)
+        archive = cls(staging=staging, prefix=prefix, stories_dir=stories_dir)
+        archive._index()
+        return archive
+
+    def _index(self) -> None:
+        """Indexes for the per-story look-ups, so a big archive is not scanned once per story."""
+        for short, column_name in _LOOKUPS:
+            table = f"{self.prefix}fanfiction_{short}"
+            if column_name in self.staging.columns.get(table, []):
+                self.staging.db.execute(
+                    f'CREATE INDEX IF NOT EXISTS "{table}_{column_name}" ON "{table}" ("{column_name}")'
+                )
 
     def table(self, short: str, where: str = "", params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         return self.staging.select(f"{self.prefix}fanfiction_{short}", where, params)

@@ -328,3 +328,34 @@ class DumpVariantTests(EFictionImportCase):
         other.write_text("CREATE TABLE `wp_posts` (\n  `ID` bigint(20)\n);\nINSERT INTO `wp_posts` VALUES (1);\n")
         with self.assertRaisesMessage(CommandError, "no fanfiction_stories table"):
             self.run_command(other, "--dry-run", "--mapping", str(self.mapping), stories=False)
+
+
+class RealMariaDBDumpTests(EFictionImportCase):
+    """Dumps written by mariadb-dump 10.11 itself (rows one per line, sandbox line, server comments).
+
+    Made from efiction_fixture.write_archive loaded into MariaDB, then dumped: fixtures/README.
+    """
+
+    fixtures_dir = Path(__file__).parent / "fixtures"
+
+    def check_archive(self) -> None:
+        self.assertEqual(
+            sorted(ArchivedCreator.objects.values_list("pen_name", flat=True)),
+            sorted(["Zoë Ashford", "小林さくら", "Þórunn Ævarsdóttir", "Marcus O'Brien", "quietreader"]),
+        )
+        moony = self.work("Moony's Lament")
+        self.assertEqual(moony.revised_at, datetime(2006, 3, 1, tzinfo=UTC))
+        self.assertIn("didn't sleep.<br>\nSirius stayed.", moony.chapters.get(position=1).content)
+        self.assertEqual(Comment.objects.filter(work=moony).count(), 3)
+
+    def test_a_utf8mb4_dump_with_a_table_prefix(self):
+        output = self.import_archive(self.fixtures_dir / "mariadb-10.11-prefixed.sql", stories=False)
+        self.assertIn("Created: 5 archived creators, 7 chapters", output)
+        self.check_archive()
+
+    def test_a_latin1_database_dumped_over_a_latin1_connection_with_datetime_dates(self):
+        dump = self.fixtures_dir / "mariadb-10.11-latin1-connection.sql"
+        self.assertIn(b"DEFAULT CHARSET=latin1", dump.read_bytes())
+        self.import_archive(dump, stories=False)
+        self.check_archive()
+        self.assertEqual(self.work("A Study in Ink").revised_at, datetime(2007, 6, 15, 12, 30, tzinfo=UTC))
