@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "imports",
     "downloads",
     "migration",
+    "archive",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
