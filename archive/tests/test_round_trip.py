@@ -55,8 +55,22 @@ def other_engine(folder: Path) -> tuple[str, str | None]:
     """DATABASE_URL of a fresh database of the other engine, and the PostgreSQL database to drop after."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         return f"sqlite:///{folder / 'target.sqlite3'}", None
-    server = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fanarchive")
-    name = f"fa_round_trip_{os.getpid()}"
+    return fresh_postgres("fa_round_trip")
+
+
+def _server() -> str:
+    """The PostgreSQL server: the suite's own when it runs on PostgreSQL, else ./test's."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        database = settings.DATABASES["default"]
+        auth = f"{database['USER']}:{database['PASSWORD']}@" if database.get("PASSWORD") else f"{database['USER']}@"
+        return f"postgres://{auth}{database['HOST']}:{database['PORT'] or 5432}/postgres"
+    return os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fanarchive")
+
+
+def fresh_postgres(prefix: str) -> tuple[str, str]:
+    """A new, empty PostgreSQL database (skipping the test when there is no server): its URL and name."""
+    server = _server()
+    name = f"{prefix}_{os.getpid()}"
     parts = urlsplit(server)
     try:
         with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True, connect_timeout=5) as db:
@@ -68,7 +82,7 @@ def other_engine(folder: Path) -> tuple[str, str | None]:
 
 
 def drop_database(name: str) -> None:
-    server = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fanarchive")
+    server = _server()
     with psycopg.connect(urlunsplit(urlsplit(server)._replace(path="/postgres")), autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
