@@ -254,6 +254,33 @@ _FIELDS = {
 }
 
 
+def _class_tag_type(kind: str, name: str) -> TagType:
+    tag_type = _CLASS_TAG_TYPES[kind]
+    if (tag_type == TagType.WARNING and name not in WARNINGS) or (
+        tag_type == TagType.CATEGORY and name not in CATEGORIES
+    ):
+        return TagType.FREEFORM  # not one of the archive's fixed tags: said as an additional tag
+    return tag_type
+
+
+def preview(mapping: dict[str, Any]) -> TagPlan:
+    """The tag names stories would get, without creating tags (for the dry run)."""
+    kinds = {int(entry["id"]): entry["as"] for entry in mapping.get("class_types", [])}
+    plan = TagPlan(
+        rating={int(entry["rid"]): entry["as"] for entry in mapping.get("ratings", [])},
+        fandoms={int(e["catid"]): e["tag"] for e in mapping.get("categories", []) if e["as"] == "fandom"},
+        characters={int(e["charid"]): e["tag"] for e in mapping.get("characters", []) if e["as"] == "character"},
+        challenges={int(e["chalid"]): e["tag"] for e in mapping.get("challenges", []) if e["as"] == "freeform"},
+    )
+    for entry in mapping.get("classes", []):
+        kind = kinds.get(int(entry["type"]), "freeform")
+        if kind == "ignore":
+            continue
+        tag_type = _class_tag_type(kind, entry["tag"])
+        plan.classes[int(entry["class_id"])] = (_FIELDS[tag_type], entry["tag"])
+    return plan
+
+
 @transaction.atomic
 def apply(mapping: dict[str, Any], source: str) -> TagPlan:
     """Create the mapped tags (canonical, with their meta/sub and fandom links) and record the old ids."""
@@ -302,12 +329,8 @@ def apply(mapping: dict[str, Any], source: str) -> TagPlan:
         kind = kinds.get(int(entry["type"]), "freeform")
         if kind == "ignore":
             continue
-        tag_type = _CLASS_TAG_TYPES[kind]
         name = entry["tag"]
-        if tag_type == TagType.WARNING and name not in WARNINGS:
-            tag_type = TagType.FREEFORM  # not an archive warning: said as an additional tag
-        if tag_type == TagType.CATEGORY and name not in CATEGORIES:
-            tag_type = TagType.FREEFORM
+        tag_type = _class_tag_type(kind, name)
         tag = tag_for(name, tag_type, SourceRecord.Kind.CLASS, int(entry["class_id"]))
         if tag is not None:
             plan.classes[int(entry["class_id"])] = (_FIELDS[tag_type], tag.name)

@@ -359,3 +359,17 @@ class RealMariaDBDumpTests(EFictionImportCase):
         self.import_archive(dump, stories=False)
         self.check_archive()
         self.assertEqual(self.work("A Study in Ink").revised_at, datetime(2007, 6, 15, 12, 30, tzinfo=UTC))
+
+
+class DryRunKeepsEditsTests(EFictionImportCase):
+    def test_a_second_dry_run_checks_the_edited_mapping_instead_of_overwriting_it(self):
+        dump = write_archive(self.folder / "site")
+        self.run_command(dump, "--dry-run", "--mapping", str(self.mapping))
+        mapping = json.loads(self.mapping.read_text())
+        next(e for e in mapping["categories"] if e["catid"] == 3)["tag"] = "Sherlock (TV 2010)"
+        self.mapping.write_text(json.dumps(mapping))
+        output = self.run_command(dump, "--dry-run", "--mapping", str(self.mapping))
+        self.assertIn("Using your mapping", output)
+        self.assertIn("Sherlock (TV 2010)", self.mapping.read_text())
+        self.assertIn("Created: 4 works (would be).", output)
+        self.assertFalse(Tag.objects.filter(name="Sherlock (TV 2010)").exists())

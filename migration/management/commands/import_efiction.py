@@ -42,7 +42,10 @@ class Command(BaseCommand):
             help="The mapping file: written by --dry-run, read (after your edits) by the real run.",
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Write the proposed mapping and report; change nothing."
+            "--dry-run",
+            action="store_true",
+            help="Write the proposed mapping (or check an existing one) and report what would be imported; "
+            "change nothing.",
         )
         parser.add_argument("--archivist", help="Username of the existing account that will own the imported works.")
         parser.add_argument(
@@ -95,14 +98,19 @@ class Command(BaseCommand):
                 self._import(archive, archivist, options)
 
     def _dry_run(self, archive: EFictionArchive, options: dict[str, Any]) -> None:
-        proposed = efiction_mapping.propose(archive)
-        efiction_mapping.write(proposed, options["mapping"])
-        self.stdout.write(f"Proposed mapping written to {options['mapping']}: edit it, then run without --dry-run.")
-        plan = efiction_mapping.TagPlan(
-            rating={entry["rid"]: entry["as"] for entry in proposed["ratings"]},
-            fandoms={entry["catid"]: entry["tag"] for entry in proposed["categories"]},
-            characters={entry["charid"]: entry["tag"] for entry in proposed["characters"]},
-        )
+        path: Path = options["mapping"]
+        if path.exists():
+            # Never overwrite the admin's edits: check them and show what they would do.
+            try:
+                mapping = efiction_mapping.read(path)
+            except efiction_mapping.MappingError as error:
+                raise CommandError(f"The mapping can't be used:\n{error}") from error
+            self.stdout.write(f"Using your mapping {path} (delete it to get a new proposal).")
+        else:
+            mapping = efiction_mapping.propose(archive)
+            efiction_mapping.write(mapping, path)
+            self.stdout.write(f"Proposed mapping written to {path}: edit it, then run without --dry-run.")
+        plan = efiction_mapping.preview(mapping)
         report = Report()
         for story in archive.table("stories", "1 ORDER BY sid"):
             result = plan_story(archive, story, plan, options["language"])
