@@ -12,11 +12,15 @@ Memory stays bounded: one statement is held at a time (mysqldump writes one
 extended INSERT of about a megabyte per line), and the rows go to disk.
 """
 
+import os
 import re
+import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
+from urllib.parse import unquote, urlsplit
 
 import ftfy
 
@@ -84,7 +88,7 @@ def decode_text(raw: bytes) -> str:
     return text
 
 
-def iter_statements(stream: BinaryIO) -> Iterator[bytes]:
+def iter_statements(stream: IO[bytes]) -> Iterator[bytes]:
     """The statements of a dump, one at a time (comments between them included)."""
     buffer = b""
     scan_from = 0
@@ -179,9 +183,7 @@ def _create_table(staging: Staging, name: str, columns: list[str]) -> None:
     staging.db.execute(f'CREATE TABLE "{name}" ({quoted})')
 
 
-def load_dump(
-    stream: BinaryIO, staging_path: str = ":memory:", progress: Callable[[int], None] | None = None
-) -> Staging:
+def load_dump(stream: IO[bytes], staging_path: str = ":memory:") -> Staging:
     """Read a dump into a staging SQLite database (a file, so big archives stay on disk)."""
     db = sqlite3.connect(staging_path)
     db.row_factory = sqlite3.Row
@@ -210,8 +212,6 @@ def load_dump(
             name = insert.group(1).decode()
             named = [c.strip().strip("`") for c in insert.group(2).decode().split(",")] if insert.group(2) else None
             _insert_rows(staging, name, named, parse_values(body, insert.end()))
-            if progress:
-                progress(stream.tell() if hasattr(stream, "tell") else 0)
     db.commit()
     return staging
 
@@ -233,3 +233,29 @@ def _insert_rows(staging: Staging, name: str, named: list[str] | None, rows: Ite
     placeholders = ", ".join("?" for _ in staging.columns[name])
     staging.db.executemany(f'INSERT INTO "{name}" VALUES ({placeholders})', batch)  # noqa: S608
     staging.rows[name] = staging.rows.get(name, 0) + len(batch)
+
+
+def read_live_database(url: str, staging_path: str = ":memory:") -> Staging:
+    """A running MariaDB/MySQL (mysql://user:password@host:port/database), read through its own dump tool.
+
+    One consistent snapshot (--single-transaction for InnoDB; MyISAM tables are read as they are),
+    in utf8mb4 so every table's text arrives as UTF-8.
+    """
+    parts = urlsplit(url)
+    database = parts.path.lstrip("/")
+    tool = shutil.which("mariadb-dump") or shutil.which("mysqldump")
+    if tool is None:
+        raise DumpError("reading a live database needs mariadb-dump or mysqldump (Debian: mariadb-client)")
+    if not database:
+        raise DumpError("the URL names no database (mysql://user@host/database)")
+    command = [tool, "--single-transaction", "--default-character-set=utf8mb4", "--skip-triggers"]
+    command += ["--host", parts.hostname or "127.0.0.1", "--port", str(parts.port or 3306)]
+    command += ["--user", unquote(parts.username or "root"), database]
+    env = {**os.environ, "MYSQL_PWD": unquote(parts.password or "")}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as dump:  # noqa: S603
+        assert dump.stdout is not None and dump.stderr is not None
+        staging = load_dump(dump.stdout, staging_path)
+        error = dump.stderr.read().decode(errors="replace").strip()
+    if dump.returncode != 0:
+        raise DumpError(f"{os.path.basename(tool)} failed: {error}")
+    return staging

@@ -2,11 +2,14 @@
 
 import io
 import json
+import os
 import shutil
+import subprocess
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -373,3 +376,44 @@ class DryRunKeepsEditsTests(EFictionImportCase):
         self.assertIn("Sherlock (TV 2010)", self.mapping.read_text())
         self.assertIn("Created: 4 works (would be).", output)
         self.assertFalse(Tag.objects.filter(name="Sherlock (TV 2010)").exists())
+
+
+class LiveDatabaseTests(EFictionImportCase):
+    """mysql://… reads a running MariaDB through mariadb-dump (skipped where there is none)."""
+
+    def test_a_live_mariadb_database_imports_like_its_dump(self):
+        client = shutil.which("mariadb") or shutil.which("mysql")
+        if client is None:
+            self.skipTest("no mariadb client on this machine")
+        server = os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306")
+        parts = urlsplit(server)
+        login = [client, "--host", parts.hostname or "127.0.0.1", "--port", str(parts.port or 3306)]
+        login += ["--user", parts.username or "root", "--default-character-set=utf8mb4"]
+        env = {**os.environ, "MYSQL_PWD": parts.password or ""}
+        name = f"fa_efiction_{os.getpid()}"
+        created = subprocess.run(  # noqa: S603
+            [*login, "-e", f"CREATE DATABASE {name} CHARACTER SET latin1"],
+            env=env, capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        if created.returncode != 0:
+            self.skipTest(f"MariaDB is not reachable at {server}: {created.stderr.strip()}")
+        self.addCleanup(
+            subprocess.run, [*login, "-e", f"DROP DATABASE {name}"], env=env, capture_output=True, timeout=30
+        )
+        dump = write_archive(self.folder / "site", latin1=True, texts_in_database=True)
+        with dump.open("rb") as stream:
+            subprocess.run([*login, name], stdin=stream, env=env, check=True, timeout=60)  # noqa: S603
+        output = self.import_archive_from(f"{server}/{name}")
+        self.assertIn("Created: 5 archived creators, 7 chapters", output)
+        self.assertEqual(self.work("A Study in Ink").summary, "<p>Café au lait and a cold case — “elementary”.</p>")
+        self.assertTrue(ArchivedCreator.objects.filter(pen_name="小林さくら").exists())
+
+    def import_archive_from(self, url: str) -> str:
+        out = io.StringIO()
+        call_command("import_efiction", url, "--dry-run", "--mapping", str(self.mapping), stdout=out, stderr=out)
+        out = io.StringIO()
+        call_command(
+            "import_efiction", url, "--mapping", str(self.mapping), "--archivist", "openarchivist",
+            stdout=out, stderr=io.StringIO(),
+        )  # fmt: skip
+        return out.getvalue()

@@ -12,7 +12,7 @@ from lib.languages import LANGUAGES
 from migration.efiction import mapping as efiction_mapping
 from migration.efiction.importer import Importer, Report, plan_story
 from migration.efiction.source import EFictionArchive, NotEFiction
-from migration.sqldump import DumpError, load_dump
+from migration.sqldump import DumpError, load_dump, read_live_database
 from search.indexer import ProgressBar
 
 
@@ -28,7 +28,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("dump", type=Path, help="The archive's mysqldump (or phpMyAdmin) .sql file.")
+        parser.add_argument(
+            "dump",
+            help="The archive's mysqldump (or phpMyAdmin) .sql file, or a live database: "
+            "mysql://user:password@host:port/database (read with mariadb-dump or mysqldump).",
+        )
         parser.add_argument(
             "--stories",
             type=Path,
@@ -63,8 +67,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        dump: Path = options["dump"]
-        if not dump.is_file():
+        dump: str = options["dump"]
+        live = dump.startswith(("mysql://", "mariadb://"))
+        if not live and not Path(dump).is_file():
             raise CommandError(f"{dump}: no such file")
         stories_dir: Path | None = options["stories"]
         if stories_dir is not None and not stories_dir.is_dir():
@@ -79,10 +84,14 @@ class Command(BaseCommand):
             if not options["mapping"].is_file():
                 raise CommandError(f"{options['mapping']}: no such file (write it with --dry-run first)")
         with tempfile.TemporaryDirectory(prefix="efiction-") as folder:
-            self.stderr.write(f"Reading {dump} …")
+            self.stderr.write(f"Reading {dump.split('@')[-1] if live else dump} …")
             try:
-                with dump.open("rb") as stream:
-                    staging = load_dump(stream, str(Path(folder) / "staging.sqlite3"))
+                staging_path = str(Path(folder) / "staging.sqlite3")
+                if live:
+                    staging = read_live_database(dump, staging_path)
+                else:
+                    with Path(dump).open("rb") as stream:
+                        staging = load_dump(stream, staging_path)
                 archive = EFictionArchive.open(staging, stories_dir, options["prefix"])
             except (DumpError, NotEFiction) as error:
                 raise CommandError(f"{dump}: {error}") from error
