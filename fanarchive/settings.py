@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "feeds",
     "api",
     "sitecontent",
+    "migration",
+    "archive",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -15,6 +15,7 @@ from imports import views as imports_views
 from jobs import views as jobs_views
 from lib.tagurl import TagNameConverter
 from moderation import views as moderation_views
+from migration import views as migration_views
 from search import views as search_views
 from tags import views as tags_views
 from works import views as works_views
@@ -188,6 +189,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/<path:rest>", unknown_endpoint),
+    # An imported eFiction archive's old links (migration app): permanent redirects through the id map.
+    path("viewstory.php", migration_views.viewstory, name="efiction_viewstory"),
+    path("viewuser.php", migration_views.viewuser, name="efiction_viewuser"),
+    path("viewseries.php", migration_views.viewseries, name="efiction_viewseries"),
+    path("browse.php", migration_views.browse, name="efiction_browse"),
 ]
 # Requests Django refuses before any view (too large, too many fields): the archive's own page.
 handler400 = "lib.errors.bad_request"

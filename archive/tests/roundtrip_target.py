@@ -1,0 +1,44 @@
+"""The other side of the round-trip test, run in a subprocess with its own DATABASE_URL and data folder.
+
+    python -m archive.tests.roundtrip_target EXPORT_IN EXPORT_OUT PAGES_JSON
+
+Migrates the (fresh) database, loads EXPORT_IN, exports again to EXPORT_OUT, then
+renders the pages listed in PAGES_JSON ({"pages": [[username or "", url], …]})
+and prints {url: html} as JSON on stdout.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanarchive.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+
+
+def main() -> None:
+    export_in, export_out, pages_json = (Path(arg) for arg in sys.argv[1:4])
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("import_archive", str(export_in), stdout=sys.stderr, stderr=sys.stderr)
+    call_command("export_archive", str(export_out), stdout=sys.stderr, stderr=sys.stderr)
+    pages = {}
+    for username, url in json.loads(pages_json.read_text())["pages"]:
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        pages[f"{username} {url}"] = client.get(url).content.decode()
+    json.dump(pages, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
