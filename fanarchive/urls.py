@@ -14,8 +14,8 @@ from feeds import views as feeds_views
 from imports import views as imports_views
 from jobs import views as jobs_views
 from lib.tagurl import TagNameConverter
-from moderation import views as moderation_views
 from migration import views as migration_views
+from moderation import views as moderation_views
 from search import views as search_views
 from tags import views as tags_views
 from works import views as works_views
