@@ -18,6 +18,7 @@ from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
 from search.indexer import queue_updates
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
+from works.filter_sheet import count_response, wants_count
 from works.listing import list_works
 from works.models import Creatorship
 
@@ -78,6 +79,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def user_profile(request: HttpRequest, username: str) -> HttpResponse:
     user = get_object_or_404(User, username=username, is_active=True)
     work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
     listing = list_works(request, only_ids=work_ids)
     return render(
         request,
@@ -89,6 +92,8 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
 def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
     pseud = get_object_or_404(Pseud.objects.select_related("user"), user__username=username, name=pseud_name)
     work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
     listing = list_works(request, only_ids=work_ids)
     return render(
         request,

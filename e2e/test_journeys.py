@@ -105,11 +105,11 @@ def test_a_reader_filters_a_tag_page_by_a_character(archive: Archive) -> None:
     expect(page.locator(".listing-count")).to_contain_text("1 – 2 of 2 Works")
     assert_accessible(page)
     # On a phone the sidebar starts closed, behind one button.
-    expect(page.get_by_role("button", name="Sort and Filter")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show 2 works")).to_be_hidden()
     page.locator(".filters-toggle > summary").click()
     include = page.locator("fieldset.facet", has_text="Characters").first
     include.get_by_label(re.compile(r"^Mara Quill")).check()
-    page.get_by_role("button", name="Sort and Filter").click()
+    page.get_by_role("button", name="Show 1 work").click()
     expect(page.locator(".listing-count")).to_contain_text("1 – 1 of 1 Work")
     expect(page.get_by_role("link", name="With Mara")).to_be_visible()
     expect(page.get_by_role("link", name="With Jonah")).to_have_count(0)

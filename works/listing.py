@@ -154,11 +154,13 @@ def list_works(
     *,
     fixed_tag: Tag | None = None,
     only_ids: set[int] | None = None,
+    count_only: bool = False,
 ) -> Listing:
     """The filtered, sorted page of works for this request.
 
     `fixed_tag` is the tag of a tag page (its works are the base set);
-    `only_ids` limits the listing to given works (a creator's).
+    `only_ids` limits the listing to given works (a creator's);
+    `count_only` stops once the total is known (the filter sheet's live count): no page, no facets.
     """
     user = request.user
     parsed = parse_filters(request.GET, members=user.is_authenticated)
@@ -196,6 +198,9 @@ def list_works(
 
     total = len(ids)
     per_page = settings.WORKS_PER_PAGE
+    if count_only:
+        empty: Paginator[Work] = Paginator([], per_page)
+        return Listing(page=empty.get_page(1), sort=parsed.sort, sorts=[], page_numbers=[], filters=parsed, total=total)
     pageable = min(total, settings.MAX_PAGED_RESULTS)
     pages = _CountedIds(
         pageable, lambda start, stop: _load_works(INDEX.page(ids, parsed.sort, start, stop - start), muted)

@@ -20,6 +20,7 @@ from works.access import (
     readable_chapters,
     require_login_for_restricted,
 )
+from works.filter_sheet import count_response, wants_count
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
 from works.models import Chapter, Series, Work
@@ -33,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_index(request: HttpRequest) -> HttpResponse:
+    if wants_count(request):
+        return count_response(request)
     listing = list_works(request)
     return render(request, "works/work_list.html", {"listing": listing, "heading": _("Works")})
 
