@@ -135,7 +135,7 @@ def test_a_reader_leaves_kudos_a_comment_and_a_bookmark(archive: Archive) -> Non
     assert Comment.objects.filter(work=work).count() == 1
     assert_accessible(page)
 
-    page.get_by_role("link", name="Bookmark", exact=True).click()
+    page.get_by_role("link", name="Bookmark with notes…").click()
     assert_accessible(page)
     page.get_by_label(field("Notes")).fill("Read this one on a rainy day.")
     page.get_by_role("button", name=re.compile(r"^(Create|Bookmark|Save)")).first.click()

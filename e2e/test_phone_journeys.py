@@ -8,8 +8,11 @@ import re
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
+from bookmarks.models import Bookmark
+from comments.models import Comment
+from community.models import Kudo, Reading, Subscription
 from e2e.conftest import Archive
-from e2e.helpers import DESKTOP, assert_accessible, layout_shift, screenshot
+from e2e.helpers import DESKTOP, assert_accessible, field, layout_shift, screenshot
 
 PHONE_390: ViewportSize = {"width": 390, "height": 844}
 WIDTHS = [pytest.param(PHONE_390, id="phone"), pytest.param(DESKTOP, id="desktop")]
@@ -86,3 +89,56 @@ def test_a_backwards_word_range_is_explained_and_can_be_swapped(archive: Archive
     settled(page, "works-backwards-range")
     page.get_by_role("link", name="Swap them").click()
     expect(page.get_by_role("link", name="Middling")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_kudos_comments_and_reader_actions_keep_the_reader_where_they_are(
+    archive: Archive, viewport: ViewportSize
+) -> None:
+    text = "\n\n".join(f"Paragraph {n}: the tide came in and went out again, as it always does." for n in range(80))
+    work = archive.make_work(title="The Long Shore", content=text)
+    archive.make_work(title="Another", author=archive.bob)  # Bob has a pseud and a profile
+    page = archive.context(user=archive.bob, viewport=viewport).new_page()
+    page.goto(f"/works/{work.pk}/")
+
+    kudos = page.get_by_role("button", name="Kudos")
+    kudos.scroll_into_view_if_needed()
+    before = page.evaluate("scrollY")
+    kudos.click()
+    expect(page.locator("#kudos .stay-message")).to_have_text("Thank you for leaving kudos!")
+    expect(page.locator("#kudos")).to_contain_text("You have left kudos on this work.")
+    after = page.evaluate("scrollY")
+    print(f"\n[figure] {viewport['width']}px: kudos clicked at scrollY={before:.0f}, after: scrollY={after:.0f}")
+    assert before > 1000 and abs(after - before) < 2, "kudos should leave the reader where they were"
+    assert Kudo.objects.filter(work=work, user=archive.bob).exists()
+    settled(page, "work-after-kudos")
+
+    page.get_by_label(field("Comment")).fill("The lighthouse scene stayed with me all day.")
+    page.get_by_role("button", name="Comment", exact=True).click()
+    new = page.locator("li.comment-new")
+    expect(new).to_contain_text("The lighthouse scene stayed with me all day.")
+    expect(new.locator(".stay-message")).to_have_text("Comment created!")
+    expect(new).to_be_in_viewport()
+    comment = Comment.objects.get(work=work)
+    assert new.get_attribute("id") == f"comment-{comment.pk}"
+    box = new.bounding_box()
+    assert box is not None
+    print(
+        f"[figure] {viewport['width']}px: after commenting, scrollY={page.evaluate('scrollY'):.0f}, "
+        f"new comment's top at y={box['y']:.0f} of {page.viewport_size['height'] if page.viewport_size else 0}"
+    )
+    settled(page, "work-after-comment")
+
+    page.evaluate("window.scrollTo(0, 0)")
+    actions = page.get_by_role("navigation", name="Reader actions")
+    actions.get_by_role("button", name="Subscribe").click()
+    expect(actions.get_by_role("button", name="Unsubscribe")).to_be_visible()
+    actions.get_by_role("button", name="Mark for Later").click()
+    expect(actions.get_by_role("button", name="Mark as Read")).to_be_visible()
+    actions.get_by_role("button", name="Bookmark", exact=True).click()
+    expect(actions.get_by_role("link", name="Edit Bookmark")).to_be_visible()
+    expect(actions.locator(".stay-message")).to_have_text("Bookmark was successfully created.")
+    assert Subscription.objects.filter(user=archive.bob).count() == 1
+    assert Reading.objects.filter(user=archive.bob, work=work, marked_for_later=True).exists()
+    assert Bookmark.objects.filter(user=archive.bob, work=work).exists()
+    settled(page, "work-reader-actions")
