@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from bookmarks.models import Bookmark
+from comments.actions import post_comment
 from comments.models import Comment
 from community.models import Kudo, Reading, Subscription
 from e2e.conftest import Archive
@@ -142,3 +143,27 @@ def test_kudos_comments_and_reader_actions_keep_the_reader_where_they_are(
     assert Reading.objects.filter(user=archive.bob, work=work, marked_for_later=True).exists()
     assert Bookmark.objects.filter(user=archive.bob, work=work).exists()
     settled(page, "work-reader-actions")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_account_menu_holds_the_readers_places_and_the_unread_count(
+    archive: Archive, viewport: ViewportSize
+) -> None:
+    work = archive.make_work(title="Tidings")
+    # The inbox item comes from a real comment, through the action that notifies the creator.
+    post_comment(work, work.chapters.get(), None, archive.bob, None, "", "", "Lovely.", "ip-hash")
+    page = archive.context(user=archive.alice, viewport=viewport).new_page()
+    page.goto("/")
+    menu = page.locator(".account-menu")
+    expect(menu.locator("summary")).to_contain_text("alice")
+    expect(menu.locator("summary")).to_contain_text("1 unread message")
+    # Nothing in the header scrolls sideways or hides off-screen.
+    summary = menu.locator("summary").bounding_box()
+    assert summary is not None and summary["x"] + summary["width"] <= viewport["width"]
+    menu.locator("summary").click()
+    for name in ["Inbox (1)", "Drafts", "Bookmarks", "History", "Marked for Later", "Subscriptions", "Preferences"]:
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_in_viewport()
+    expect(menu.get_by_role("button", name="Log out")).to_be_in_viewport()
+    settled(page, "account-menu-open")
+    menu.get_by_role("link", name="Marked for Later").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Marked for Later")

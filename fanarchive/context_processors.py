@@ -42,3 +42,18 @@ def reader(request: HttpRequest) -> dict[str, Any]:
         "reader_saved": account is not None,
         "display_form": SimpleLazyObject(lambda: ReaderSettingsForm(instance=account, auto_id="display_%s")),
     }
+
+
+def account_menu(request: HttpRequest) -> dict[str, Any]:
+    """The unread count beside the account menu, counted only when a page shows the menu."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {}
+
+    def unread() -> int:
+        # The inbox's own rule (muted users and withdrawn comments left out), so the numbers agree.
+        from comments.views import _inbox_items
+
+        return _inbox_items(user, unread_only=True).count()
+
+    return {"inbox_unread_count": SimpleLazyObject(unread)}

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fanarchive.context_processors.site",
                 "fanarchive.context_processors.reader",
+                "fanarchive.context_processors.account_menu",
             ],
         },
     },
