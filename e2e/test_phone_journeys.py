@@ -167,3 +167,24 @@ def test_the_account_menu_holds_the_readers_places_and_the_unread_count(
     settled(page, "account-menu-open")
     menu.get_by_role("link", name="Marked for Later").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Marked for Later")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_adult_gate_shows_the_blurb_and_keeps_the_paragraph_a_search_linked_to(
+    archive: Archive, viewport: ViewportSize
+) -> None:
+    text = "\n\n".join(f"Paragraph {n} of the night." for n in range(1, 41))
+    work = archive.make_work(
+        title="Night Harbour", rating="Mature", freeforms="Shipwreck", summary="What the sea took.", content=text
+    )
+    page = archive.context(viewport=viewport).new_page()
+    page.goto(f"/works/{work.pk}/#c1p20")
+    gate = page.locator(".adult-gate")
+    expect(gate.get_by_role("heading", name="Adult content")).to_be_visible()
+    expect(gate.locator(".blurb")).to_contain_text("No Archive Warnings Apply")
+    expect(gate.locator(".blurb")).to_contain_text("Shipwreck")
+    expect(gate.locator(".blurb")).to_contain_text("What the sea took.")
+    settled(page, "adult-gate-blurb")
+    page.get_by_role("link", name="Yes, Continue").click()
+    expect(page.locator("#c1p20")).to_be_in_viewport()
+    assert page.evaluate("location.hash") == "#c1p20"

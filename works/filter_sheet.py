@@ -63,6 +63,10 @@ def _without(query: QueryDict, name: str, value: str | None = None, replacement:
     return params.urlencode()
 
 
+def query_without(query: QueryDict, name: str) -> str:
+    return _without(query, name)
+
+
 def _name_chips(query: QueryDict, name: str, template: str) -> list[Chip]:
     raw = query.get(name, "")
     names = split_tag_names(raw)

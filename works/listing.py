@@ -29,6 +29,8 @@ from works.models import Creatorship, SerialWork, Work
 
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
 FACET_SIZE = 10
+# ?muted=show lists the works of users the reader muted (which are otherwise left out, and counted).
+SHOW_MUTED_PARAM = "muted"
 FACET_LABELS = {
     TagType.RATING: _("Ratings"),
     TagType.WARNING: _("Warnings"),
@@ -58,6 +60,7 @@ class Listing:
     total: int = 0
     capped: bool = False
     hidden_by_exclusions: int = 0
+    hidden_by_mutes: int = 0
     exclusion_count: int = 0
     saved_filters: list[SavedFilter] = field(default_factory=list)
     counts_updating: bool = False
@@ -181,7 +184,7 @@ def list_works(
     if isinstance(user, User):
         # Muted creators' works are gone from everything this reader sees, counts included.
         muted = muted_user_ids(user)
-        if muted:
+        if muted and request.GET.get(SHOW_MUTED_PARAM) != "show":
             spec.exclude_ids = set(
                 Creatorship.objects.filter(pseud__user_id__in=muted).values_list("work_id", flat=True)
             )
@@ -189,6 +192,10 @@ def list_works(
         listing_extra["exclusion_count"] = len(excluded_by_list)
         listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
     ids = INDEX.match(spec)
+    hidden_by_mutes = 0
+    if spec.exclude_ids:
+        # Said above the results, with a way to show them: works never vanish without a word.
+        hidden_by_mutes = len(INDEX.match(FilterSpec(**{**spec.__dict__, "exclude_ids": set()}))) - len(ids)
     hidden = 0
     if excluded_by_list and parsed.use_exclusions:
         before = len(ids)
@@ -218,6 +225,7 @@ def list_works(
         total=total,
         capped=total > settings.MAX_PAGED_RESULTS,
         hidden_by_exclusions=hidden,
+        hidden_by_mutes=hidden_by_mutes,
         counts_updating=refresh_pending(),
         query=_without_page(request),
         max_paged=settings.MAX_PAGED_RESULTS,

@@ -243,6 +243,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("subscriptions"),
             reverse("blocked_users"),
             reverse("user_profile", args=["bob"]),  # a writer with no works yet
+            reverse("work_index") + "?muted=show",
         ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.bob)

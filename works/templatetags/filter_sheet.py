@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from works.filter_sheet import Chip, RangeProblem, filter_chips, range_problems, show_works_label
+from works.filter_sheet import Chip, RangeProblem, filter_chips, query_without, range_problems, show_works_label
 from works.listing import Listing
 
 register = template.Library()
@@ -23,3 +23,9 @@ def listing_range_problems(context: dict[str, Any], listing: Listing) -> list[Ra
 @register.simple_tag
 def show_works(total: int) -> str:
     return show_works_label(total)
+
+
+@register.simple_tag(name="query_without", takes_context=True)
+def query_without_tag(context: dict[str, Any], name: str) -> str:
+    """This page's query string without one parameter (and its page number)."""
+    return query_without(context["request"].GET, name)
