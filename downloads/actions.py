@@ -34,5 +34,15 @@ def request_pdf(document: WorkDocument, version: str) -> None:
     enqueue(PDF_JOB, {"work_id": document.id, "version": version, "chapter_ids": [c.id for c in document.chapters]})
 
 
+def pdf_progress(version: str) -> tuple[str, int]:
+    """Where the PDF of this version is: ("printing", 0), or ("waiting", jobs ahead of it in the queue)."""
+    job = Job.objects.filter(kind=PDF_JOB, payload__version=version, status__in=_ACTIVE).order_by("-id").first()
+    if job is None:
+        return ("waiting", 0)
+    if job.status == Job.Status.RUNNING:
+        return ("printing", 0)
+    return ("waiting", Job.objects.filter(status__in=_ACTIVE, id__lt=job.id).count())
+
+
 def pdf_failed(version: str) -> bool:
     return Job.objects.filter(kind=PDF_JOB, payload__version=version, status=Job.Status.FAILED).exists()

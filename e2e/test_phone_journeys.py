@@ -14,6 +14,7 @@ from comments.models import Comment
 from community.models import Kudo, Reading, Subscription
 from e2e.conftest import Archive
 from e2e.helpers import DESKTOP, assert_accessible, field, layout_shift, screenshot
+from jobs.queue import run_pending
 
 PHONE_390: ViewportSize = {"width": 390, "height": 844}
 WIDTHS = [pytest.param(PHONE_390, id="phone"), pytest.param(DESKTOP, id="desktop")]
@@ -188,3 +189,21 @@ def test_the_adult_gate_shows_the_blurb_and_keeps_the_paragraph_a_search_linked_
     page.get_by_role("link", name="Yes, Continue").click()
     expect(page.locator("#c1p20")).to_be_in_viewport()
     assert page.evaluate("location.hash") == "#c1p20"
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_pdf_waiting_page_shows_progress_and_switches_when_the_file_arrives(
+    archive: Archive, viewport: ViewportSize
+) -> None:
+    work = archive.make_work(title="Paper Lanterns")
+    page = archive.context(viewport=viewport).new_page()
+    page.goto(f"/works/{work.pk}/download/pdf")
+    expect(page.get_by_role("heading", name="Your PDF is being prepared")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Next in line for the printer.")
+    settled(page, "pdf-waiting")
+    with page.expect_download(timeout=20_000) as info:
+        assert run_pending() == 1  # the background worker prints the PDF
+    assert info.value.suggested_filename.endswith(".pdf")
+    expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Your PDF is ready: the download has started.")
+    settled(page, "pdf-ready")
