@@ -207,3 +207,43 @@ def test_the_pdf_waiting_page_shows_progress_and_switches_when_the_file_arrives(
     expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Your PDF is ready: the download has started.")
     settled(page, "pdf-ready")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_a_writer_saves_half_a_draft_in_markdown_then_posts_it_once_complete(
+    archive: Archive, viewport: ViewportSize
+) -> None:
+    archive.make_work(fandoms="Tidewater (TV)")
+    page = archive.context(user=archive.bob, viewport=viewport).new_page()
+    page.goto("/works/new")
+    post = page.get_by_role("button", name="Post", exact=True)
+    # One primary action: Post is filled with the accent colour, the others are outlined.
+    colours = [
+        page.get_by_role("button", name=name, exact=True).evaluate("e => getComputedStyle(e).backgroundColor")
+        for name in ["Preview", "Save As Draft", "Post"]
+    ]
+    assert colours[0] == colours[1] != colours[2]
+    expect(page.locator("label.required", has_text="Rating")).to_be_visible()
+    page.get_by_text("Formatting help").click()
+    expect(page.locator(".formatting-help-body")).to_contain_text("for italics")
+    settled(page, "post-work-form")
+    page.get_by_label("Markdown").check()
+    page.get_by_label(field("Work Text")).fill("She said *nothing* at all.\n\nThe tide went out.")
+    page.get_by_role("button", name="Save As Draft").click()
+    expect(page.get_by_role("heading", name="Untitled draft")).to_be_visible()
+    expect(page.locator(".chapter-text em")).to_have_text("nothing")
+    page.goto("/account/drafts")
+    expect(page.locator(".blurb .stats")).to_contain_text(re.compile(r"Words:\s*9\b"))
+    expect(page.locator(".blurb .stats")).to_contain_text(re.compile(r"Chapters:\s*1/\?"))
+    settled(page, "drafts")
+    page.get_by_role("link", name="Untitled draft").click()
+    page.get_by_role("link", name="Preview and post it").click()
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("To post this work, fill in: Rating, Archive Warnings, Fandoms")
+    page.get_by_label(field("Rating")).select_option("General Audiences")
+    page.get_by_label("No Archive Warnings Apply").check()
+    page.get_by_role("combobox", name=field("Fandoms")).fill("Tidewater (TV)")
+    page.get_by_label(field("Title")).fill("Low Tide")
+    post.click()
+    expect(page.get_by_role("heading", name="Low Tide")).to_be_visible()
+    expect(page.get_by_text("Work was successfully posted.")).to_be_visible()

@@ -162,8 +162,9 @@ def _renumber(work: Work, chapter_ids_in_order: list[int]) -> None:
 
 
 def refresh_work_stats(work: Work) -> None:
-    """Recompute the denormalised counts from the posted chapters."""
-    posted = work.chapters.filter(posted=True)
+    """Recompute the denormalised counts from the posted chapters (a draft's: from all of them)."""
+    # A draft is seen only by its creators, in previews and the drafts list: its counts are what it holds.
+    posted = work.chapters.filter(posted=True) if work.posted else work.chapters.all()
     totals = posted.aggregate(words=Sum("word_count"))
     work.word_count = totals["words"] or 0
     work.chapter_count = posted.count()
