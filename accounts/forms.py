@@ -17,6 +17,8 @@ class SignupForm(UserCreationForm[User]):
     class Meta:
         model = User
         fields = ("username", "email")
+        # The rule clean_username enforces (Django's default text speaks of 150 characters and @/./+/-).
+        help_texts = {"username": _("3 to 40 letters, digits or underscores.")}
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

@@ -15,6 +15,7 @@ from community.models import Kudo, Reading, Subscription
 from e2e.conftest import Archive
 from e2e.helpers import DESKTOP, assert_accessible, field, layout_shift, screenshot
 from jobs.queue import run_pending
+from search.indexer import apply_pending
 
 PHONE_390: ViewportSize = {"width": 390, "height": 844}
 WIDTHS = [pytest.param(PHONE_390, id="phone"), pytest.param(DESKTOP, id="desktop")]
@@ -247,3 +248,48 @@ def test_a_writer_saves_half_a_draft_in_markdown_then_posts_it_once_complete(
     post.click()
     expect(page.get_by_role("heading", name="Low Tide")).to_be_visible()
     expect(page.get_by_text("Work was successfully posted.")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_blurbs_are_compact_with_a_symbol_per_warning_state_and_a_key(archive: Archive, viewport: ViewportSize) -> None:
+    many = "Found Family, Slow Burn, Hurt/Comfort, Angst with a Happy Ending, Lighthouses, Fluff, Storms"
+    archive.make_work(title="Tagged Heavily", freeforms=many, categories=["F/M", "Gen"])
+    archive.make_work(title="Chose Not", warnings=["Creator Chose Not To Use Archive Warnings"], freeforms=many)
+    archive.make_work(
+        title="Warned", warnings=["Major Character Death"], freeforms=many, content="The marigold lamp burned."
+    )
+    for n in range(5):
+        archive.make_work(title=f"Filler {n}", freeforms=many)
+    apply_pending()
+    page = archive.context(viewport=viewport).new_page()
+    page.goto("/works?sort=title")
+    blurb = page.locator(".blurb", has_text="Tagged Heavily")
+    more = blurb.locator(".blurb-more-tags")
+    if is_phone(page):
+        expect(more.locator("summary")).to_have_text(re.compile(r"^\+\d+ tags$"))
+        expect(blurb.get_by_role("link", name="Storms")).to_be_hidden()
+        more.locator("summary").click()
+    expect(blurb.get_by_role("link", name="Storms")).to_be_visible()
+    # A glyph per warning state, not only a colour.
+    glyphs = {
+        title: page.locator(".blurb", has_text=title).locator(".symbol.warnings span[aria-hidden]").inner_text()
+        for title in ["Tagged Heavily", "Chose Not", "Warned"]
+    }
+    assert glyphs == {"Tagged Heavily": "–", "Chose Not": "?", "Warned": "!"}
+    multi = blurb.locator(".symbol.category")
+    assert multi.evaluate("e => e.scrollWidth <= e.clientWidth"), "'Multi' overflows its square"
+    page.get_by_text("Symbols key").click()
+    expect(page.locator(".symbol-key")).to_contain_text("Creator Chose Not To Use Archive Warnings")
+    heights = page.eval_on_selector_all(
+        ".blurb", "els => els.map(e => e.getBoundingClientRect().height + parseFloat(getComputedStyle(e).marginBottom))"
+    )
+    per_screen = (viewport["height"] / (sum(heights[2:]) / len(heights[2:]))) if len(heights) > 2 else 0
+    print(f"\n[figure] {viewport['width']}x{viewport['height']}: blurbs per screen {per_screen:.2f}")
+    settled(page, "works-compact-blurbs")
+
+    page.goto("/search/?q=marigold")
+    result = page.locator(".blurb", has_text="Warned")
+    snippet_top = result.locator(".search-snippets").bounding_box()
+    tags_top = result.locator(".blurb-tags").first.bounding_box()
+    assert snippet_top and tags_top and snippet_top["y"] < tags_top["y"], "the matched passage comes before the tags"
+    settled(page, "search-snippet-under-title")

@@ -243,6 +243,8 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("subscriptions"),
             reverse("blocked_users"),
             reverse("user_profile", args=["bob"]),  # a writer with no works yet
+            reverse("history_clear"),
+            reverse("wrangling_dashboard"),  # 403 for a reader: the page offers a way on
             reverse("work_index") + "?muted=show",
         ]:
             with self.subTest(url=url):
