@@ -8,14 +8,19 @@
 
   // Beside a comment the confirmation takes its place in the thread; under the kudos or the
   // reader actions it floats over what follows (so nothing below moves) and fades after a while.
+  // The note is shown at once (one layout change with the swap, not two); a live region that was
+  // already in the page announces it, since one inserted with its text may go unannounced.
+  const live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  document.body.append(live);
   const say = (beside, text, where, floating) => {
     if (!text) return;
     const note = document.createElement("p");
     note.className = `message message-success stay-message${floating ? " stay-floating" : ""}`;
-    note.setAttribute("role", "status");
+    note.textContent = text;
     beside.insertAdjacentElement(where, note);
-    // A live region announces what changes after it is in the page.
-    setTimeout(() => { note.textContent = text; }, 50);
+    setTimeout(() => { live.textContent = text; }, 50);
     if (floating) setTimeout(() => note.remove(), 8000);
   };
 
