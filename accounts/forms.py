@@ -45,6 +45,8 @@ class SignupForm(UserCreationForm[User]):
     class Meta:
         model = User
         fields = ("username", "email")
+        # The rule clean_username enforces (Django's default text speaks of 150 characters and @/./+/-).
+        help_texts = {"username": _("3 to 40 letters, digits or underscores.")}
 
     def __init__(
         self, *args: object, needs_invitation: bool, terms_url: str | None, minimum_age: int, **kwargs: object

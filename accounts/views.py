@@ -38,6 +38,7 @@ from sitecontent.config import archive_settings, current_terms_version_id
 from sitecontent.models import PageSlug, SignupMode
 from tags.models import Tag, tag_name_key
 from tags.parsing import split_tag_names
+from works.filter_sheet import count_response, wants_count
 from works.listing import list_works
 from works.models import Creatorship
 
@@ -166,6 +167,8 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
             raise Http404("No such user.")
         return redirect(renamed, permanent=True)
     work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
     listing = list_works(request, only_ids=work_ids)
     return render(
         request,
@@ -184,6 +187,8 @@ def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpR
         pseud_name = renamed.username if pseud_name.casefold() == username.casefold() else pseud_name
         return redirect("pseud_profile", renamed.username, pseud_name, permanent=True)
     work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
     listing = list_works(request, only_ids=work_ids)
     return render(
         request,

@@ -146,10 +146,13 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "community/history.html", {"page": _reading_page(request, readings)})
 
 
-@require_POST
 @login_required
 def history_clear(request: HttpRequest) -> HttpResponse:
+    """Asks first (GET), clears on the confirmation (POST): the whole history goes in one step."""
     assert isinstance(request.user, User)
+    if request.method != "POST":
+        count = Reading.objects.filter(user=request.user, last_visited__isnull=False).count()
+        return render(request, "community/history_confirm_clear.html", {"count": count})
     actions.clear_history(request.user)
     messages.success(request, gettext("Your history is now cleared."))
     return redirect("history")

@@ -6,6 +6,7 @@ from jobs.models import Job
 from jobs.queue import enqueue
 
 PDF_JOB = "build_pdf"
+_ACTIVE = [Job.Status.PENDING, Job.Status.RUNNING]
 
 
 def build_now(document: WorkDocument, extension: str, version: str) -> None:
@@ -22,14 +23,28 @@ def build_now(document: WorkDocument, extension: str, version: str) -> None:
     cache.store(document.id, version, extension, data)
 
 
+def _pdf_key(version: str) -> str:
+    return f"{PDF_JOB}:{version}"
+
+
 def request_pdf(document: WorkDocument, version: str) -> None:
     """Queue the PDF of this version unless a worker already has it queued or in hand.
 
     The queue key makes "one active job per version" a database constraint: parallel requests
     for a new version cannot both insert (a locking read of no rows locked nothing)."""
     payload = {"work_id": document.id, "version": version, "chapter_ids": [c.id for c in document.chapters]}
-    enqueue(PDF_JOB, payload, key=f"{PDF_JOB}:{version}")
+    enqueue(PDF_JOB, payload, key=_pdf_key(version))
+
+
+def pdf_progress(version: str) -> tuple[str, int]:
+    """Where the PDF of this version is: ("printing", 0), or ("waiting", jobs ahead of it in the queue)."""
+    job = Job.objects.filter(key=_pdf_key(version), status__in=_ACTIVE).order_by("-id").first()
+    if job is None:
+        return ("waiting", 0)
+    if job.status == Job.Status.RUNNING:
+        return ("printing", 0)
+    return ("waiting", Job.objects.filter(status__in=_ACTIVE, id__lt=job.id).count())
 
 
 def pdf_failed(version: str) -> bool:
-    return Job.objects.filter(kind=PDF_JOB, payload__version=version, status=Job.Status.FAILED).exists()
+    return Job.objects.filter(key=_pdf_key(version), status=Job.Status.FAILED).exists()

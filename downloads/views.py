@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from downloads import actions, cache, formats
 from downloads.document import WorkDocument
@@ -22,6 +23,8 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
 }
 PREPARING_REFRESH_SECONDS = 3
+# ?progress=json: the waiting page's question "where is my PDF?", answered without the file.
+PROGRESS_PARAM = "progress"
 
 
 @require_login_for_restricted
@@ -43,6 +46,8 @@ def download(request: HttpRequest, work_id: int, extension: str) -> HttpResponse
         if extension == "pdf":
             return _pdf_not_ready(request, document, version)
         actions.build_now(document, extension, version)
+    if request.GET.get(PROGRESS_PARAM) == "json":
+        return JsonResponse({"state": "ready", "label": gettext("Your PDF is ready: the download has started.")})
     filename = f"{slugify(work.title, allow_unicode=True)[:80] or f'work-{work.pk}'}.{extension}"
     response: HttpResponseBase
     if settings.DOWNLOADS_ACCEL_REDIRECT:
@@ -63,5 +68,23 @@ def _pdf_not_ready(request: HttpRequest, document: WorkDocument, version: str) -
     failed = actions.pdf_failed(version)
     if not failed:
         actions.request_pdf(document, version)
-    context = {"document": document, "failed": failed, "refresh": PREPARING_REFRESH_SECONDS}
+    state, ahead = ("failed", 0) if failed else actions.pdf_progress(version)
+    label = _progress_label(state, ahead)
+    if request.GET.get(PROGRESS_PARAM) == "json":
+        return JsonResponse({"state": state, "label": label}, status=500 if failed else 202)
+    context = {"document": document, "failed": failed, "refresh": PREPARING_REFRESH_SECONDS, "progress": label}
     return render(request, "downloads/preparing.html", context, status=500 if failed else 202)
+
+
+def _progress_label(state: str, ahead: int) -> str:
+    if state == "failed":
+        return gettext("The PDF could not be made.")
+    if state == "printing":
+        return gettext("Printing now…")
+    if ahead:
+        return ngettext(
+            "Waiting for the printer: %(count)s job is ahead of yours.",
+            "Waiting for the printer: %(count)s jobs are ahead of yours.",
+            ahead,
+        ) % {"count": ahead}
+    return gettext("Next in line for the printer.")

@@ -134,6 +134,7 @@ def test_every_reader_page(archive_with_everything: Archive) -> None:
         [
             "/inbox",
             "/history",
+            "/history/clear",
             "/later",
             "/account/drafts",
             "/account/filters",

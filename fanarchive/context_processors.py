@@ -37,3 +37,27 @@ def reader(request: HttpRequest) -> dict[str, Any]:
         "reader_saved": account is not None,
         "display_form": SimpleLazyObject(lambda: ReaderSettingsForm(instance=account, auto_id="display_%s")),
     }
+
+
+def account_menu(request: HttpRequest) -> dict[str, Any]:
+    """The unread count beside the account menu: one query, only when a page shows the menu."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {}
+
+    def unread() -> int:
+        from django.db.models import Q
+
+        from comments.actions import LIVE
+        from community.models import InboxItem, Mute
+
+        # The inbox's own rule (comments/views.py: _inbox_items): news, and live comments by users
+        # not muted; test_account_menu checks that both agree. The mutes go in as a subquery, so
+        # every logged-in page pays one query, not two.
+        muted = Mute.objects.filter(muter=user).values("muted_id")
+        items = InboxItem.objects.filter(user=user, read=False).filter(
+            Q(comment__isnull=True) | Q(comment__status__in=LIVE)
+        )
+        return items.exclude(comment__user_id__in=muted).count()
+
+    return {"inbox_unread_count": SimpleLazyObject(unread)}

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "sitecontent.context_processors.site",
                 "fanarchive.context_processors.reader",
                 "feeds.context_processors.feed",
+                "fanarchive.context_processors.account_menu",
             ],
         },
     },

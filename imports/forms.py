@@ -10,6 +10,7 @@ from accounts.models import User
 from imports.actions import find_series
 from imports.parsed import ParsedChapter, ParsedWork
 from imports.parsers import SUPPORTED
+from lib.html import editable_text
 from works.forms import WorkForm
 from works.models import TITLE_MAX
 
@@ -31,8 +32,10 @@ class ImportUploadForm(forms.Form):
 class ImportPreviewForm(WorkForm):
     """The posting form without the text (that stays on the server), plus each chapter's title."""
 
-    def __init__(self, *args: Any, user: User, chapters: list[ParsedChapter], **kwargs: Any) -> None:
-        super().__init__(*args, user=user, include_chapter=False, **kwargs)
+    def __init__(
+        self, *args: Any, user: User, chapters: list[ParsedChapter], draft: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, user=user, include_chapter=False, draft=draft, **kwargs)
         self.chapter_count = len(chapters)
         for number, chapter in enumerate(chapters, start=1):
             self.fields[f"chapter_title_{number}"] = forms.CharField(
@@ -57,9 +60,10 @@ def initial_from_parsed(parsed: ParsedWork, user: User) -> dict[str, Any]:
         "relationships": ", ".join(parsed.relationships),
         "characters": ", ".join(parsed.characters),
         "freeforms": ", ".join(parsed.freeforms),
-        "summary": parsed.summary,
-        "notes": parsed.notes,
-        "endnotes": parsed.endnotes,
+        # Shown in a textarea: paragraphs as blank lines rather than <p> tags (saving adds them back).
+        "summary": editable_text(parsed.summary),
+        "notes": editable_text(parsed.notes),
+        "endnotes": editable_text(parsed.endnotes),
         "language": parsed.language,
         "expected_chapters": parsed.expected_chapters,
         "series": series.pk if series else None,

@@ -13,7 +13,6 @@ from accounts.verification import verified_email_required
 from imports import store
 from imports.actions import drop_conflicting_tags, import_work
 from imports.forms import ImportPreviewForm, ImportUploadForm, apply_edits, initial_from_parsed
-from imports.normalize import plain_preview
 from imports.parsed import ImportRefused
 from imports.parsers import check_size, parse_file
 from lib.html import strip_html
@@ -57,16 +56,20 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     if parsed is None:
         raise Http404("This import has expired or was already saved.")
     if request.method == "POST":
-        form = ImportPreviewForm(request.POST, user=request.user, chapters=parsed.chapters)
+        post = request.POST.get("action") == "post"
+        form = ImportPreviewForm(request.POST, user=request.user, chapters=parsed.chapters, draft=not post)
         if form.is_valid():
             edited, extra = apply_edits(parsed, form)
             try:
-                work = import_work(edited, list(form.cleaned_data["pseuds"]), extra=extra)
+                work = import_work(edited, list(form.cleaned_data["pseuds"]), post=post, extra=extra)
             except TagTypeConflict as conflict:
                 form.add_error(None, str(conflict))
             else:
                 store.discard(token)
-                messages.success(request, "Imported as a draft, visible only to you. Check it, then post it.")
+                if post:
+                    messages.success(request, gettext("Work was successfully posted."))
+                    return redirect(work)
+                messages.success(request, gettext("Imported as a draft, visible only to you. Check it, then post it."))
                 return redirect("work_preview", work.pk)
     else:
         form = ImportPreviewForm(
@@ -76,7 +79,6 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         {
             "field": field,
             "chapter": chapter,
-            "opening": plain_preview(chapter.html),
             "words": len(strip_html(chapter.html).split()),
         }
         for field, chapter in zip(form.chapter_title_fields(), parsed.chapters, strict=True)

@@ -95,6 +95,32 @@ def clean_notes_html(value: str) -> str:
     return clean_html(value, images=False)
 
 
+def markdown_to_html(text: str) -> str:
+    """Markdown (CommonMark, inline HTML allowed) as sanitized HTML: the same sanitizer as every other text."""
+    from markdown_it import MarkdownIt
+
+    return clean_html(MarkdownIt("commonmark", {"html": True, "typographer": False}).render(text))
+
+
+_PARAGRAPH_MARKUP = re.compile(r"</?p>|<br\s*/?>", re.IGNORECASE)
+
+
+def editable_text(value: str) -> str:
+    """HTML made only of paragraphs and line breaks, as the plain text that makes it again.
+
+    For a textarea: blank lines instead of <p> tags (add_paragraphs puts them back when it is
+    saved). Anything richer is returned as it is, since its tags are the formatting.
+    """
+    if not value or "<" in _PARAGRAPH_MARKUP.sub("", value):
+        return value
+    text = re.sub(r"</p>\s*<p>", "\n\n", value.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"<br\s*/?>\n?", "\n", text, flags=re.IGNORECASE)
+    text = _PARAGRAPH_MARKUP.sub("", text)
+    # Escaped angle brackets stay escaped, so text about <b> never turns into bold when saved.
+    text = text.replace("&lt;", "\x00l").replace("&gt;", "\x00g")
+    return html.unescape(text).replace("\x00l", "&lt;").replace("\x00g", "&gt;").strip()
+
+
 def add_paragraphs(text: str) -> str:
     """Wrap blank-line-separated blocks in <p> and turn single newlines into <br>.
 

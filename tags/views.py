@@ -37,6 +37,7 @@ from tags.parsing import TAG_NAME_MAX, split_tag_names
 from tags.permissions import can_wrangle, is_wrangler, wrangled_fandom_ids
 from tags.visibility import visible_tags
 from works.filter_index import INDEX
+from works.filter_sheet import count_response, wants_count
 from works.filters import refresh_pending
 from works.listing import list_works
 
@@ -86,6 +87,8 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
         # A synonym's works are its canonical tag's works (the listing notes pending wrangling).
         query = request.META.get("QUERY_STRING", "")
         return redirect(tag.merger.get_works_url() + (f"?{query}" if query else ""))
+    if wants_count(request):
+        return count_response(request, fixed_tag=tag)
     listing = list_works(request, fixed_tag=tag)
     return render(request, "tags/tag_works.html", {"tag": tag, "listing": listing})
 

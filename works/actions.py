@@ -201,10 +201,11 @@ def _renumber(work: Work, chapter_ids_in_order: list[int]) -> None:
 
 @transaction.atomic
 def refresh_work_stats(work: Work) -> None:
-    """Recompute the denormalised counts from the posted chapters, under the work's row lock, so
-    two chapters saved at once can't each write a total that misses the other's words."""
+    """Recompute the denormalised counts from the posted chapters (a draft's: from all of them), under
+    the work's row lock, so two chapters saved at once can't each write a total that misses the other's words."""
     work.expected_chapters = _lock_work(work).expected_chapters
-    posted = work.chapters.filter(posted=True)
+    # A draft is seen only by its creators, in previews and the drafts list: its counts are what it holds.
+    posted = work.chapters.filter(posted=True) if work.posted else work.chapters.all()
     totals = posted.aggregate(words=Sum("word_count"))
     work.word_count = totals["words"] or 0
     work.chapter_count = posted.count()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Pseud, User
-from lib.html import clean_html, strip_html
+from lib.html import clean_html, markdown_to_html, strip_html
 from lib.languages import LANGUAGES
 from lib.params import IdChoiceField, IdMultipleChoiceField
 from moderation.consent import invitation_refusal
@@ -70,13 +70,35 @@ def _tag_field(
     )
 
 
+TEXT_FORMATS = [
+    ("html", _("Plain text or HTML")),
+    ("markdown", _("Markdown (*italics*, **bold**, > quotes, --- for a line)")),
+]
+
+
 class ChapterFields(forms.Form):
-    """Fields shared by the chapter form and the first chapter of the work form."""
+    """Fields shared by the chapter form and the first chapter of the work form.
+
+    `draft=True` (saving a draft, previewing one) asks for nothing: a writer may keep half a
+    work. Posting asks for everything AO3 asks for; the labels of those fields carry a mark.
+    """
+
+    required_css_class = "required"
+    # Only the fields a draft may leave empty; the rest are required for drafts too.
+    DRAFT_OPTIONAL: tuple[str, ...] = ("content",)
 
     chapter_title = forms.CharField(label=_("Chapter Title"), required=False, max_length=TITLE_MAX)
     chapter_summary = _text_field(_("Chapter Summary"), SUMMARY_MAX, rows=3)
     chapter_notes = _text_field(_("Chapter Notes (at the beginning)"), NOTES_MAX, rows=3)
     chapter_endnotes = _text_field(_("Chapter End Notes"), NOTES_MAX, rows=3)
+    # Before the text, so clean_content knows how to read it. The stored text is HTML either way.
+    text_format = forms.ChoiceField(
+        label=_("Text format"),
+        choices=TEXT_FORMATS,
+        initial="html",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     content = TextAreaField(
         label=_("Work Text"),
         max_length=CHAPTER_MAX,
@@ -88,8 +110,19 @@ class ChapterFields(forms.Form):
         error_messages={"required": _("The chapter text can't be empty.")},
     )
 
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        if draft:
+            for name in self.DRAFT_OPTIONAL:
+                if name in self.fields:
+                    self.fields[name].required = False
+
     def clean_content(self) -> str:
-        content = clean_html(self.cleaned_data["content"])
+        raw = self.cleaned_data["content"]
+        content = markdown_to_html(raw) if self.cleaned_data.get("text_format") == "markdown" else clean_html(raw)
+        if self.draft and not strip_html(content).strip():
+            return content
         if len(strip_html(content).strip()) < CHAPTER_MIN:
             raise ValidationError(
                 _("The chapter text must be at least %(count)s characters long.") % {"count": CHAPTER_MIN}
@@ -112,6 +145,8 @@ class ChapterForm(ChapterFields):
 
 class WorkForm(ChapterFields):
     """The posting form. Field labels are AO3's, so authors find what they know."""
+
+    DRAFT_OPTIONAL = ("content", "title", "rating", "warnings", "fandoms")
 
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     pseuds = IdMultipleChoiceField(
@@ -206,8 +241,10 @@ class WorkForm(ChapterFields):
         "published_at", "language", "restricted", "comment_permission", "moderated_comments",
     ]  # fmt: skip
 
-    def __init__(self, *args: Any, user: User, include_chapter: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args: Any, user: User, include_chapter: bool = True, draft: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, draft=draft, **kwargs)
         self.user = user
         pseuds_field = self.fields["pseuds"]
         assert isinstance(pseuds_field, forms.ModelMultipleChoiceField)
@@ -237,6 +274,12 @@ class WorkForm(ChapterFields):
         if len(submitted) > 1:
             raise ValidationError(_("Choose only one rating."))
         return str(self.cleaned_data["rating"])
+
+    def clean_title(self) -> str:
+        title = str(self.cleaned_data["title"]).strip()
+        if not title and not self.draft:
+            raise ValidationError(self.fields["title"].error_messages["required"])
+        return title
 
     def clean_co_creators(self) -> list[Pseud]:
         found = []
@@ -285,7 +328,7 @@ class WorkForm(ChapterFields):
             field_of_name.update((tag_name_key(name), field) for name in names)
             cleaned[field] = names
             total_user_tags += len(names)
-        if "fandoms" in cleaned and not cleaned["fandoms"] and not self.has_error("fandoms"):
+        if "fandoms" in cleaned and not cleaned["fandoms"] and not self.has_error("fandoms") and not self.draft:
             self.add_error("fandoms", _("Add at least one fandom."))
         if total_user_tags > USER_TAGS_MAX:
             raise ValidationError(

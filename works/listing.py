@@ -8,7 +8,7 @@ the 20 on the page in a fixed number of queries.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
@@ -29,6 +29,8 @@ from works.query import WorkEngine, WorkQuery, WorkResult
 
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
 FACET_SIZE = 10
+# ?muted=show lists the works of users the reader muted (which are otherwise left out, and counted).
+SHOW_MUTED_PARAM = "muted"
 FACET_LABELS = {
     TagType.RATING: _("Ratings"),
     TagType.WARNING: _("Warnings"),
@@ -58,6 +60,7 @@ class Listing:
     total: int = 0
     capped: bool = False
     hidden_by_exclusions: int = 0
+    hidden_by_mutes: int = 0
     exclusion_count: int = 0
     saved_filters: list[SavedFilter] = field(default_factory=list)
     counts_updating: bool = False
@@ -173,11 +176,13 @@ def list_works(
     *,
     fixed_tag: Tag | None = None,
     only_ids: set[int] | None = None,
+    count_only: bool = False,
 ) -> Listing:
     """The filtered, sorted page of works for this request.
 
     `fixed_tag` is the tag of a tag page (its works are the base set);
-    `only_ids` limits the listing to given works (a creator's).
+    `only_ids` limits the listing to given works (a creator's);
+    `count_only` stops once the total is known (the filter sheet's live count): no page, no facets.
     """
     user = request.user
     parsed = parse_work_query_for(request)
@@ -196,10 +201,20 @@ def list_works(
         listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
     if parsed.impossible:
         spec.only_ids = set()
-    ids, hidden = FILTER_ENGINE.matching(spec)
     muted = set(spec.muted_users)
+    if request.GET.get(SHOW_MUTED_PARAM) == "show":
+        spec.muted_users = []
+    ids, hidden = FILTER_ENGINE.matching(spec)
+    hidden_by_mutes = 0
+    if spec.muted_users:
+        # Said above the results, with a way to show them: works never vanish without a word.
+        unmuted_ids, _hidden = FILTER_ENGINE.matching(replace(spec, muted_users=[]))
+        hidden_by_mutes = len(unmuted_ids) - len(ids)
 
     total = len(ids)
+    if count_only:
+        empty: Paginator[Work] = Paginator([], spec.per_page)
+        return Listing(page=empty.get_page(1), sort=spec.sort, sorts=[], page_numbers=[], filters=parsed, total=total)
     pageable = min(total, settings.MAX_PAGED_RESULTS)
     pages = CountedPages(
         pageable,
@@ -220,6 +235,7 @@ def list_works(
         total=total,
         capped=total > settings.MAX_PAGED_RESULTS,
         hidden_by_exclusions=hidden,
+        hidden_by_mutes=hidden_by_mutes,
         counts_updating=refresh_pending(),
         query=query_without_page(request),
         max_paged=settings.MAX_PAGED_RESULTS,

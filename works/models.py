@@ -184,20 +184,25 @@ class Work(models.Model):
     def symbols(self) -> dict[str, str]:
         """Classes, letters and labels of the four required-tag symbols on a blurb."""
         warnings = [tag.name for tag in self.tag_groups["warning"]]
+        # A glyph per state, not only a colour (WCAG 1.4.1); the listing's symbol key names them.
         if warnings == [NO_WARNINGS_APPLY]:
-            warning_class = "warnings-none"
+            warning_class, warning_symbol = "warnings-none", "–"
         elif warnings == [CHOSE_NOT_TO_WARN]:
-            warning_class = "warnings-chose-not"
+            warning_class, warning_symbol = "warnings-chose-not", "?"
         else:
-            warning_class = "warnings-yes"
+            warning_class, warning_symbol = "warnings-yes", "!"
         categories = [tag.name for tag in self.tag_groups["category"]]
+        category_symbol = categories[0] if len(categories) == 1 else (gettext("Multi") if categories else "–")
         return {
             "rating_class": f"rating-{self.rating_symbol.lower()}",
             "rating_symbol": self.rating_symbol,
             "rating_label": self.rating.name if self.rating else gettext("No rating"),
             "warning_class": warning_class,
+            "warning_symbol": warning_symbol,
             "warning_label": ", ".join(warnings) or gettext("No warnings given"),
-            "category_symbol": categories[0] if len(categories) == 1 else (gettext("Multi") if categories else "–"),
+            "category_symbol": category_symbol,
+            # Longer than "F/M": a smaller size so it fits its square.
+            "category_class": "symbol-long" if len(category_symbol) > 3 else "",
             "category_label": ", ".join(categories) or gettext("No category"),
         }
 

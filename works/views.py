@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from works.access import (
     readable_chapters,
     require_login_for_restricted,
 )
+from works.filter_sheet import count_response, wants_count
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
 from works.models import Chapter, Series, Work
@@ -34,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_index(request: HttpRequest) -> HttpResponse:
+    if wants_count(request):
+        return count_response(request)
     listing = list_works(request)
     return render(request, "works/work_list.html", {"listing": listing, "heading": _("Works")})
 
@@ -151,9 +154,10 @@ def work_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     request.user.default_pseud  # noqa: B018 - accounts made by createsuperuser get their pseud here
     if request.method == "POST":
-        form = WorkForm(request.POST, user=request.user)
+        action = request.POST.get("action", "post")
+        # A draft (or its preview) saves with anything filled in; posting asks for AO3's fields.
+        form = WorkForm(request.POST, user=request.user, draft=action != "post")
         if form.is_valid():
-            action = request.POST.get("action", "post")
             try:
                 work = actions.create_work(_own_pseuds(form), form.cleaned_data, post=action == "post")
             except TagTypeConflict as conflict:
@@ -217,7 +221,8 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     # One-shots are edited in one place; longer works edit chapters separately.
     include_chapter = work.chapters.count() == 1
     if request.method == "POST":
-        form = WorkForm(request.POST, user=request.user, include_chapter=include_chapter)
+        drafting = not work.posted and request.POST.get("action", "save") != "post"
+        form = WorkForm(request.POST, user=request.user, include_chapter=include_chapter, draft=drafting)
         if form.is_valid():
             try:
                 actions.update_work(work, _own_pseuds(form), form.cleaned_data)
@@ -256,9 +261,33 @@ def work_preview(request: HttpRequest, work_id: int) -> HttpResponse:
 def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_creator(request.user, work_id)
     if not work.posted:
+        missing = _missing_for_posting(request, work)
+        if missing:
+            # A draft may lack what posting needs: send the writer to the form, saying what.
+            messages.error(request, _("To post this work, fill in: %(fields)s.") % {"fields": ", ".join(missing)})
+            return redirect("work_edit", work.pk)
         actions.post_work(work)
         messages.success(request, _("Work was successfully posted."))
     return redirect(work)
+
+
+def _missing_for_posting(request: HttpRequest, work: Work) -> list[str]:
+    """The labels of the fields posting needs that this draft leaves empty: the posting form's own rules."""
+    assert isinstance(request.user, User)
+    include_chapter = work.chapters.count() == 1
+    initial = _initial_from_work(work, request.user, include_chapter)
+    data = QueryDict(mutable=True)
+    for name, value in initial.items():
+        if isinstance(value, list):
+            data.setlist(name, [str(v) for v in value])
+        elif value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = str(value)
+    form = WorkForm(data, user=request.user, include_chapter=include_chapter)
+    if form.is_valid():
+        return []
+    return [str(form.fields[name].label) for name in form.errors if name in form.fields]
 
 
 @login_required

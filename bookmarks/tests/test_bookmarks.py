@@ -24,7 +24,7 @@ class BookmarkTests(BaseTestCase):
 
     def test_readers_bookmark_a_work_with_notes_tags_and_a_rec(self):
         page = self.client.get(f"/works/{self.work.pk}/")
-        self.assertContains(page, f'href="/works/{self.work.pk}/bookmarks/new">Bookmark</a>')
+        self.assertContains(page, f'href="/works/{self.work.pk}/bookmarks/new">Bookmark with notes…</a>')
         form = self.client.get(f"/works/{self.work.pk}/bookmarks/new")
         self.assertContains(form, 'class="tag-input"')
         self.assertContains(form, 'data-tag-type="freeform"')

@@ -41,7 +41,8 @@ class StatsTests(BaseTestCase):
         by_bookmarks = self.client.get("/account/stats?sort=bookmarks_count").content.decode()
         self.assertLess(by_bookmarks.index("Quiet Harbour"), by_bookmarks.index("Lamplight"))
         # Session, user, the account's standing (moderation middleware), the works with their subscription
-        # counts, the subscribers, the nav: not one per work.
+        # counts, the subscribers, the nav (the wrangler check and the account menu's unread count): not one
+        # per work.
         for number in range(5):
             self.make_work(title=f"More {number}")
         self.login(self.alice)

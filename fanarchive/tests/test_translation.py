@@ -223,6 +223,8 @@ class EveryStringIsMarkedTests(BaseTestCase):
             reverse("home"),
             reverse("work_index"),
             reverse("work_index") + "?sort=title",
+            # The filter chips, a range that runs backwards, and the empty state that offers to clear filters.
+            reverse("work_index") + "?complete=wip&crossover=only&words_from=900000&words_to=10&language=fr&q=fog",
             self.work.get_absolute_url(),
             self.work.get_absolute_url() + "?view_full_work=true",
             reverse("chapter_detail", args=[self.work.pk, chapter.pk]),
@@ -296,7 +298,16 @@ class EveryStringIsMarkedTests(BaseTestCase):
         ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.alice)
-        for url in [reverse("history"), reverse("later"), reverse("subscriptions"), reverse("blocked_users")]:
+        for url in [
+            reverse("history"),
+            reverse("later"),
+            reverse("subscriptions"),
+            reverse("blocked_users"),
+            reverse("user_profile", args=["bob"]),  # a writer with no works yet
+            reverse("history_clear"),
+            reverse("wrangling_dashboard"),  # 403 for a reader: the page offers a way on
+            reverse("work_index") + "?muted=show",
+        ]:
             with self.subTest(url=url):
                 self.assert_all_marked(url, user=self.bob)
 

@@ -20,23 +20,80 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Pseud
+from tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS_APPLY, RATINGS
 from tags.models import Tag
 from works.models import Work
 
 register = template.Library()
 
 
+# About two lines of tags on a 390 px phone; the rest wait behind "+N tags" (shown in full on wide screens).
+FIRST_LINES_CHARACTERS = 60
+
+
 @register.simple_tag
-def tag_items(tags: list[Tag], css_class: str, strong: bool = False) -> SafeString:
-    """<li> links for a list of tags."""
-    pattern = (
-        '<li class="{}"><strong><a class="tag" href="{}">{}</a></strong></li>'
-        if strong
-        else '<li class="{}"><a class="tag" href="{}">{}</a></li>'
+def blurb_tags(work: Work) -> SafeString:
+    """A blurb's tags: warnings and the first two lines' worth, then the others behind "+N tags"."""
+    groups = work.tag_groups
+    tagged = [(tag, "tag-warning") for tag in groups["warning"]]
+    tagged += [(tag, f"tag-{kind}") for kind in ("relationship", "character", "freeform") for tag in groups[kind]]
+    shown, used = 0, 0
+    for tag, css_class in tagged:
+        used += len(tag.name) + 3
+        if css_class != "tag-warning" and shown and used > FIRST_LINES_CHARACTERS:
+            break
+        shown += 1
+    first, rest = tagged[:shown], tagged[shown:]
+    label = _("Tags")
+    html = format_html('<ul class="blurb-tags" aria-label="{}">{}</ul>', label, _tag_lis(first))
+    if rest:
+        more = ngettext("+%(count)s tag", "+%(count)s tags", len(rest)) % {"count": len(rest)}
+        html += format_html(
+            '<details class="blurb-more-tags"><summary>{}</summary><ul class="blurb-tags" aria-label="{}">{}</ul>'
+            "</details>",
+            more,
+            _("More tags"),
+            _tag_lis(rest),
+        )
+    return html
+
+
+_TAG_LI = '<li class="{}"><a class="tag" href="{}">{}</a></li>'
+# Warnings are bold, as on AO3.
+_WARNING_LI = '<li class="{}"><strong><a class="tag" href="{}">{}</a></strong></li>'
+
+
+def _tag_lis(tagged: list[tuple[Tag, str]]) -> SafeString:
+    return SafeString(
+        "".join(
+            format_html(_WARNING_LI if css_class == "tag-warning" else _TAG_LI, css_class, tag.works_url, tag.name)
+            for tag, css_class in tagged
+        )
     )
-    return format_html_join("", pattern, ((css_class, tag.works_url, tag.name) for tag in tags))
+
+
+@register.simple_tag
+def symbol_key() -> SafeString:
+    """The key to the blurb symbols. Ratings and warnings are the archive's tag names (data, not translated)."""
+    ratings = format_html_join(
+        " · ", '<span aria-hidden="true">{}</span> {}', ((symbol, name) for name, symbol, _adult in RATINGS)
+    )
+    rows = [
+        ("symbol rating-g", "G", ratings),
+        ("symbol warnings-yes", "!", _("Archive warnings apply")),
+        ("symbol warnings-chose-not", "?", CHOSE_NOT_TO_WARN),
+        ("symbol warnings-none", "–", NO_WARNINGS_APPLY),
+        ("symbol category", "F/M", _("Category (Multi: more than one; –: none)")),
+        ("symbol complete", "✓", _("Complete work")),
+        ("symbol wip", "…", _("Work in progress")),
+    ]
+    items = format_html_join(
+        "", '<dt><span class="{}" aria-hidden="true">{}</span></dt><dd>{}</dd>', ((c, g, text) for c, g, text in rows)
+    )
+    return format_html("<dl>{}</dl>", items)
 
 
 @register.simple_tag
