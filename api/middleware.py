@@ -77,6 +77,9 @@ class TokenAuthMiddleware:
         request.api_token = auth.token if auth else None  # type: ignore[attr-defined]
         if auth is not None:
             request.user = auth.reader
+        elif not request.path.startswith(TOKEN_PATHS):
+            # A browser's download (no token) is a page like any other, not a use of the API.
+            return self.get_response(request)
         if auth is not None:
             bucket, limit = f"token:{auth.token.pk}", settings.API_RATE_LIMIT_TOKEN
         else:

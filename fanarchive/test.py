@@ -8,7 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client, TestCase, TransactionTestCase
 
@@ -52,6 +53,8 @@ class BaseTestCase(TestCase):
         super().setUp()
         # Hit de-duplication and login throttling live in the cache; start each test clean.
         cache.clear()
+        if "local" in settings.CACHES:
+            caches["local"].clear()
         # Hits buffered by an earlier test would land on this test's rows (ids are reused
         # after rollback); flushing before any work exists drops them.
         hits.flush_hits()
@@ -141,6 +144,8 @@ class ParallelTestCase(TransactionTestCase):
     def setUp(self) -> None:
         super().setUp()
         cache.clear()
+        if "local" in settings.CACHES:
+            caches["local"].clear()
         hits.flush_hits()
         INDEX.reset()
         clear_search_index()

@@ -1,23 +1,52 @@
 """The archive's settings, as staff set them: `archive_settings()` reads them, cached.
 
 One row, cached under one key and deleted when staff save. With Redis (REDIS_URL) every
-process sees a change at once; with the default per-process cache another process sees
-it within CACHE_SECONDS.
+process sees a change at once; without it each process keeps its own copy in memory
+(settings.CACHES["local"]: not the database cache, which would cost a query per read) and
+another process sees a change within CACHE_SECONDS.
 """
 
+import contextlib
+import logging
+
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.db import IntegrityError, transaction
 
 from sitecontent.models import PageSlug, PageVersion, SiteSettings
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "sitecontent:settings:v1"
 PAGES_CACHE_KEY = "sitecontent:pages:v1"
 CACHE_SECONDS = 30
 
 
+def _cache() -> BaseCache:
+    return caches["local" if "local" in settings.CACHES and not settings.REDIS_URL else "default"]
+
+
+def _cache_get(key: str) -> object:
+    # A cache outage (Redis down) costs a query, never the page.
+    try:
+        return _cache().get(key)
+    except Exception:
+        logger.warning("The cache is unreachable; reading %s from the database", key)
+        return None
+
+
+def _cache_set(key: str, value: object) -> None:
+    with contextlib.suppress(Exception):
+        _cache().set(key, value, CACHE_SECONDS)
+
+
+def _cache_delete(key: str) -> None:
+    with contextlib.suppress(Exception):
+        _cache().delete(key)
+
+
 def archive_settings() -> SiteSettings:
-    found = cache.get(CACHE_KEY)
+    found = _cache_get(CACHE_KEY)
     if isinstance(found, SiteSettings):
         return found
     row = SiteSettings.objects.filter(pk=1).first()
@@ -29,13 +58,13 @@ def archive_settings() -> SiteSettings:
                 row = SiteSettings.objects.create(pk=1, site_name=settings.SITE_NAME)
         except IntegrityError:
             row = SiteSettings.objects.get(pk=1)
-    cache.set(CACHE_KEY, row, CACHE_SECONDS)
+    _cache_set(CACHE_KEY, row)
     return row
 
 
 def forget_settings() -> None:
     """Called after every write to the settings row (the cache would otherwise serve the old one)."""
-    cache.delete(CACHE_KEY)
+    _cache_delete(CACHE_KEY)
 
 
 def site_name() -> str:
@@ -49,18 +78,18 @@ def default_work_language() -> str:
 
 def current_pages() -> dict[str, tuple[int, int, str]]:
     """Each published page's slug -> (version id, number, title), cached like the settings."""
-    found = cache.get(PAGES_CACHE_KEY)
+    found = _cache_get(PAGES_CACHE_KEY)
     if isinstance(found, dict):
         return found
     pages: dict[str, tuple[int, int, str]] = {}
     for version in PageVersion.objects.order_by("slug", "-number").only("id", "slug", "number", "title"):
         pages.setdefault(version.slug, (version.pk, version.number, version.title))
-    cache.set(PAGES_CACHE_KEY, pages, CACHE_SECONDS)
+    _cache_set(PAGES_CACHE_KEY, pages)
     return pages
 
 
 def forget_pages() -> None:
-    cache.delete(PAGES_CACHE_KEY)
+    _cache_delete(PAGES_CACHE_KEY)
 
 
 def current_terms_version_id() -> int | None:

@@ -153,9 +153,12 @@ def news_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     form = NewsCommentForm(request.POST)
     if not form.is_valid():
         return _news_page(request, post, form, status=400)
-    if not take_comment_slot(request.user.pk, ip_hash(request)):
-        messages.error(request, _("You've posted too many comments in a short time. Please wait a few minutes."))
-        return _news_page(request, post, form, status=429)
+    limited = take_comment_slot(request.user.pk, ip_hash(request))
+    if limited:
+        messages.error(request, limited.message)
+        response = _news_page(request, post, form, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     comment = actions.comment_on_news(post, request.user, form.cleaned_data["body"])
     messages.success(request, _("Comment created!"))
     return redirect(post.get_absolute_url() + f"#news-comment-{comment.pk}")

@@ -65,6 +65,7 @@ class DeleteAccountTests(BaseTestCase):
         self.carol = User.objects.create_user("carol", "carol@example.org", self.password)
         self.bobs_work = self.post_work(author=self.bob, title="Bob's Tale")
         self.shared = self.post_work(title="Shared Tale", co_creators="bob")
+        self.accept_invitations(self.bob)
         self.alices = self.post_work(title="Alice's Tale")
         self.login(self.bob)
         self.client.post(f"/works/{self.alices.pk}/kudos")

@@ -32,6 +32,7 @@ class LoginIgnoresCaseTests(BaseTestCase):
             "email": "carol@example.org",
             "password1": "tide-lamp-1987",
             "password2": "tide-lamp-1987",
+            "confirm_age": "on",
         }
         self.assertEqual(self.client.post("/account/signup", data).status_code, 302)
         self.assertEqual(self.client.get("/account/preferences").status_code, 200)

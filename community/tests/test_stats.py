@@ -49,7 +49,7 @@ class StatsTests(BaseTestCase):
         with CaptureQueriesContext(connection) as more:
             self.client.get("/account/stats")
         self.assertEqual(len(queries), len(more))
-        self.assertLessEqual(len(more), 6, [q["sql"][:100] for q in more.captured_queries])
+        self.assertLessEqual(len(more), 7, [q["sql"][:100] for q in more.captured_queries])
 
     def test_guests_are_sent_to_log_in(self):
         self.assertEqual(self.client.get("/account/stats").status_code, 302)

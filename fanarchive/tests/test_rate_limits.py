@@ -89,13 +89,20 @@ class OtherLimitsTests(BaseTestCase):
     @override_settings(SIGNUP_RATE_LIMIT=2)
     def test_sign_ups_from_one_address_are_limited(self):
         for n in range(2):
-            data = {"username": f"reader{n}", "email": f"r{n}@example.org", "password1": "x", "password2": "x"}
+            data = {
+                "username": f"reader{n}",
+                "email": f"r{n}@example.org",
+                "password1": "x",
+                "password2": "x",
+                "confirm_age": "on",
+            }
             self.assertEqual(self.client.post("/account/signup", data, REMOTE_ADDR="192.0.2.8").status_code, 200)
         data = {
             "username": "reader9",
             "email": "r9@example.org",
             "password1": "tide-lamp-1987",
             "password2": "tide-lamp-1987",
+            "confirm_age": "on",
         }
         response = self.client.post("/account/signup", data, REMOTE_ADDR="192.0.2.8")
         self.assertContains(response, "too many times", status_code=429)

@@ -1,6 +1,6 @@
 """Staff set how the archive runs on one page; each setting changes what the site does at once."""
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from community.models import Kudo
 from fanarchive.test import BaseTestCase
@@ -77,6 +77,7 @@ class SettingsPageTests(StaffSettingsMixin):
                 self.assertEqual(response.status_code, 200)
                 self.assertIn("We couldn't save this", response.content.decode())
         cache.clear()
+        caches["local"].clear()
         self.assertEqual(archive_settings().site_name, "Fanarchive")
 
     def test_the_banner_is_sanitized(self) -> None:

@@ -14,6 +14,7 @@ import hashlib
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.cache import caches
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils import timezone, translation
@@ -137,14 +138,18 @@ def blurb_version(work: Work) -> str:
 
 
 class BlurbCacheNode(template.Node):
-    def __init__(self, nodelist: NodeList, work: FilterExpression) -> None:
+    def __init__(self, nodelist: NodeList, work: FilterExpression, part: str) -> None:
         self.nodelist = nodelist
         self.work = work
+        # A blurb caches several parts around its per-reader ones (a search's passages, counts).
+        self.part = part
 
     def render(self, context: template.Context) -> str:
         work = self.work.resolve(context)
+        if "blurbs" not in settings.CACHES:
+            return str(self.nodelist.render(context))
         cache = caches["blurbs"]
-        key = blurb_version(work)
+        key = f"{blurb_version(work)}:{self.part}"
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
@@ -154,10 +159,15 @@ class BlurbCacheNode(template.Node):
 
 @register.tag
 def blurb_cache(parser: Parser, token: Token) -> BlurbCacheNode:
-    """{% blurb_cache work %}…{% endblurb_cache %}: the same for every reader, cached by blurb_version."""
+    """{% blurb_cache work "part" %}…{% endblurb_cache %}: the same for every reader, cached by blurb_version.
+
+    Each cached part of one blurb has its own name, so per-reader pieces can sit between them."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("blurb_cache takes one argument: the work.")
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError(
+            'blurb_cache takes the work and an optional part name: {% blurb_cache work "head" %}.'
+        )
     nodelist = parser.parse(("endblurb_cache",))
     parser.delete_first_token()
-    return BlurbCacheNode(nodelist, parser.compile_filter(bits[1]))
+    part = bits[2].strip("\"'") if len(bits) == 3 else ""
+    return BlurbCacheNode(nodelist, parser.compile_filter(bits[1]), part)

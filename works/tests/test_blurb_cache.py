@@ -24,9 +24,10 @@ class BlurbCacheTests(FilterTestCase):
         self.assertContains(self.client.get("/works"), "Found Family")
         # What only the cache could still say: the fragment stored under the work's key is reused.
         cache = caches["blurbs"]
-        self.assertEqual(len(cache._cache), 1)  # type: ignore[attr-defined]
+        # Two parts per work: the header, and the tags and summary (a search's passages sit between).
+        self.assertEqual(len(cache._cache), 2)  # type: ignore[attr-defined]
         self.assertContains(self.client.get("/works"), "Found Family")
-        self.assertEqual(len(cache._cache), 1)  # type: ignore[attr-defined]
+        self.assertEqual(len(cache._cache), 2)  # type: ignore[attr-defined]
 
     def test_a_renamed_tag_shows_its_new_name_at_once(self):
         self.assertContains(self.client.get("/works"), "Found Family")
@@ -65,3 +66,14 @@ class BlurbCacheTests(FilterTestCase):
         self.assertNotIn("Comments:</dt><dd>1</dd>", page)
         self.client.logout()
         self.assertIn("Comments:</dt><dd>1</dd>", self.client.get("/works").content.decode())
+
+    def test_a_searchs_passages_are_never_cached_with_the_blurb(self):
+        # The same work found by two searches shows each search's own passage.
+        self.work.summary = "A storm, a lamp, a long night."
+        self.work.save(update_fields=["summary"])
+        self.index_search()
+        first = self.client.get("/search/?q=storm").content.decode()
+        self.assertIn("<mark>storm</mark>", first)
+        second = self.client.get("/search/?q=lamp").content.decode()
+        self.assertIn("<mark>lamp</mark>", second)
+        self.assertNotIn("<mark>storm</mark>", second)
