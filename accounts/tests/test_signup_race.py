@@ -30,7 +30,13 @@ class SignupRaceTests(ParallelTestCase):
             (
                 self.client_for(None),
                 "/account/signup",
-                {"username": name, "email": "mad@example.org", "password1": PASSWORD, "password2": PASSWORD, "confirm_age": "on"},
+                {
+                    "username": name,
+                    "email": "mad@example.org",
+                    "password1": PASSWORD,
+                    "password2": PASSWORD,
+                    "confirm_age": "on",
+                },
             )
             for name in names[:THREADS]
         ]
