@@ -1,44 +1,20 @@
 """Concurrent comments never lose a count: Work.comments_count always equals the published comments."""
 
-import threading
 from collections.abc import Callable
 from typing import cast
 
 from django.core.cache import cache
-from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
 from accounts.actions import create_account
 from accounts.models import User
 from comments import actions
 from comments.models import Comment
-from fanarchive.test import BaseTestCase
+from fanarchive.test import BaseTestCase, run_in_parallel
 from works.filter_index import INDEX
 from works.models import Work
 
 THREADS = 8
-
-
-def run_together(tasks: list[Callable[[], None]]) -> list[BaseException]:
-    """Start every task at the same moment, each in a thread with its own database connection."""
-    barrier = threading.Barrier(len(tasks))
-    errors: list[BaseException] = []
-
-    def run(task: Callable[[], None]) -> None:
-        try:
-            barrier.wait()
-            task()
-        except BaseException as error:  # reported by the test, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @override_settings(COMMENT_RATE_LIMIT=1000)
@@ -74,7 +50,7 @@ class ConcurrentCommentTests(TransactionTestCase):
         return task
 
     def test_comments_posted_at_the_same_time_are_all_counted(self):
-        errors = run_together([self.post(n) for n in range(THREADS)])
+        errors = run_in_parallel([self.post(n) for n in range(THREADS)])
         self.assertEqual(errors, [])
         self.assertEqual(self.published(), THREADS)
         self.assertEqual(self.counted(), THREADS)
@@ -90,7 +66,7 @@ class ConcurrentCommentTests(TransactionTestCase):
                 tasks += [self.delete(comment, self.readers[n])] * 2
             else:
                 tasks.append(self.post(n))
-        errors = run_together(tasks)
+        errors = run_in_parallel(tasks)
         self.assertEqual(errors, [])
         self.assertEqual(self.published(), THREADS)
         self.assertEqual(self.counted(), self.published())
