@@ -8,7 +8,8 @@ from typing import Any, cast
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, ViewportSize, sync_playwright
 
@@ -79,7 +80,10 @@ class Archive:
 
 @pytest.fixture
 def archive(browser: Browser, live_server: Any) -> Iterator[Archive]:
-    cache.clear()
+    # Every cache, the per-process ones too (archive settings and pages, blurbs): the tables they
+    # describe were flushed after the last test.
+    for alias in settings.CACHES:
+        caches[alias].clear()
     hits.flush_hits()
     INDEX.reset()
     clear_search_index()
