@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client, TransactionTestCase
 
 from accounts.actions import create_account
-from comments.tests.test_concurrency import THREADS, run_together
-from fanarchive.test import BaseTestCase
+from comments.tests.test_concurrency import THREADS
+from fanarchive.test import BaseTestCase, run_in_parallel
 from moderation import actions
 from moderation.models import CaseNote, CoCreatorInvitation, LogEntry, Notice, Report
 from moderation.ratelimit import REPORT_RATE_LIMIT
@@ -49,7 +49,7 @@ class ConcurrentModerationTests(TransactionTestCase):
         statuses: list[int] = []
         data = {"category": "spam", "description": "Flood."}
         path = f"/report/work/{self.work.pk}"
-        errors = run_together([self.post_as(self.bob, path, data, statuses) for _ in range(THREADS)])
+        errors = run_in_parallel([self.post_as(self.bob, path, data, statuses) for _ in range(THREADS)])
         self.assertEqual(errors, [])
         self.assertEqual(Report.objects.count(), REPORT_RATE_LIMIT)
         self.assertEqual(sorted(statuses), [302] * REPORT_RATE_LIMIT + [429] * (THREADS - REPORT_RATE_LIMIT))
@@ -61,7 +61,7 @@ class ConcurrentModerationTests(TransactionTestCase):
         statuses: list[int] = []
         path = f"/moderation/messages/{notice.pk}/answer"
         tasks = [self.post_as(self.alice, path, {"text": f"Answer {n}"}, statuses) for n in range(THREADS)]
-        self.assertEqual(run_together(tasks), [])
+        self.assertEqual(run_in_parallel(tasks), [])
         self.assertEqual(LogEntry.objects.filter(action=LogEntry.Action.APPEAL).count(), 1)
         self.assertEqual(CaseNote.objects.filter(report=report).count(), 1)
 
@@ -69,6 +69,6 @@ class ConcurrentModerationTests(TransactionTestCase):
         invitation = CoCreatorInvitation.objects.get()
         statuses: list[int] = []
         path = f"/invitations/{invitation.pk}/accept"
-        self.assertEqual(run_together([self.post_as(self.bob, path, {}, statuses) for _ in range(THREADS)]), [])
+        self.assertEqual(run_in_parallel([self.post_as(self.bob, path, {}, statuses) for _ in range(THREADS)]), [])
         self.assertEqual(Creatorship.objects.filter(work=self.work, pseud__user=self.bob).count(), 1)
         self.assertFalse(CoCreatorInvitation.objects.exists())
