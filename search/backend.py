@@ -247,6 +247,9 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
             Hit(work_id=int(cast(int, pk)), score=float(key))
             for (key, _a), pk in zip(result.hits, work_ids, strict=True)
         ]
+        # Equal scores in id order, at least within the page: Tantivy orders ties by where a
+        # document sits in its segments, which differs between two builds of the same index.
+        hits.sort(key=lambda hit: (-hit.score, hit.work_id))
         total = _count(result)
     else:
         field_name, descending = SORT_FIELDS[sort]
