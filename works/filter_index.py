@@ -566,7 +566,8 @@ def _load_work_rows() -> tuple[np.ndarray, list[tuple[str, int]], list[tuple[str
     """
     table = Work._meta.db_table
     if connection.vendor == "postgresql":
-        revised = "EXTRACT(EPOCH FROM revised_at)::bigint"
+        # FLOOR, as Python's int(timestamp()) and SQLite's strftime: a cast alone rounds half a second up.
+        revised = "FLOOR(EXTRACT(EPOCH FROM revised_at))::bigint"
         published = "(published_at - DATE '1970-01-01')"
         flag = "{}::int"
     else:

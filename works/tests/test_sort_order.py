@@ -8,6 +8,7 @@ any clipping or loss of precision shows.
 from datetime import UTC, date, datetime
 
 from fanarchive.test import BaseTestCase
+from works.filter_index import INDEX
 from works.filters import note_changed
 from works.models import Work
 from works.tests.test_filtering import FilterTestCase
@@ -45,6 +46,17 @@ class DateUpdatedSortTests(FilterTestCase):
             Work.objects.filter(pk=work.pk).update(revised_at=at(when))
             note_changed([work.pk])
         self.assertEqual(self.titles("/works"), ["Later", "Earlier", "Zine"])
+
+    def test_a_rebuilt_index_counts_seconds_as_updates_do(self):
+        # 10:00:01.1 is newer than 10:00:00.6. A rebuild that rounded (PostgreSQL's ::bigint) made
+        # both 10:00:01 and showed them by id; updates (Python) truncate. Both must agree.
+        for title, when in [("Newer", "2026-03-01T10:00:01.100000"), ("Older", "2026-03-01T10:00:00.600000")]:
+            work = self.make_work(title=title)
+            Work.objects.filter(pk=work.pk).update(revised_at=at(when))
+            note_changed([work.pk])
+        self.assertEqual(self.titles("/works"), ["Newer", "Older"])
+        INDEX.reset()  # the next listing rebuilds the index from the database in bulk
+        self.assertEqual(self.titles("/works"), ["Newer", "Older"])
 
 
 class CountAndDateSortTests(FilterTestCase):
