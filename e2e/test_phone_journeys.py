@@ -263,6 +263,8 @@ def test_blurbs_are_compact_with_a_symbol_per_warning_state_and_a_key(archive: A
     apply_pending()
     page = archive.context(viewport=viewport).new_page()
     page.goto("/works?sort=title")
+    # Loading must not shift the page; the taps below open things on purpose.
+    settled(page, "works-compact-blurbs")
     blurb = page.locator(".blurb", has_text="Tagged Heavily")
     more = blurb.locator(".blurb-more-tags")
     if is_phone(page):
@@ -285,7 +287,8 @@ def test_blurbs_are_compact_with_a_symbol_per_warning_state_and_a_key(archive: A
     )
     per_screen = (viewport["height"] / (sum(heights[2:]) / len(heights[2:]))) if len(heights) > 2 else 0
     print(f"\n[figure] {viewport['width']}x{viewport['height']}: blurbs per screen {per_screen:.2f}")
-    settled(page, "works-compact-blurbs")
+    assert_accessible(page)
+    screenshot(page, "works-compact-blurbs-opened")
 
     page.goto("/search/?q=marigold")
     result = page.locator(".blurb", has_text="Warned")
