@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,6 +95,9 @@ class Pseud(models.Model):
     name = models.CharField(max_length=40)
     description = models.TextField(blank=True)
     is_default = models.BooleanField(default=False)
+    # A pen name an archivist holds for a creator of an imported archive (migration.ArchivedCreator):
+    # credited as "name (archived by archivist)" until the creator claims the works.
+    is_archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +110,11 @@ class Pseud(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.is_archived:
+            return gettext("%(name)s (archived by %(archivist)s)") % {
+                "name": self.name,
+                "archivist": self.user.username,
+            }
         if self.name == self.user.username:
             return self.name
         return f"{self.name} ({self.user.username})"

@@ -20,6 +20,8 @@ class PseudRef(Schema):
     name: str
     user: str
     url: str
+    # How the archive credits it: "name (user)", or "name (archived by user)" for works archived for others.
+    byline: str
 
 
 class TagRef(Schema):

@@ -212,7 +212,8 @@ def tag_ref(request: HttpRequest, tag: Tag) -> dict[str, str]:
 
 
 def pseud_ref(request: HttpRequest, pseud: Pseud) -> dict[str, str]:
-    return {"name": pseud.name, "user": pseud.user.username, "url": _absolute(request, pseud.get_absolute_url())}
+    url = _absolute(request, pseud.get_absolute_url())
+    return {"name": pseud.name, "user": pseud.user.username, "url": url, "byline": str(pseud)}
 
 
 def work_out(request: HttpRequest, work: Work) -> dict[str, Any]:

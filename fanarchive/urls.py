@@ -14,6 +14,7 @@ from feeds import views as feeds_views
 from imports import views as imports_views
 from jobs import views as jobs_views
 from lib.tagurl import TagNameConverter
+from migration import claim_views
 from migration import views as migration_views
 from moderation import views as moderation_views
 from search import views as search_views
@@ -194,6 +195,9 @@ urlpatterns = [
     path("viewuser.php", migration_views.viewuser, name="efiction_viewuser"),
     path("viewseries.php", migration_views.viewseries, name="efiction_viewseries"),
     path("browse.php", migration_views.browse, name="efiction_browse"),
+    # Archiving for others: a creator's claim through their invitation link; claim status per creator.
+    path("claim/<str:token>", claim_views.claim_page, name="claim"),
+    path("archived-creators", claim_views.claim_status, name="claim_status"),
 ]
 # Requests Django refuses before any view (too large, too many fields): the archive's own page.
 handler400 = "lib.errors.bad_request"

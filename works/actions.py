@@ -220,6 +220,25 @@ def refresh_work_stats(work: Work) -> None:
     queue_updates([work.pk])
 
 
+@transaction.atomic
+def move_credits(source: Pseud, target: Pseud) -> list[int]:
+    """Credit `target` wherever `source` is credited, on works and series (a claim of archived works).
+
+    Returns the works whose credit changed; their creator names, sort keys, filters, search
+    documents and download versions follow through refresh_work_stats.
+    """
+    work_ids = list(Creatorship.objects.filter(pseud=source).order_by("work_id").values_list("work_id", flat=True))
+    both = Creatorship.objects.filter(pseud=target, work_id__in=work_ids).values_list("work_id", flat=True)
+    Creatorship.objects.filter(pseud=source, work_id__in=list(both)).delete()
+    Creatorship.objects.filter(pseud=source).update(pseud=target)
+    for series in Series.objects.filter(pseuds=source):
+        series.pseuds.remove(source)
+        series.pseuds.add(target)
+    for work in Work.objects.filter(pk__in=work_ids):
+        refresh_work_stats(work)
+    return work_ids
+
+
 def _apply_work_fields(work: Work, data: dict[str, Any]) -> None:
     work.summary = data["summary"]
     work.notes = data["notes"]

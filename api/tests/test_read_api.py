@@ -47,7 +47,15 @@ class WorkListTests(ApiTestCase):
         self.assertEqual(work["id"], self.long.pk)
         self.assertEqual(work["url"], f"http://testserver/works/{self.long.pk}/")
         self.assertEqual(
-            work["creators"], [{"name": "alice", "user": "alice", "url": "http://testserver/users/alice/pseuds/alice"}]
+            work["creators"],
+            [
+                {
+                    "name": "alice",
+                    "user": "alice",
+                    "url": "http://testserver/users/alice/pseuds/alice",
+                    "byline": "alice",
+                }
+            ],
         )
         self.assertEqual([t["name"] for t in work["rating"]], ["Explicit"])
         self.assertEqual([t["name"] for t in work["additional_tags"]], ["Angst"])

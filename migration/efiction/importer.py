@@ -4,7 +4,9 @@ Authors become pseuds of the archivist's account (an `ArchivedCreator` keeps
 their pen name and email for claims); stories become posted works through
 imports.normalize and imports.actions.import_work (so text is sanitized and
 limits apply as for any import), with their eFiction dates, series and
-co-authors; reviews become comments, an author's appended response a reply.
+co-authors; reviews become comments, an author's appended response a reply. What a
+member wrote or favourited is kept against their `ArchivedCreator` (ArchivedComment,
+ArchivedFavourite), so it becomes theirs when they claim (migration.claims).
 Every created item is recorded in `SourceRecord`, so a second run skips it.
 """
 
@@ -35,7 +37,7 @@ from migration.efiction.source import (
     rich_text,
     split_response,
 )
-from migration.models import ArchivedCreator, SourceRecord
+from migration.models import ArchivedComment, ArchivedCreator, ArchivedFavourite, SourceRecord
 from tags.actions import TagTypeConflict
 from works.actions import refresh_work_stats
 from works.models import Chapter, SerialWork, Series, Work
@@ -164,6 +166,7 @@ class Importer:
         self.report = Report()
         self.pseuds: dict[int, Pseud] = {}
         self.reviewer_names: dict[int, str] = {}
+        self.creator_ids: dict[int, int] = {}  # eFiction uid -> ArchivedCreator id
 
     def _recorded(self, kind: str, source_id: int) -> int | None:
         record = SourceRecord.objects.filter(source=self.source, kind=kind, source_id=source_id).first()
@@ -191,6 +194,7 @@ class Importer:
         credited = {uid for plan in plans for uid in plan.author_uids}
         credited |= {int(series["uid"]) for series in self.archive.table("series")}
         self._import_authors(credited)
+        self._import_favourites()
         for number, plan in enumerate(plans, start=1):
             try:
                 self._import_story(plan)
@@ -220,6 +224,7 @@ class Importer:
                 )
                 if created:
                     self.report.created["archived creators"] += 1
+                self.creator_ids[uid] = creator.pk
                 if creator.pseud_id is not None:
                     self.pseuds[uid] = creator.pseud  # type: ignore[assignment]
                     continue
@@ -227,7 +232,7 @@ class Importer:
                     continue
                 name = _unique_pseud_name(pen_name, taken)
                 taken.add(name.casefold())
-                pseud = Pseud.objects.create(user=self.archivist, name=name)
+                pseud = Pseud.objects.create(user=self.archivist, name=name, is_archived=True)
                 creator.pseud = pseud
                 creator.save(update_fields=["pseud"])
                 SourceRecord.objects.update_or_create(
@@ -325,6 +330,8 @@ class Importer:
             chapter = chapters.get(int(review["chapid"] or 0))
             comment = self._comment(work, chapter, None, pseud, "" if pseud else name[:100], content, created)
             self._record(Kind.REVIEW, reviewid, comment.pk)
+            if uid in self.creator_ids:
+                ArchivedComment.objects.create(creator_id=self.creator_ids[uid], comment=comment)
             self.report.created["comments"] += 1
             reply = rich_text(response)
             if reply:
@@ -359,14 +366,46 @@ class Importer:
         comment.created_at = created
         return comment
 
+    def _favourite_rows(self) -> list[tuple[int, str, int, str]]:
+        """(uid, kind, old id, comment) of every favourite: eFiction 3's `favorites` (ST, SE, AU) and
+        the older separate `favstor` (stories) and `favauth` (authors) tables."""
+        kinds = {"ST": ArchivedFavourite.Kind.STORY, "SE": ArchivedFavourite.Kind.SERIES}
+        kinds["AU"] = ArchivedFavourite.Kind.AUTHOR
+        rows: list[tuple[int, str, int, str]] = []
+        if self.archive.has("favorites"):
+            for row in self.archive.table("favorites", "1 ORDER BY uid, type, item"):
+                kind = kinds.get(str(row["type"] or "").strip().upper())
+                if kind is None:
+                    self.report.skip("favourite", int(row["item"] or 0), str(row["type"]), "unknown type")
+                    continue
+                rows.append((int(row["uid"] or 0), kind, int(row["item"] or 0), str(column(row, "comments") or "")))
+        if self.archive.has("favstor"):
+            for row in self.archive.table("favstor"):
+                story = column(row, "sid", column(row, "item"))
+                rows.append((int(row["uid"] or 0), ArchivedFavourite.Kind.STORY, int(story or 0), ""))
+        if self.archive.has("favauth"):
+            for row in self.archive.table("favauth"):
+                author = column(row, "favuid", column(row, "item"))
+                rows.append((int(row["uid"] or 0), ArchivedFavourite.Kind.AUTHOR, int(author or 0), ""))
+        return rows
+
+    def _import_favourites(self) -> None:
+        """Kept by old id: the story may be imported later, and the reader has no account until they claim."""
+        for uid, kind, item, comments in self._favourite_rows():
+            creator_id = self.creator_ids.get(uid)
+            if creator_id is None or item <= 0:
+                self.report.skip("favourite", item, kind, f"no member {uid} or no item")
+                continue
+            _favourite, created = ArchivedFavourite.objects.get_or_create(
+                creator_id=creator_id, kind=kind, source_id=item, defaults={"notes": rich_text(comments)}
+            )
+            if created:
+                self.report.created["favourites (bookmarks once claimed)"] += 1
+
     def _count_what_has_no_home(self) -> None:
         series_reviews = self.archive.table("reviews", "type != 'ST'")
         if series_reviews:
             self.report.no_home["reviews of series"] = len(series_reviews)
-        if self.archive.has("favorites"):
-            self.report.no_home["favourites (bookmarks once their readers claim accounts)"] = self.archive.count(
-                "favorites"
-            )
         scored = self.archive.table("reviews", "rating > 0")
         if scored:
             self.report.no_home["review scores"] = len(scored)

@@ -123,7 +123,11 @@ class ImportTests(EFictionImportCase):
     def test_stories_become_posted_works_with_their_chapters_dates_and_tags(self):
         dump = write_archive(self.folder / "site")
         output = self.import_archive(dump)
-        self.assertIn("Created: 5 archived creators, 7 chapters, 3 comments, 3 pseuds, 1 replies, 2 series", output)
+        self.assertIn(
+            "Created: 5 archived creators, 7 chapters, 3 comments, 1 favourites (bookmarks once claimed), "
+            "3 pseuds, 1 replies, 2 series",
+            output,
+        )
         self.assertIn("Skipped: 2.", output)
         moony = self.work("Moony's Lament")
         self.assertTrue(moony.posted)
