@@ -62,6 +62,9 @@ KINDS = [
     Kind("inbox_items", "community.InboxItem"),
     Kind("source_records", "migration.SourceRecord"),
     Kind("archived_creators", "migration.ArchivedCreator"),
+    # Archiving for others (claims): what an imported member wrote and favourited, theirs once they claim.
+    Kind("archived_comments", "migration.ArchivedComment"),
+    Kind("archived_favourites", "migration.ArchivedFavourite"),
 ]
 # Models an export leaves out, and why: each is rebuilt, transient, or Django's own.
 NOT_EXPORTED = {
