@@ -22,7 +22,7 @@ from jobs.models import Job
 from jobs.queue import run_pending
 from migration import claims
 from migration.models import ArchivedComment, ArchivedCreator, ArchivedFavourite, SourceRecord
-from migration.tests.efiction_fixture import write_archive
+from migration.tests.efiction_fixture import sample_archive, write_archive
 from migration.tests.test_efiction_import import EFictionImportCase
 from moderation.models import Report
 from works.models import Creatorship, Series, Work
@@ -151,6 +151,8 @@ class ClaimTests(ClaimCase):
         self.assertContains(page, "Create Account and Claim")
         review = Comment.objects.get(content__contains="Můj oblíbený")
         reply = Comment.objects.get(content__contains="Thank you so much, Owl")
+        before = self.client.get(f"/works/{self.work('Full Moon Rising').pk}/download/html")
+        self.assertIn(ZOE_BYLINE, b"".join(before.streaming_content).decode())  # type: ignore[attr-defined]
         response = self.sign_up_and_claim(self.zoe, "zoe_ashford", "ZOE@example.org")
         self.assertEqual(response.status_code, 302)
         zoe = User.objects.get(username="zoe_ashford")
@@ -167,6 +169,12 @@ class ClaimTests(ClaimCase):
         self.zoe.refresh_from_db()
         self.assertEqual((self.zoe.status, self.zoe.claimed_by), (ArchivedCreator.Status.CLAIMED, zoe))
         work = self.work("Full Moon Rising")
+        downloaded = self.client.get(f"/works/{work.pk}/download/html")
+        html = b"".join(downloaded.streaming_content).decode()  # type: ignore[attr-defined]
+        self.assertIn("Zoë Ashford (zoe_ashford)", html)
+        self.assertNotIn("archived by", html)
+        self.assertContains(self.client.get("/users/zoe_ashford"), "Full Moon Rising")
+        self.assertNotContains(self.client.get("/users/openarchivist/pseuds/Zoë Ashford"), "Full Moon Rising")
         shown = self.client.get(work.get_absolute_url()).content.decode()
         self.assertIn("Zoë Ashford (zoe_ashford)", shown)
         self.assertNotIn("archived by", shown)
@@ -341,4 +349,44 @@ class ParallelClaimTests(ParallelTestCase):
         self.assertEqual(Pseud.objects.filter(name="Zoë Ashford").exclude(user__username="openarchivist").count(), 1)
         self.assertEqual(
             SourceRecord.objects.get(kind="author", source_id=1).target_id, moony.creatorships.get().pseud_id
+        )
+
+
+class FavouriteTests(EFictionImportCase):
+    def test_favourites_of_every_kind_and_older_tables_become_bookmarks_and_subscriptions(self):
+        archive = sample_archive()
+        archive.rows["favorites"] += [
+            {"uid": 5, "item": 1, "type": "SE", "comments": ""},
+            {"uid": 5, "item": 1, "type": "AU", "comments": ""},
+            {"uid": 5, "item": 4, "type": "ST", "comments": "Never validated."},
+        ]
+        dump = write_archive(self.folder / "site", archive)
+        # eFiction 1.x and 2.x kept favourite stories and authors in tables of their own.
+        with dump.open("a", encoding="utf-8") as out:
+            out.write(
+                "CREATE TABLE `fanfiction_favstor` (`uid` int(11) NOT NULL DEFAULT 0, `sid` int(11) NOT NULL);\n"
+                "INSERT INTO `fanfiction_favstor` VALUES (5,3);\n"
+                "CREATE TABLE `fanfiction_favauth` (`uid` int(11) NOT NULL, `favuid` int(11) NOT NULL);\n"
+                "INSERT INTO `fanfiction_favauth` VALUES (5,3);\n"
+            )
+        output = self.import_archive(dump)
+        self.assertIn("6 favourites (bookmarks once claimed)", output)
+        zoe = ArchivedCreator.objects.get(source_uid=1)
+        quiet = ArchivedCreator.objects.get(source_uid=5)
+        self.login(self.alice)
+        self.client.post(f"/claim/{claims.claim_token(zoe)}", {"creator": zoe.pk, "action": "claim"})
+        self.login(self.bob)
+        self.client.post(f"/claim/{claims.claim_token(quiet)}", {"creator": quiet.pk, "action": "claim"})
+        bookmarks = Bookmark.objects.filter(user=self.bob)
+        self.assertEqual(
+            sorted((b.work.title if b.work else f"series {b.series}") for b in bookmarks),
+            ["Full Moon Rising", "Moony's Lament", "series The Wolf Cycle"],
+        )
+        self.assertTrue(all(bookmark.pseud.name == "quietreader" for bookmark in bookmarks))
+        # Zoë claimed her account first: the favourite author is followed; Þórunn's is kept for later.
+        self.assertEqual(list(self.bob.subscriptions.values_list("creator__username", flat=True)), ["alice"])
+        self.assertEqual(ArchivedFavourite.objects.filter(creator=quiet).count(), 6)
+        old_profile = self.client.get("/viewuser.php", {"uid": "5"})
+        self.assertEqual(
+            old_profile["Location"], Pseud.objects.get(user=self.bob, name="quietreader").get_absolute_url()
         )
