@@ -119,6 +119,10 @@ class InvitationTests(ClaimCase):
         call_command("send_claim_invitations", "--source", SOURCE, "--limit", "100", stdout=out)
         run_pending()
         self.assertEqual(len(mail.outbox), 5)
+        quiet_mail = next(m for m in mail.outbox if m.to == ["quiet@example.net"])
+        self.assertIn("The comments you wrote there and your favourites were kept for you.", quiet_mail.body)
+        self.assertContains(self.client.get(link_path(str(quiet_mail.body))), "Claim them")
+        self.assertNotContains(self.client.get(link_path(str(quiet_mail.body))), "Ask for removal")
         self.assertEqual(ArchivedCreator.objects.filter(invited_at__isnull=False).count(), 5)
 
     def test_the_staff_page_sends_invitations_with_a_cap_and_shows_status(self):
