@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from bookmarks import actions as bookmark_actions
 from comments import actions as comment_actions
 from comments.models import Comment
 from jobs.queue import enqueue
@@ -425,7 +426,8 @@ def unsuspend(actor: User, report: Report | None, user: User, reason: str) -> No
 
 @transaction.atomic
 def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bool = False) -> None:
-    """Ban the account: its works are hidden and it can no longer log in (it is told why)."""
+    """Ban the account: its works and bookmarks are hidden (its comments too, as spam) and it can
+    no longer log in (it is told why). What was hidden is logged, so lifting the ban shows exactly that."""
     if user.is_staff:
         raise ModerationError(gettext("Staff accounts cannot be banned."))
     standing = _standing(user)
@@ -441,6 +443,7 @@ def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bo
         for comment in Comment.objects.filter(user=user, status__in=comment_actions.LIVE):
             comment_actions.hide_by_moderator(comment)
             hidden_comments.append(comment.pk)
+    hidden_bookmarks = bookmark_actions.set_hidden(list(user.bookmarks.values_list("pk", flat=True)), True)
     action = LogEntry.Action.SPAM if spam else LogEntry.Action.BAN
     _log(
         action,
@@ -450,7 +453,7 @@ def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bo
         reason=reason,
         report=report,
         user=user,
-        details={"hidden_works": hidden, "hidden_comments": hidden_comments},
+        details={"hidden_works": hidden, "hidden_comments": hidden_comments, "hidden_bookmarks": hidden_bookmarks},
     )
     _notice(user, Notice.Kind.BANNED, report, reason, subject=user.username)
 
@@ -471,6 +474,7 @@ def unban(actor: User, report: Report | None, user: User, reason: str) -> None:
     if last_ban:
         for comment in Comment.objects.filter(pk__in=last_ban.details.get("hidden_comments", [])):
             comment_actions.unhide_by_moderator(comment)
+        bookmark_actions.set_hidden(list(last_ban.details.get("hidden_bookmarks", [])), False)
     _log(
         LogEntry.Action.UNBAN,
         actor,
