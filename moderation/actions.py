@@ -1,4 +1,5 @@
-"""Every moderation verb: filing and working reports, acting on content and accounts, appointing roles.
+"""Every moderation verb: filing and working reports, acting on content and accounts, appointing roles
+(moderators, support and tag wranglers: the roles page and the wranglers page both call appoint/dismiss).
 
 Each runs in one transaction and writes one structured LogEntry. Permission checks are the
 callers' (views ask moderation.roles); these functions refuse only what is impossible.
@@ -7,7 +8,7 @@ callers' (views ask moderation.roles); these functions refuse only what is impos
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,9 +18,9 @@ from comments import actions as comment_actions
 from comments.models import Comment
 from jobs.queue import enqueue
 from moderation.models import CaseNote, Category, LogEntry, Notice, Report, Standing, TargetKind
-from moderation.roles import role_group
+from moderation.roles import Role, role_group
 from moderation.targets import Target, comment_snapshot, user_snapshot, work_snapshot
-from tags.models import Tag
+from tags.models import Tag, TagType, WranglerAssignment
 from works import actions as work_actions
 from works.models import Work
 
@@ -68,29 +69,65 @@ def _creators(work: Work) -> list[User]:
 # Roles
 
 
+def _role_details(role: str, fandom: Tag | None) -> dict[str, Any]:
+    if role != Role.WRANGLER:
+        return {"role": role}
+    return {"role": role, "fandom_id": fandom.pk if fandom else None, "fandom": fandom.name if fandom else None}
+
+
+def _scope(fandom: Tag | None) -> str:
+    return f"“{fandom.name}”" if fandom else gettext("every fandom")
+
+
 @transaction.atomic
-def appoint(actor: User, user: User, role: str) -> None:
-    user.groups.add(role_group(role))
+def appoint(actor: User, user: User, role: str, *, fandom: Tag | None = None) -> None:
+    """Give the account a role; a wrangler wrangles one canonical fandom, or every fandom (fandom None)."""
+    if role == Role.WRANGLER:
+        if fandom is not None and (fandom.type != TagType.FANDOM or not fandom.canonical):
+            raise ModerationError(
+                gettext("“%(fandom_name)s” is not a canonical fandom: wranglers are appointed to canonical fandoms.")
+                % {"fandom_name": fandom.name}
+            )
+        try:
+            # A savepoint: the unique constraint decides between two appointments at once.
+            with transaction.atomic():
+                WranglerAssignment.objects.create(user=user, fandom=fandom)
+        except IntegrityError:
+            raise ModerationError(
+                gettext("%(username)s already wrangles %(what)s.") % {"username": user.username, "what": _scope(fandom)}
+            ) from None
+    else:
+        if fandom is not None:
+            raise ModerationError(gettext("Only tag wranglers are appointed to a fandom."))
+        user.groups.add(role_group(role))
     _log(
         LogEntry.Action.APPOINT,
         actor,
         kind=TargetKind.USER,
         snapshot=user_snapshot(user),
         user=user,
-        details={"role": role},
+        details=_role_details(role, fandom),
     )
 
 
 @transaction.atomic
-def dismiss(actor: User, user: User, role: str) -> None:
-    user.groups.remove(role_group(role))
+def dismiss(actor: User, user: User, role: str, *, fandom: Tag | None = None) -> None:
+    """Take a role away; for a wrangler, the assignment to that fandom (None: to every fandom)."""
+    if role == Role.WRANGLER:
+        deleted, _kinds = WranglerAssignment.objects.filter(user=user, fandom=fandom).delete()
+        if not deleted:
+            raise ModerationError(
+                gettext("%(username)s does not wrangle %(what)s.") % {"username": user.username, "what": _scope(fandom)}
+            )
+    else:
+        user.groups.remove(role_group(role))
     _log(
         LogEntry.Action.DISMISS,
         actor,
         kind=TargetKind.USER,
         snapshot=user_snapshot(user),
         user=user,
-        details={"role": role},
+        details=_role_details(role, fandom),
     )
 
 

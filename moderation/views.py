@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from comments.models import Comment
+from lib.params import parse_id
 from moderation import actions, consent
 from moderation.forms import (
     AnswerForm,
@@ -44,9 +45,13 @@ from moderation.models import (
 from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
+from tags.models import Tag
 from works import actions as work_actions
 from works.access import require_login_for_restricted
 from works.models import Work
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 
@@ -431,18 +436,36 @@ def user_history(request: HttpRequest, username: str) -> HttpResponse:
 # Roles
 
 
+APPOINTED = {
+    Role.MODERATOR: _("%(username)s is now a moderator."),
+    Role.SUPPORT: _("%(username)s is now a support volunteer."),
+    Role.WRANGLER: _("%(username)s now wrangles %(what)s."),
+}
+DISMISSED = {
+    Role.MODERATOR: _("%(username)s is no longer a moderator."),
+    Role.SUPPORT: _("%(username)s is no longer a support volunteer."),
+    Role.WRANGLER: _("%(username)s no longer wrangles %(what)s."),
+}
+
+
+def _role_message(template: "StrOrPromise", account: User, fandom: Tag | None) -> str:
+    what = f"“{fandom.name}”" if fandom else gettext("every fandom")
+    return str(template) % {"username": account.username, "what": what}
+
+
 @staff_only
 def roles(request: HttpRequest) -> HttpResponse:
+    """Staff appoint and remove moderators, support volunteers and tag wranglers; every change is logged."""
     form = AppointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        account, role = form.cleaned_data["username"], form.cleaned_data["role"]
-        actions.appoint(_user(request), account, role)
-        messages.success(
-            request,
-            gettext("%(username)s is now one of the archive's %(role)s.")
-            % {"username": account.username, "role": Role(role).label},
-        )
-        return redirect("moderation_roles")
+        account, role, fandom = form.cleaned_data["username"], form.cleaned_data["role"], form.cleaned_data["fandom"]
+        try:
+            actions.appoint(_user(request), account, role, fandom=fandom)
+        except actions.ModerationError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _role_message(APPOINTED[Role(role)], account, fandom))
+            return redirect("moderation_roles")
     teams = [(role, label, members(role)) for role, label in Role.choices]
     return render(request, "moderation/roles.html", {"form": form, "teams": teams}, status=400 if form.errors else 200)
 
@@ -450,15 +473,19 @@ def roles(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_only
 def role_remove(request: HttpRequest, role: str, user_id: int) -> HttpResponse:
+    """Remove someone from a role; for a wrangler, from one fandom (the form's `fandom` id; none: every fandom)."""
     if role not in Role.values:
         raise Http404("No such role.")
     account = get_object_or_404(User, pk=user_id)
-    actions.dismiss(_user(request), account, role)
-    messages.success(
-        request,
-        gettext("%(username)s is no longer one of the archive's %(role)s.")
-        % {"username": account.username, "role": Role(role).label},
-    )
+    fandom = None
+    if role == Role.WRANGLER and request.POST.get("fandom"):
+        fandom = get_object_or_404(Tag, pk=parse_id(request.POST["fandom"]))
+    try:
+        actions.dismiss(_user(request), account, role, fandom=fandom)
+    except actions.ModerationError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("moderation_roles")
+    messages.success(request, _role_message(DISMISSED[Role(role)], account, fandom))
     return redirect("moderation_roles")
 
 
