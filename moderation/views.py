@@ -47,7 +47,8 @@ from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
 from tags.models import Tag
 from works import actions as work_actions
-from works.access import require_login_for_restricted
+from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
+from works.listing import with_blurb_data
 from works.models import Work
 
 if TYPE_CHECKING:
@@ -391,6 +392,25 @@ def case_act(request: HttpRequest, report_id: int, verb: str) -> HttpResponse:
         return _refused(request, refusal, report)
     messages.success(request, gettext("Done. The decision is in the moderation log."))
     return redirect("moderation_case", report.pk)
+
+
+# Reading a work in full for a case
+
+
+@moderators_only
+def work_text(request: HttpRequest, work_id: int) -> HttpResponse:
+    """A work's full text as its creators see it (every posted chapter), hidden or not, marked as such.
+
+    Not the work page: no hits, history, kudos or comments, and nothing cached for anyone else."""
+    work = get_work_for_moderator(request.user, work_id)
+    work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    chapters = list(moderated_chapters(work))
+    cases = Report.objects.filter(Q(work=work) | Q(chapter__work=work)).order_by("-created_at", "-id")[:20]
+    context = {"work": work, "chapters": chapters, "shown_chapters": chapters, "multi_chapter": len(chapters) > 1}
+    response = render(request, "moderation/work_text.html", {**context, "cases": cases})
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # The log and a user's history
