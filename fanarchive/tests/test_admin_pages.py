@@ -16,14 +16,17 @@ from accounts.models import (
 )
 from moderation import actions
 from moderation.models import CaseNote, CoCreatorInvitation, InvitationSetting, LogEntry, Notice, Report, Standing
+from moderation.roles import Role
 from moderation.tests.helpers import ModerationTestCase
 from sitecontent.actions import comment_on_news, publish_news, publish_page
 from sitecontent.config import archive_settings
 from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from tags.models import Tag, WranglerAssignment
 
 READ_ONLY: list[type[Model]] = [
     AgeConfirmation, DataExport, EmailVerification, TermsAcceptance, UsernameChange,
     CaseNote, InvitationSetting, LogEntry, Notice, Report, Standing, PageVersion, SiteSettings,
+    WranglerAssignment,
 ]  # fmt: skip
 DELETABLE: list[type[Model]] = [Invitation, InviteRequest, CoCreatorInvitation, NewsPost, NewsComment]
 
@@ -54,6 +57,8 @@ class AdminPagesRender(ModerationTestCase):
         )
         comment_on_news(post, self.alice, "<p>Danke!</p>")
         archive_settings()
+        Tag.objects.filter(name="Tidewater (TV)").update(canonical=True)
+        actions.appoint(self.staff, self.alice, Role.WRANGLER, fandom=Tag.objects.get(name="Tidewater (TV)"))
         self.login(self.staff)
 
     def url(self, model: type[Model], view: str, *args: object) -> str:
