@@ -66,6 +66,65 @@ def _creators(work: Work) -> list[User]:
     return list(User.objects.filter(pseuds__creatorships__work=work).distinct())
 
 
+# Decide, log, notify: every decision below logs one entry and tells the account(s) concerned.
+
+
+def _work_decision(
+    action: str,
+    notice: str,
+    actor: User,
+    report: Report | None,
+    work: Work,
+    reason: str,
+    *,
+    snapshot: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+    link_work: bool = True,
+) -> None:
+    """Log a decision on a work (its first creator as the account concerned) and tell each creator.
+    `link_work` False: the work is about to be deleted, so the notice keeps only its title."""
+    creators = _creators(work)
+    _log(
+        action,
+        actor,
+        kind=TargetKind.WORK,
+        snapshot=work_snapshot(work) if snapshot is None else snapshot,
+        reason=reason,
+        report=report,
+        work=work,
+        user=creators[0] if creators else None,
+        details=details,
+    )
+    link = {"work": work} if link_work else {}
+    for creator in creators:
+        _notice(creator, notice, report, reason, subject=work.title[:255], **link)
+
+
+def _account_decision(
+    action: str,
+    actor: User,
+    report: Report | None,
+    user: User,
+    reason: str = "",
+    *,
+    notice: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Log a decision on an account (a role, a warning, a suspension or ban) and, if `notice`, tell it."""
+    _log(
+        action,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+        details=details,
+    )
+    if notice is not None:
+        _notice(user, notice, report, reason, subject=user.username)
+
+
 # Roles
 
 
@@ -100,14 +159,7 @@ def appoint(actor: User, user: User, role: str, *, fandom: Tag | None = None) ->
         if fandom is not None:
             raise ModerationError(gettext("Only tag wranglers are appointed to a fandom."))
         user.groups.add(role_group(role))
-    _log(
-        LogEntry.Action.APPOINT,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        user=user,
-        details=_role_details(role, fandom),
-    )
+    _account_decision(LogEntry.Action.APPOINT, actor, None, user, details=_role_details(role, fandom))
 
 
 @transaction.atomic
@@ -121,14 +173,7 @@ def dismiss(actor: User, user: User, role: str, *, fandom: Tag | None = None) ->
             )
     else:
         user.groups.remove(role_group(role))
-    _log(
-        LogEntry.Action.DISMISS,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        user=user,
-        details=_role_details(role, fandom),
-    )
+    _account_decision(LogEntry.Action.DISMISS, actor, None, user, details=_role_details(role, fandom))
 
 
 # Reports and cases
@@ -264,52 +309,19 @@ def answer_notice(user: User, notice: Notice, text: str) -> Report:
 @transaction.atomic
 def hide_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
     work_actions.set_hidden([work.pk], True)
-    _log(
-        LogEntry.Action.HIDE_WORK,
-        actor,
-        kind=TargetKind.WORK,
-        snapshot=work_snapshot(work),
-        reason=reason,
-        report=report,
-        work=work,
-        user=_first(work),
-    )
-    for creator in _creators(work):
-        _notice(creator, Notice.Kind.WORK_HIDDEN, report, reason, work=work, subject=work.title[:255])
+    _work_decision(LogEntry.Action.HIDE_WORK, Notice.Kind.WORK_HIDDEN, actor, report, work, reason)
 
 
 @transaction.atomic
 def unhide_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
     work_actions.set_hidden([work.pk], False)
-    _log(
-        LogEntry.Action.UNHIDE_WORK,
-        actor,
-        kind=TargetKind.WORK,
-        snapshot=work_snapshot(work),
-        reason=reason,
-        report=report,
-        work=work,
-        user=_first(work),
-    )
-    for creator in _creators(work):
-        _notice(creator, Notice.Kind.WORK_UNHIDDEN, report, reason, work=work, subject=work.title[:255])
+    _work_decision(LogEntry.Action.UNHIDE_WORK, Notice.Kind.WORK_UNHIDDEN, actor, report, work, reason)
 
 
 @transaction.atomic
 def delete_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
-    creators, snapshot, first = _creators(work), work_snapshot(work), _first(work)
-    _log(
-        LogEntry.Action.DELETE_WORK,
-        actor,
-        kind=TargetKind.WORK,
-        snapshot=snapshot,
-        reason=reason,
-        report=report,
-        work=work,
-        user=first,
-    )
-    for creator in creators:
-        _notice(creator, Notice.Kind.WORK_DELETED, report, reason, subject=work.title[:255])
+    # Logged (with its snapshot) and its creators told before the work is gone.
+    _work_decision(LogEntry.Action.DELETE_WORK, Notice.Kind.WORK_DELETED, actor, report, work, reason, link_work=False)
     work_actions.delete_work(work)
 
 
@@ -326,24 +338,16 @@ def correct_rating(
         "rating": [rating.name],
         "warnings": [tag.name for tag in warnings],
     }
-    _log(
+    _work_decision(
         LogEntry.Action.CORRECT_RATING,
+        Notice.Kind.RATING_CORRECTED,
         actor,
-        kind=TargetKind.WORK,
+        report,
+        work,
+        reason,
         snapshot=before,
-        reason=reason,
-        report=report,
-        work=work,
-        user=_first(work),
         details=details,
     )
-    for creator in _creators(work):
-        _notice(creator, Notice.Kind.RATING_CORRECTED, report, reason, work=work, subject=work.title[:255])
-
-
-def _first(work: Work) -> User | None:
-    creators = _creators(work)
-    return creators[0] if creators else None
 
 
 @transaction.atomic
@@ -402,16 +406,7 @@ def _works_of(user: User) -> list[int]:
 
 @transaction.atomic
 def warn(actor: User, report: Report | None, user: User, reason: str) -> None:
-    _log(
-        LogEntry.Action.WARN,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-    )
-    _notice(user, Notice.Kind.WARNING, report, reason, subject=user.username)
+    _account_decision(LogEntry.Action.WARN, actor, report, user, reason, notice=Notice.Kind.WARNING)
 
 
 @transaction.atomic
@@ -425,17 +420,10 @@ def suspend(actor: User, report: Report | None, user: User, days: int, reason: s
     hidden = _works_of(user) if hide_works else []
     if hidden:
         work_actions.set_hidden(hidden, True)
-    _log(
-        LogEntry.Action.SUSPEND,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"days": days, "hidden_works": hidden},
+    details = {"days": days, "hidden_works": hidden}
+    _account_decision(
+        LogEntry.Action.SUSPEND, actor, report, user, reason, notice=Notice.Kind.SUSPENDED, details=details
     )
-    _notice(user, Notice.Kind.SUSPENDED, report, reason, subject=user.username)
 
 
 @transaction.atomic
@@ -449,16 +437,7 @@ def unsuspend(actor: User, report: Report | None, user: User, reason: str) -> No
     shown = list(last.details.get("hidden_works", [])) if last else []
     if shown:
         work_actions.set_hidden(shown, False)
-    _log(
-        LogEntry.Action.UNSUSPEND,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"shown_works": shown},
-    )
+    _account_decision(LogEntry.Action.UNSUSPEND, actor, report, user, reason, details={"shown_works": shown})
 
 
 @transaction.atomic
@@ -482,17 +461,8 @@ def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bo
             hidden_comments.append(comment.pk)
     hidden_bookmarks = bookmark_actions.set_hidden(list(user.bookmarks.values_list("pk", flat=True)), True)
     action = LogEntry.Action.SPAM if spam else LogEntry.Action.BAN
-    _log(
-        action,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"hidden_works": hidden, "hidden_comments": hidden_comments, "hidden_bookmarks": hidden_bookmarks},
-    )
-    _notice(user, Notice.Kind.BANNED, report, reason, subject=user.username)
+    details = {"hidden_works": hidden, "hidden_comments": hidden_comments, "hidden_bookmarks": hidden_bookmarks}
+    _account_decision(action, actor, report, user, reason, notice=Notice.Kind.BANNED, details=details)
 
 
 @transaction.atomic
@@ -512,13 +482,4 @@ def unban(actor: User, report: Report | None, user: User, reason: str) -> None:
         for comment in Comment.objects.filter(pk__in=last_ban.details.get("hidden_comments", [])):
             comment_actions.unhide_by_moderator(comment)
         bookmark_actions.set_hidden(list(last_ban.details.get("hidden_bookmarks", [])), False)
-    _log(
-        LogEntry.Action.UNBAN,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"shown_works": shown},
-    )
+    _account_decision(LogEntry.Action.UNBAN, actor, report, user, reason, details={"shown_works": shown})
