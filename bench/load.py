@@ -246,7 +246,7 @@ def check_counters() -> list[str]:
     problems += [f"work {pk}: comments_count {count} != {real} published" for pk, count, real in rows if count != real]
     kudos = dict(Kudo.objects.values("work_id").annotate(n=Count("pk")).values_list("work_id", "n"))
     public = dict(
-        Bookmark.objects.filter(private=False, work__isnull=False)
+        Bookmark.objects.filter(private=False, hidden_by_admin=False, work__isnull=False)
         .values("work_id")
         .annotate(n=Count("pk"))
         .values_list("work_id", "n")

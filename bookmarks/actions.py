@@ -1,9 +1,12 @@
-"""Creating, editing and deleting bookmarks, keeping Work.bookmarks_count (public bookmarks) in step."""
+"""Creating, editing, deleting and hiding bookmarks, keeping Work.bookmarks_count in step.
+
+The count is of the bookmarks other readers see: public and not hidden by the moderators.
+"""
 
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.http import Http404
 
 from accounts.models import User
@@ -32,9 +35,13 @@ def create_bookmark(
     except IntegrityError:
         raise BookmarkExists from None
     bookmark.tags.set(_tags(data["tags"]))
-    if not bookmark.private:
+    if _counted(bookmark):
         _count(bookmark, +1)
     return bookmark
+
+
+def _counted(bookmark: Bookmark) -> bool:
+    return not bookmark.private and not bookmark.hidden_by_admin
 
 
 def _locked(bookmark: Bookmark) -> Bookmark | None:
@@ -50,15 +57,17 @@ def update_bookmark(bookmark: Bookmark, data: dict[str, Any]) -> Bookmark:
     locked = _locked(bookmark)
     if locked is None:
         raise Http404("The bookmark was deleted meanwhile.")
-    was_public = not locked.private
+    was_counted = _counted(locked)
     _apply(bookmark, data)
+    # The moderators' flag as committed, never the view's copy (a ban may have hidden it meanwhile).
+    bookmark.hidden_by_admin = locked.hidden_by_admin
     target = bookmark.work or bookmark.series
     if target is not None:
         bookmark.title_snapshot = target.title[:255]
-    bookmark.save()
+    bookmark.save(update_fields=["pseud", "notes", "private", "rec", "title_snapshot", "updated_at"])
     bookmark.tags.set(_tags(data["tags"]))
-    if was_public != (not bookmark.private):
-        _count(bookmark, -1 if bookmark.private else +1)
+    if was_counted != _counted(bookmark):
+        _count(bookmark, +1 if _counted(bookmark) else -1)
     return bookmark
 
 
@@ -67,9 +76,39 @@ def delete_bookmark(bookmark: Bookmark) -> None:
     locked = _locked(bookmark)
     if locked is None:
         return  # deleted by a request just before this one
-    if not locked.private:
+    if _counted(locked):
         _count(locked, -1)
     locked.delete()
+
+
+@transaction.atomic
+def set_hidden(bookmark_ids: list[int], hidden: bool) -> list[int]:
+    """Hide (or show again) these bookmarks for everyone but their bookmarker; the ids changed.
+
+    Rows are locked in id order and the counts decided from them, so an edit or delete of the
+    same bookmark at the same moment is counted once, before or after."""
+    rows = list(
+        Bookmark.objects.select_for_update()
+        .filter(pk__in=bookmark_ids, hidden_by_admin=not hidden)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not rows:
+        return []
+    Bookmark.objects.filter(pk__in=rows).update(hidden_by_admin=hidden)
+    per_work = list(
+        Bookmark.objects.filter(pk__in=rows, private=False, work__isnull=False)
+        .values("work_id")
+        .annotate(n=Count("pk"))
+        .order_by("work_id")
+    )
+    for row in per_work:
+        works = Work.objects.filter(pk=row["work_id"])
+        if hidden:
+            works = works.filter(bookmarks_count__gte=row["n"])
+        works.update(bookmarks_count=F("bookmarks_count") + (-row["n"] if hidden else row["n"]))
+    note_changed([row["work_id"] for row in per_work])
+    return rows
 
 
 def _apply(bookmark: Bookmark, data: dict[str, Any]) -> None:
@@ -87,7 +126,7 @@ def _tags(names: list[str]) -> list[Tag]:
 
 
 def _count(bookmark: Bookmark, delta: int) -> None:
-    """Public bookmarks are counted on the work; listings sorted by bookmarks follow through note_changed."""
+    """Counted bookmarks are counted on the work; listings sorted by bookmarks follow through note_changed."""
     if bookmark.work_id is None:
         return
     works = Work.objects.filter(pk=bookmark.work_id)

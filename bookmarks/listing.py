@@ -3,7 +3,8 @@
 A bookmark shows only if its work (or a work of its series) is one the reader
 may see (works.access), so bookmarks of drafts, hidden works and, for guests,
 restricted works are never shown, counted or titled. Bookmarks whose work or
-series was deleted stay as placeholders. Private bookmarks are their owner's
+series was deleted stay as placeholders. Private bookmarks, and bookmarks the
+moderators hid (an account banned or marked as spam), are their owner's
 alone; muted users' bookmarks, and bookmarks of muted users' works, are gone
 for the muter.
 """
@@ -31,12 +32,12 @@ def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:
     deleted = Q(work__isnull=True, series__isnull=True)
     bookmarks = Bookmark.objects.filter(Q(work__in=works) | Q(series__in=series) | deleted)
     if reader.is_authenticated:
-        bookmarks = bookmarks.filter(Q(private=False) | Q(user_id=reader.pk))
+        bookmarks = bookmarks.filter(Q(private=False, hidden_by_admin=False) | Q(user_id=reader.pk))
         muted = muted_user_ids(reader)
         if muted:
             bookmarks = bookmarks.exclude(user_id__in=muted).exclude(work__in=works_by_muted_users(reader))
     else:
-        bookmarks = bookmarks.filter(private=False)
+        bookmarks = bookmarks.filter(private=False, hidden_by_admin=False)
     return bookmarks
 
 

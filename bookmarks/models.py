@@ -24,6 +24,9 @@ class Bookmark(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="bookmarks")
     private = models.BooleanField(default=False)
     rec = models.BooleanField(default=False, help_text=_("Recommend it to others."))
+    # Hidden by the moderators with its bookmarker's other content (an account banned or marked as
+    # spam): shown to nobody but the bookmarker, and not counted on the work, as AO3.
+    hidden_by_admin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

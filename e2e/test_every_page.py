@@ -202,7 +202,13 @@ def test_every_moderation_page(archive_with_everything: Archive) -> None:
     page = archive.context(user=moderator).new_page()
     visit_all(
         page,
-        ["/moderation", f"/moderation/reports/{report.pk}", "/moderation/log", "/moderation/users/alice"],
+        [
+            "/moderation",
+            f"/moderation/reports/{report.pk}",
+            f"/moderation/works/{work.pk}",
+            "/moderation/log",
+            "/moderation/users/alice",
+        ],
     )
     page = archive.context(user=staff).new_page()
     visit_all(page, ["/moderation/roles"])

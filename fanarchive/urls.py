@@ -54,6 +54,7 @@ moderation_urls = [
     path("reports/<int:report_id>/note", moderation_views.case_note, name="moderation_note"),
     path("reports/<int:report_id>/resolve", moderation_views.case_resolve, name="moderation_resolve"),
     path("reports/<int:report_id>/act/<str:verb>", moderation_views.case_act, name="moderation_act"),
+    path("works/<int:work_id>", moderation_views.work_text, name="moderation_work"),
     path("log", moderation_views.log, name="moderation_log"),
     path("users/<str:username>", moderation_views.user_history, name="moderation_user"),
     path("roles", moderation_views.roles, name="moderation_roles"),

@@ -17,3 +17,20 @@ class SanitizingAdmin(admin.ModelAdmin[Any]):
         for field in self.html_fields:
             setattr(obj, field, clean_html(getattr(obj, field)))
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Listed, searched and filtered in the admin, but changed only on the site's own pages, where each
+    change is logged or has its effects (hiding works, clearing caches, counting allotments).
+    `deletable` models may also be deleted here (an unused invitation, a news comment)."""
+
+    deletable = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.deletable and super().has_delete_permission(request, obj)

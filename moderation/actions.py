@@ -1,4 +1,5 @@
-"""Every moderation verb: filing and working reports, acting on content and accounts, appointing roles.
+"""Every moderation verb: filing and working reports, acting on content and accounts, appointing roles
+(moderators, support and tag wranglers: the roles page and the wranglers page both call appoint/dismiss).
 
 Each runs in one transaction and writes one structured LogEntry. Permission checks are the
 callers' (views ask moderation.roles); these functions refuse only what is impossible.
@@ -7,18 +8,19 @@ callers' (views ask moderation.roles); these functions refuse only what is impos
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from bookmarks import actions as bookmark_actions
 from comments import actions as comment_actions
 from comments.models import Comment
 from jobs.queue import enqueue
 from moderation.models import CaseNote, Category, LogEntry, Notice, Report, Standing, TargetKind
-from moderation.roles import role_group
+from moderation.roles import Role, role_group
 from moderation.targets import Target, comment_snapshot, user_snapshot, work_snapshot
-from tags.models import Tag
+from tags.models import Tag, TagType, WranglerAssignment
 from works import actions as work_actions
 from works.models import Work
 
@@ -64,33 +66,114 @@ def _creators(work: Work) -> list[User]:
     return list(User.objects.filter(pseuds__creatorships__work=work).distinct())
 
 
+# Decide, log, notify: every decision below logs one entry and tells the account(s) concerned.
+
+
+def _work_decision(
+    action: str,
+    notice: str,
+    actor: User,
+    report: Report | None,
+    work: Work,
+    reason: str,
+    *,
+    snapshot: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+    link_work: bool = True,
+) -> None:
+    """Log a decision on a work (its first creator as the account concerned) and tell each creator.
+    `link_work` False: the work is about to be deleted, so the notice keeps only its title."""
+    creators = _creators(work)
+    _log(
+        action,
+        actor,
+        kind=TargetKind.WORK,
+        snapshot=work_snapshot(work) if snapshot is None else snapshot,
+        reason=reason,
+        report=report,
+        work=work,
+        user=creators[0] if creators else None,
+        details=details,
+    )
+    link = {"work": work} if link_work else {}
+    for creator in creators:
+        _notice(creator, notice, report, reason, subject=work.title[:255], **link)
+
+
+def _account_decision(
+    action: str,
+    actor: User,
+    report: Report | None,
+    user: User,
+    reason: str = "",
+    *,
+    notice: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Log a decision on an account (a role, a warning, a suspension or ban) and, if `notice`, tell it."""
+    _log(
+        action,
+        actor,
+        kind=TargetKind.USER,
+        snapshot=user_snapshot(user),
+        reason=reason,
+        report=report,
+        user=user,
+        details=details,
+    )
+    if notice is not None:
+        _notice(user, notice, report, reason, subject=user.username)
+
+
 # Roles
 
 
-@transaction.atomic
-def appoint(actor: User, user: User, role: str) -> None:
-    user.groups.add(role_group(role))
-    _log(
-        LogEntry.Action.APPOINT,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        user=user,
-        details={"role": role},
-    )
+def _role_details(role: str, fandom: Tag | None) -> dict[str, Any]:
+    if role != Role.WRANGLER:
+        return {"role": role}
+    return {"role": role, "fandom_id": fandom.pk if fandom else None, "fandom": fandom.name if fandom else None}
+
+
+def _scope(fandom: Tag | None) -> str:
+    return f"“{fandom.name}”" if fandom else gettext("every fandom")
 
 
 @transaction.atomic
-def dismiss(actor: User, user: User, role: str) -> None:
-    user.groups.remove(role_group(role))
-    _log(
-        LogEntry.Action.DISMISS,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        user=user,
-        details={"role": role},
-    )
+def appoint(actor: User, user: User, role: str, *, fandom: Tag | None = None) -> None:
+    """Give the account a role; a wrangler wrangles one canonical fandom, or every fandom (fandom None)."""
+    if role == Role.WRANGLER:
+        if fandom is not None and (fandom.type != TagType.FANDOM or not fandom.canonical):
+            raise ModerationError(
+                gettext("“%(fandom_name)s” is not a canonical fandom: wranglers are appointed to canonical fandoms.")
+                % {"fandom_name": fandom.name}
+            )
+        try:
+            # A savepoint: the unique constraint decides between two appointments at once.
+            with transaction.atomic():
+                WranglerAssignment.objects.create(user=user, fandom=fandom)
+        except IntegrityError:
+            raise ModerationError(
+                gettext("%(username)s already wrangles %(what)s.") % {"username": user.username, "what": _scope(fandom)}
+            ) from None
+    else:
+        if fandom is not None:
+            raise ModerationError(gettext("Only tag wranglers are appointed to a fandom."))
+        user.groups.add(role_group(role))
+    _account_decision(LogEntry.Action.APPOINT, actor, None, user, details=_role_details(role, fandom))
+
+
+@transaction.atomic
+def dismiss(actor: User, user: User, role: str, *, fandom: Tag | None = None) -> None:
+    """Take a role away; for a wrangler, the assignment to that fandom (None: to every fandom)."""
+    if role == Role.WRANGLER:
+        deleted, _kinds = WranglerAssignment.objects.filter(user=user, fandom=fandom).delete()
+        if not deleted:
+            raise ModerationError(
+                gettext("%(username)s does not wrangle %(what)s.") % {"username": user.username, "what": _scope(fandom)}
+            )
+    else:
+        user.groups.remove(role_group(role))
+    _account_decision(LogEntry.Action.DISMISS, actor, None, user, details=_role_details(role, fandom))
 
 
 # Reports and cases
@@ -226,52 +309,19 @@ def answer_notice(user: User, notice: Notice, text: str) -> Report:
 @transaction.atomic
 def hide_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
     work_actions.set_hidden([work.pk], True)
-    _log(
-        LogEntry.Action.HIDE_WORK,
-        actor,
-        kind=TargetKind.WORK,
-        snapshot=work_snapshot(work),
-        reason=reason,
-        report=report,
-        work=work,
-        user=_first(work),
-    )
-    for creator in _creators(work):
-        _notice(creator, Notice.Kind.WORK_HIDDEN, report, reason, work=work, subject=work.title[:255])
+    _work_decision(LogEntry.Action.HIDE_WORK, Notice.Kind.WORK_HIDDEN, actor, report, work, reason)
 
 
 @transaction.atomic
 def unhide_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
     work_actions.set_hidden([work.pk], False)
-    _log(
-        LogEntry.Action.UNHIDE_WORK,
-        actor,
-        kind=TargetKind.WORK,
-        snapshot=work_snapshot(work),
-        reason=reason,
-        report=report,
-        work=work,
-        user=_first(work),
-    )
-    for creator in _creators(work):
-        _notice(creator, Notice.Kind.WORK_UNHIDDEN, report, reason, work=work, subject=work.title[:255])
+    _work_decision(LogEntry.Action.UNHIDE_WORK, Notice.Kind.WORK_UNHIDDEN, actor, report, work, reason)
 
 
 @transaction.atomic
 def delete_work(actor: User, report: Report | None, work: Work, reason: str) -> None:
-    creators, snapshot, first = _creators(work), work_snapshot(work), _first(work)
-    _log(
-        LogEntry.Action.DELETE_WORK,
-        actor,
-        kind=TargetKind.WORK,
-        snapshot=snapshot,
-        reason=reason,
-        report=report,
-        work=work,
-        user=first,
-    )
-    for creator in creators:
-        _notice(creator, Notice.Kind.WORK_DELETED, report, reason, subject=work.title[:255])
+    # Logged (with its snapshot) and its creators told before the work is gone.
+    _work_decision(LogEntry.Action.DELETE_WORK, Notice.Kind.WORK_DELETED, actor, report, work, reason, link_work=False)
     work_actions.delete_work(work)
 
 
@@ -288,24 +338,16 @@ def correct_rating(
         "rating": [rating.name],
         "warnings": [tag.name for tag in warnings],
     }
-    _log(
+    _work_decision(
         LogEntry.Action.CORRECT_RATING,
+        Notice.Kind.RATING_CORRECTED,
         actor,
-        kind=TargetKind.WORK,
+        report,
+        work,
+        reason,
         snapshot=before,
-        reason=reason,
-        report=report,
-        work=work,
-        user=_first(work),
         details=details,
     )
-    for creator in _creators(work):
-        _notice(creator, Notice.Kind.RATING_CORRECTED, report, reason, work=work, subject=work.title[:255])
-
-
-def _first(work: Work) -> User | None:
-    creators = _creators(work)
-    return creators[0] if creators else None
 
 
 @transaction.atomic
@@ -364,16 +406,7 @@ def _works_of(user: User) -> list[int]:
 
 @transaction.atomic
 def warn(actor: User, report: Report | None, user: User, reason: str) -> None:
-    _log(
-        LogEntry.Action.WARN,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-    )
-    _notice(user, Notice.Kind.WARNING, report, reason, subject=user.username)
+    _account_decision(LogEntry.Action.WARN, actor, report, user, reason, notice=Notice.Kind.WARNING)
 
 
 @transaction.atomic
@@ -387,17 +420,10 @@ def suspend(actor: User, report: Report | None, user: User, days: int, reason: s
     hidden = _works_of(user) if hide_works else []
     if hidden:
         work_actions.set_hidden(hidden, True)
-    _log(
-        LogEntry.Action.SUSPEND,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"days": days, "hidden_works": hidden},
+    details = {"days": days, "hidden_works": hidden}
+    _account_decision(
+        LogEntry.Action.SUSPEND, actor, report, user, reason, notice=Notice.Kind.SUSPENDED, details=details
     )
-    _notice(user, Notice.Kind.SUSPENDED, report, reason, subject=user.username)
 
 
 @transaction.atomic
@@ -411,21 +437,13 @@ def unsuspend(actor: User, report: Report | None, user: User, reason: str) -> No
     shown = list(last.details.get("hidden_works", [])) if last else []
     if shown:
         work_actions.set_hidden(shown, False)
-    _log(
-        LogEntry.Action.UNSUSPEND,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"shown_works": shown},
-    )
+    _account_decision(LogEntry.Action.UNSUSPEND, actor, report, user, reason, details={"shown_works": shown})
 
 
 @transaction.atomic
 def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bool = False) -> None:
-    """Ban the account: its works are hidden and it can no longer log in (it is told why)."""
+    """Ban the account: its works and bookmarks are hidden (its comments too, as spam) and it can
+    no longer log in (it is told why). What was hidden is logged, so lifting the ban shows exactly that."""
     if user.is_staff:
         raise ModerationError(gettext("Staff accounts cannot be banned."))
     standing = _standing(user)
@@ -441,18 +459,10 @@ def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bo
         for comment in Comment.objects.filter(user=user, status__in=comment_actions.LIVE):
             comment_actions.hide_by_moderator(comment)
             hidden_comments.append(comment.pk)
+    hidden_bookmarks = bookmark_actions.set_hidden(list(user.bookmarks.values_list("pk", flat=True)), True)
     action = LogEntry.Action.SPAM if spam else LogEntry.Action.BAN
-    _log(
-        action,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"hidden_works": hidden, "hidden_comments": hidden_comments},
-    )
-    _notice(user, Notice.Kind.BANNED, report, reason, subject=user.username)
+    details = {"hidden_works": hidden, "hidden_comments": hidden_comments, "hidden_bookmarks": hidden_bookmarks}
+    _account_decision(action, actor, report, user, reason, notice=Notice.Kind.BANNED, details=details)
 
 
 @transaction.atomic
@@ -471,13 +481,5 @@ def unban(actor: User, report: Report | None, user: User, reason: str) -> None:
     if last_ban:
         for comment in Comment.objects.filter(pk__in=last_ban.details.get("hidden_comments", [])):
             comment_actions.unhide_by_moderator(comment)
-    _log(
-        LogEntry.Action.UNBAN,
-        actor,
-        kind=TargetKind.USER,
-        snapshot=user_snapshot(user),
-        reason=reason,
-        report=report,
-        user=user,
-        details={"shown_works": shown},
-    )
+        bookmark_actions.set_hidden(list(last_ban.details.get("hidden_bookmarks", [])), False)
+    _account_decision(LogEntry.Action.UNBAN, actor, report, user, reason, details={"shown_works": shown})

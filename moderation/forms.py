@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -9,7 +9,9 @@ from moderation.actions import MAX_SUSPENSION_DAYS
 from moderation.models import DESCRIPTION_MAX, REASON_MAX, Category
 from moderation.roles import Role
 from tags.fixed import RATINGS, WARNINGS
+from tags.forms import tag_by_name, tag_input
 from tags.models import Tag, TagType
+from tags.parsing import TAG_NAME_MAX
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -85,6 +87,22 @@ class RatingForm(ReasonForm):
 class AppointForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    fandom = forms.CharField(
+        label=_("Fandom (wranglers only)"),
+        required=False,
+        max_length=TAG_NAME_MAX + 10,
+        help_text=_("A canonical fandom. Leave empty to let a wrangler wrangle every fandom."),
+        widget=tag_input(TagType.FANDOM),
+    )
+
+    def clean_fandom(self) -> Tag | None:
+        return tag_by_name(self.cleaned_data["fandom"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("fandom") is not None and data.get("role") != Role.WRANGLER:
+            self.add_error("fandom", gettext("Only tag wranglers are appointed to a fandom."))
+        return data
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()

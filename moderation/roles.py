@@ -1,10 +1,12 @@
 """Who may do what on the staff side: the one place roles are checked.
 
 Staff are accounts with `is_staff` (superusers made by createsuperuser are staff): they
-appoint and remove moderators and support volunteers, and may do everything moderators do.
+appoint and remove moderators, support volunteers and tag wranglers (moderation.actions.appoint
+and dismiss, from the roles page or the wranglers page), and may do everything moderators do.
 Moderators work the moderation desk; they are not staff, so drafts stay private to them
-(works.access shows drafts only to creators and staff). Tag wranglers are appointed on the
-wrangling pages (tags.permissions). Roles are Django groups carrying one permission each.
+(works.access shows drafts only to creators and staff). Moderators and support are Django
+groups carrying one permission each; a wrangler is a tags.WranglerAssignment, because it may be
+limited to one fandom (tags.permissions says what it lets them wrangle).
 """
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from moderation.models import Report
+from tags.models import Tag, WranglerAssignment
 from tags.permissions import is_wrangler
 
 AnyUser = User | AnonymousUser
@@ -23,10 +26,12 @@ AnyUser = User | AnonymousUser
 class Role(models.TextChoices):
     MODERATOR = "moderator", _("Moderator")
     SUPPORT = "support", _("Support")
+    WRANGLER = "wrangler", _("Tag wrangler")
 
 
-# Role → (group name, permission codename on moderation.Report).
+# Role → (group name, permission codename on moderation.Report). Wranglers are not a group.
 _GROUPS = {Role.MODERATOR: ("Moderators", "moderate"), Role.SUPPORT: ("Support", "support")}
+GROUP_ROLES = tuple(_GROUPS)
 
 
 def role_group(role: str) -> Group:
@@ -63,6 +68,8 @@ def has_role(user: AnyUser, role: str) -> bool:
     remembered = getattr(user, f"_moderation_role_{role}", None)
     if remembered is not None:
         return bool(remembered)
+    if role == Role.WRANGLER:
+        return WranglerAssignment.objects.filter(user=user).exists()
     return user.groups.filter(name=_GROUPS[Role(role)][0]).exists()
 
 
@@ -83,5 +90,9 @@ def can_wrangle_tags(user: AnyUser) -> bool:
     return is_wrangler(user)
 
 
-def members(role: str) -> list[User]:
-    return list(User.objects.filter(groups=role_group(role)).order_by("username"))
+def members(role: str) -> list[tuple[User, Tag | None]]:
+    """Who holds the role, by username; for wranglers, one row per fandom (None: every fandom)."""
+    if role == Role.WRANGLER:
+        assignments = WranglerAssignment.objects.select_related("user", "fandom")
+        return [(a.user, a.fandom) for a in assignments.order_by("user__username", "fandom__name")]
+    return [(user, None) for user in User.objects.filter(groups=role_group(role)).order_by("username")]

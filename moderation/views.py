@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from comments.models import Comment
+from lib.params import parse_id
 from moderation import actions, consent
 from moderation.forms import (
     AnswerForm,
@@ -44,9 +45,14 @@ from moderation.models import (
 from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
+from tags.models import Tag
 from works import actions as work_actions
-from works.access import require_login_for_restricted
+from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
+from works.listing import with_blurb_data
 from works.models import Work
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 
@@ -388,6 +394,25 @@ def case_act(request: HttpRequest, report_id: int, verb: str) -> HttpResponse:
     return redirect("moderation_case", report.pk)
 
 
+# Reading a work in full for a case
+
+
+@moderators_only
+def work_text(request: HttpRequest, work_id: int) -> HttpResponse:
+    """A work's full text as its creators see it (every posted chapter), hidden or not, marked as such.
+
+    Not the work page: no hits, history, kudos or comments, and nothing cached for anyone else."""
+    work = get_work_for_moderator(request.user, work_id)
+    work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    chapters = list(moderated_chapters(work))
+    cases = Report.objects.filter(Q(work=work) | Q(chapter__work=work)).order_by("-created_at", "-id")[:20]
+    context = {"work": work, "chapters": chapters, "shown_chapters": chapters, "multi_chapter": len(chapters) > 1}
+    response = render(request, "moderation/work_text.html", {**context, "cases": cases})
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 # The log and a user's history
 
 
@@ -431,18 +456,36 @@ def user_history(request: HttpRequest, username: str) -> HttpResponse:
 # Roles
 
 
+APPOINTED = {
+    Role.MODERATOR: _("%(username)s is now a moderator."),
+    Role.SUPPORT: _("%(username)s is now a support volunteer."),
+    Role.WRANGLER: _("%(username)s now wrangles %(what)s."),
+}
+DISMISSED = {
+    Role.MODERATOR: _("%(username)s is no longer a moderator."),
+    Role.SUPPORT: _("%(username)s is no longer a support volunteer."),
+    Role.WRANGLER: _("%(username)s no longer wrangles %(what)s."),
+}
+
+
+def _role_message(template: "StrOrPromise", account: User, fandom: Tag | None) -> str:
+    what = f"“{fandom.name}”" if fandom else gettext("every fandom")
+    return str(template) % {"username": account.username, "what": what}
+
+
 @staff_only
 def roles(request: HttpRequest) -> HttpResponse:
+    """Staff appoint and remove moderators, support volunteers and tag wranglers; every change is logged."""
     form = AppointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        account, role = form.cleaned_data["username"], form.cleaned_data["role"]
-        actions.appoint(_user(request), account, role)
-        messages.success(
-            request,
-            gettext("%(username)s is now one of the archive's %(role)s.")
-            % {"username": account.username, "role": Role(role).label},
-        )
-        return redirect("moderation_roles")
+        account, role, fandom = form.cleaned_data["username"], form.cleaned_data["role"], form.cleaned_data["fandom"]
+        try:
+            actions.appoint(_user(request), account, role, fandom=fandom)
+        except actions.ModerationError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _role_message(APPOINTED[Role(role)], account, fandom))
+            return redirect("moderation_roles")
     teams = [(role, label, members(role)) for role, label in Role.choices]
     return render(request, "moderation/roles.html", {"form": form, "teams": teams}, status=400 if form.errors else 200)
 
@@ -450,15 +493,19 @@ def roles(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_only
 def role_remove(request: HttpRequest, role: str, user_id: int) -> HttpResponse:
+    """Remove someone from a role; for a wrangler, from one fandom (the form's `fandom` id; none: every fandom)."""
     if role not in Role.values:
         raise Http404("No such role.")
     account = get_object_or_404(User, pk=user_id)
-    actions.dismiss(_user(request), account, role)
-    messages.success(
-        request,
-        gettext("%(username)s is no longer one of the archive's %(role)s.")
-        % {"username": account.username, "role": Role(role).label},
-    )
+    fandom = None
+    if role == Role.WRANGLER and request.POST.get("fandom"):
+        fandom = get_object_or_404(Tag, pk=parse_id(request.POST["fandom"]))
+    try:
+        actions.dismiss(_user(request), account, role, fandom=fandom)
+    except actions.ModerationError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("moderation_roles")
+    messages.success(request, _role_message(DISMISSED[Role(role)], account, fandom))
     return redirect("moderation_roles")
 
 

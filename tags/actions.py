@@ -525,35 +525,6 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
     _log(actor, tag, "rename", f"Renamed “{old}” to “{name}”.")
 
 
-# Wranglers
-
-
-@transaction.atomic
-def appoint_wrangler(actor: User, user: User, fandom: Tag | None) -> WranglerAssignment:
-    if fandom is not None and (fandom.type != TagType.FANDOM or not fandom.canonical):
-        raise WranglingError(
-            gettext("“%(fandom_name)s” is not a canonical fandom: wranglers are appointed to canonical fandoms.")
-            % {"fandom_name": fandom.name}
-        )
-    what = f"“{fandom.name}”" if fandom else gettext("every fandom")
-    if WranglerAssignment.objects.filter(user=user, fandom=fandom).exists():
-        raise WranglingError(
-            gettext("%(username)s already wrangles %(what)s.") % {"username": user.username, "what": what}
-        )
-    assignment = WranglerAssignment.objects.create(user=user, fandom=fandom)
-    _log(actor, fandom, "appoint_wrangler", f"Appointed {user.username} to wrangle {what}.")
-    return assignment
-
-
-@transaction.atomic
-def remove_wrangler(actor: User, assignment: WranglerAssignment) -> None:
-    fandom = assignment.fandom
-    what = f"“{fandom.name}”" if fandom else "every fandom"
-    username = assignment.user.username
-    assignment.delete()
-    _log(actor, fandom, "remove_wrangler", f"{username} no longer wrangles {what}.")
-
-
 # Many changes at once (the dashboard's bulk form and the tag edit page)
 
 

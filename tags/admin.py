@@ -5,6 +5,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
+from lib.admin import ReadOnlyAdmin
 from tags.models import MetaTagging, Tag, TagParent, WranglerAssignment, WranglingLog
 from works.filters import queue_refresh_for_tags
 
@@ -53,14 +54,15 @@ class TagAdmin(admin.ModelAdmin[Tag]):
 
 
 # Wrangling is done on the wrangling pages, which log every change and refresh filters;
-# the admin shows it. Only wrangler appointments are edited here too.
+# the admin shows it. Wranglers are appointed on the roles page (moderation.actions.appoint,
+# in the moderation log), so their assignments are read-only here.
 
 
 @admin.register(WranglerAssignment)
-class WranglerAssignmentAdmin(admin.ModelAdmin[WranglerAssignment]):
+class WranglerAssignmentAdmin(ReadOnlyAdmin):
     list_display = ("user", "fandom", "created_at")
     search_fields = ("user__username", "fandom__name")
-    raw_id_fields = ("user", "fandom")
+    list_select_related = ("user", "fandom")
 
 
 @admin.register(MetaTagging)

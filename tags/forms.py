@@ -222,10 +222,15 @@ class AppointWranglerForm(forms.Form):
         return user
 
     def clean_fandom(self) -> Tag | None:
-        name = one_tag_name(self.cleaned_data["fandom"])
-        if not name:
-            return None
-        fandom = Tag.objects.filter(name_key=tag_name_key(name)).first()
-        if fandom is None:
-            raise forms.ValidationError(gettext("There is no tag named “%(name)s”.") % {"name": name})
-        return fandom
+        return tag_by_name(self.cleaned_data["fandom"])
+
+
+def tag_by_name(raw: str) -> Tag | None:
+    """The one tag named in a field (None if empty); moderation.actions.appoint checks it is a canonical fandom."""
+    name = one_tag_name(raw)
+    if not name:
+        return None
+    tag = Tag.objects.filter(name_key=tag_name_key(name)).first()
+    if tag is None:
+        raise forms.ValidationError(gettext("There is no tag named “%(name)s”.") % {"name": name})
+    return tag

@@ -19,15 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
+from moderation import actions as moderation_actions
+from moderation.roles import Role
 from tags import autocomplete
 from tags.actions import (
     BULK_ACTIONS,
-    WranglingError,
     WranglingErrors,
-    appoint_wrangler,
     bulk_wrangle,
     edit_tag,
-    remove_wrangler,
 )
 from tags.bins import BIN_TYPES, NEEDS_FANDOM, fandom_bin, fandom_counts, unsorted_bin, unsorted_counts
 from tags.fixed import MEDIA, UNCATEGORIZED_MEDIA
@@ -357,15 +356,16 @@ def wranglers(request: HttpRequest) -> HttpResponse:
     assert user is not None
     form = AppointWranglerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        account, fandom = form.cleaned_data["username"], form.cleaned_data["fandom"]
         try:
-            appointed = appoint_wrangler(user, form.cleaned_data["username"], form.cleaned_data["fandom"])
-        except WranglingError as refusal:
+            # The roles page's verb: one way to appoint, logged in the moderation log.
+            moderation_actions.appoint(user, account, Role.WRANGLER, fandom=fandom)
+        except moderation_actions.ModerationError as refusal:
             form.add_error(None, refusal.message)
         else:
-            what = f"“{appointed.fandom.name}”" if appointed.fandom else "every fandom"
+            what = f"“{fandom.name}”" if fandom else gettext("every fandom")
             messages.success(
-                request,
-                gettext("%(username)s now wrangles %(what)s.") % {"username": appointed.user.username, "what": what},
+                request, gettext("%(username)s now wrangles %(what)s.") % {"username": account.username, "what": what}
             )
             return redirect("wranglers")
     assignments = WranglerAssignment.objects.select_related("user", "fandom").order_by("user__username", "fandom__name")
@@ -378,8 +378,12 @@ def wrangler_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     user = _signed_in_user(request)
     assert user is not None
     assignment = get_object_or_404(WranglerAssignment.objects.select_related("user", "fandom"), pk=assignment_id)
-    what = f"“{assignment.fandom.name}”" if assignment.fandom else "every fandom"
-    remove_wrangler(user, assignment)
+    what = f"“{assignment.fandom.name}”" if assignment.fandom else gettext("every fandom")
+    try:
+        moderation_actions.dismiss(user, assignment.user, Role.WRANGLER, fandom=assignment.fandom)
+    except moderation_actions.ModerationError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("wranglers")
     messages.success(
         request,
         gettext("%(username)s no longer wrangles %(what)s.") % {"username": assignment.user.username, "what": what},

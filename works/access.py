@@ -3,6 +3,8 @@
 Every page, listing, count and download goes through `visible_works` or one
 of the `get_work_for_*` functions, so drafts, works hidden by staff and
 restricted (logged-in only) works never leak to someone who may not see them.
+Moderators read a hidden work's full text through `get_work_for_moderator`
+(the desk's page, never the public work page), and never a draft.
 """
 
 from collections.abc import Callable
@@ -88,6 +90,24 @@ def get_work_for_creator(user: AnyUser, work_id: int) -> Work:
     if work.is_visible_to(user):
         raise PermissionDenied("Only the work's creators can change it.")
     raise Http404("No such work.")
+
+
+def get_work_for_moderator(user: AnyUser, work_id: int) -> Work:
+    """A posted work, hidden by the moderators or not, for a moderator (or staff) reading it from a case.
+
+    Drafts are a 404 even here: a draft is its creators' alone, as on AO3. So is any work to
+    someone who does not moderate, so this door tells nobody else that a work exists."""
+    from moderation.roles import can_moderate  # moderation reads works: imported when asked
+
+    work = Work.objects.filter(pk=work_id, posted=True).first()
+    if work is None or not can_moderate(user):
+        raise Http404("No such work.")
+    return work
+
+
+def moderated_chapters(work: Work) -> QuerySet[Chapter]:
+    """Every posted chapter of a work for the moderators; unposted chapters are drafts, never theirs to read."""
+    return work.chapters.filter(posted=True)
 
 
 def readable_chapters(work: Work, user: AnyUser) -> QuerySet[Chapter]:

@@ -134,7 +134,7 @@ def _discount_muted(works: list[Work], muted: set[int]) -> None:
         .values_list("work_id", "n")
     )
     bookmarks = dict(
-        Bookmark.objects.filter(work_id__in=ids, user_id__in=muted, private=False)
+        Bookmark.objects.filter(work_id__in=ids, user_id__in=muted, private=False, hidden_by_admin=False)
         .values_list("work_id")
         .annotate(n=Count("pk"))
         .values_list("work_id", "n")

@@ -33,7 +33,9 @@ from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
 from migration.tests.efiction_fixture import write_archive
 from migration.tests.test_efiction_import import EFictionImportCase
-from tags.actions import add_parent, appoint_wrangler, make_canonical, make_synonym
+from moderation import actions as moderation_actions
+from moderation.roles import Role
+from tags.actions import add_parent, make_canonical, make_synonym
 from tags.models import Tag
 from works import actions as work_actions
 from works.models import Series, Work
@@ -103,7 +105,7 @@ class RoundTripTests(EFictionImportCase):
         make_synonym(staff, Tag.objects.get(name="Fluff"), comfort)
         make_canonical(staff, Tag.objects.get(name="Tidewater (TV)"))
         add_parent(staff, Tag.objects.get(name="Mara Quill"), Tag.objects.get(name="Tidewater (TV)"))
-        appoint_wrangler(staff, self.bob, None)
+        moderation_actions.appoint(staff, self.bob, Role.WRANGLER)
         leave_kudos(lighthouse, self.bob)
         leave_kudos(lighthouse, None, "203.0.113.9")
         first_chapter = lighthouse.chapters.get(position=1)

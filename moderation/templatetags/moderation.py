@@ -1,8 +1,9 @@
 from django import template
+from django.utils.translation import gettext
 
 from accounts.models import User
 from moderation.models import CoCreatorInvitation, LogEntry, Notice
-from moderation.roles import AnyUser, can_manage_roles, can_moderate
+from moderation.roles import AnyUser, Role, can_manage_roles, can_moderate
 from works.models import Work
 
 register = template.Library()
@@ -37,3 +38,14 @@ def pending_invitations(user: AnyUser) -> int:
     if not isinstance(user, User):
         return 0
     return CoCreatorInvitation.objects.filter(pseud__user=user).count()
+
+
+@register.filter
+def role_of(entry: LogEntry) -> str:
+    """An appointment's role as the log shows it: "Moderator", or "Tag wrangler — Tidewater (TV)"."""
+    role = entry.details.get("role")
+    if role not in Role.values:
+        return ""
+    if role != Role.WRANGLER:
+        return str(Role(role).label)
+    return f"{Role.WRANGLER.label} — {entry.details.get('fandom') or gettext('every fandom')}"

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group
 from moderation.models import LogEntry
 from moderation.roles import can_moderate
 from moderation.tests.helpers import ModerationTestCase
+from tags.models import Tag, WranglerAssignment
+from tags.permissions import can_wrangle
 
 
 class StaffAppointAndRemoveRoles(ModerationTestCase):
@@ -81,3 +83,95 @@ class TheDeskIsForModeratorsAndStaff(ModerationTestCase):
         self.assertEqual(self.client.get(f"/works/{draft.pk}/").status_code, 404)
         self.assertEqual(self.client.get(f"/report/work/{draft.pk}").status_code, 404)
         self.assertEqual(self.client.get(f"/works/{draft.pk}/download/html").status_code, 404)
+
+
+class WranglersAreARoleLikeTheOthers(ModerationTestCase):
+    """Wranglers are appointed and removed on the roles page (or the wranglers page, through the same
+    verb), for one canonical fandom or every fandom, and every change is in the moderation log."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.post_work(fandoms="Tidewater (TV), tidewater", characters="Mara Quill")
+        Tag.objects.filter(name="Tidewater (TV)").update(canonical=True)
+        self.fandom = Tag.objects.get(name="Tidewater (TV)")
+        self.login(self.staff)
+
+    def test_staff_appoint_a_wrangler_of_one_fandom_from_the_roles_page(self) -> None:
+        response = self.client.post(
+            "/moderation/roles", {"username": "bob", "role": "wrangler", "fandom": "tidewater (tv)"}, follow=True
+        )
+        self.assertContains(response, "bob now wrangles “Tidewater (TV)”.")
+        self.assertContains(response, f'<input type="hidden" name="fandom" value="{self.fandom.pk}">', html=True)
+        assignment = WranglerAssignment.objects.get()
+        self.assertEqual((assignment.user, assignment.fandom), (self.bob, self.fandom))
+        entry = LogEntry.objects.get(action=LogEntry.Action.APPOINT, user=self.bob)
+        self.assertEqual(entry.actor, self.staff)
+        self.assertEqual(entry.snapshot["username"], "bob")
+        self.assertEqual(entry.details, {"role": "wrangler", "fandom_id": self.fandom.pk, "fandom": "Tidewater (TV)"})
+        self.assertContains(self.client.get("/moderation/log", {"action": "appoint"}), "Tag wrangler — Tidewater (TV)")
+        # The scope holds: the fandom's character, yes; another fandom's tag, no.
+        self.assertTrue(can_wrangle(self.bob, Tag.objects.get(name="Mara Quill")))
+        self.post_work(fandoms="Other Shore", freeforms="Elsewhere")
+        self.assertFalse(can_wrangle(self.bob, Tag.objects.get(name="Elsewhere")))
+        self.login(self.bob)
+        self.assertEqual(self.client.get("/wrangling").status_code, 200)
+
+    def test_a_wrangler_of_every_fandom_and_removal_from_the_roles_page(self) -> None:
+        self.client.post("/moderation/roles", {"username": "bob", "role": "wrangler", "fandom": ""})
+        self.client.post("/moderation/roles", {"username": "bob", "role": "wrangler", "fandom": "Tidewater (TV)"})
+        self.assertTrue(WranglerAssignment.objects.filter(user=self.bob, fandom=None).exists())
+        self.assertContains(self.client.get("/moderation/roles"), "every fandom")
+        response = self.client.post(
+            f"/moderation/roles/wrangler/{self.bob.pk}/remove", {"fandom": self.fandom.pk}, follow=True
+        )
+        self.assertContains(response, "bob no longer wrangles “Tidewater (TV)”.")
+        self.assertEqual(list(WranglerAssignment.objects.values_list("fandom", flat=True)), [None])
+        self.client.post(f"/moderation/roles/wrangler/{self.bob.pk}/remove")
+        self.assertFalse(WranglerAssignment.objects.exists())
+        dismissals = LogEntry.objects.filter(action=LogEntry.Action.DISMISS, user=self.bob).order_by("id")
+        self.assertEqual([e.details["fandom"] for e in dismissals], ["Tidewater (TV)", None])
+        self.login(self.bob)
+        self.assertEqual(self.client.get("/wrangling").status_code, 403)
+
+    def test_the_wranglers_page_goes_through_the_same_verb_and_log(self) -> None:
+        self.client.post("/wrangling/wranglers", {"username": "bob", "fandom": "Tidewater (TV)"})
+        assignment = WranglerAssignment.objects.get()
+        self.client.post(f"/wrangling/wranglers/{assignment.pk}/remove")
+        actions_logged = list(LogEntry.objects.filter(user=self.bob).order_by("id").values_list("action", flat=True))
+        self.assertEqual(actions_logged, [LogEntry.Action.APPOINT, LogEntry.Action.DISMISS])
+
+    def test_refusals_are_clear_and_log_nothing(self) -> None:
+        cases = [
+            ({"username": "bob", "role": "wrangler", "fandom": "tidewater"}, "is not a canonical fandom"),
+            ({"username": "bob", "role": "wrangler", "fandom": "Mara Quill"}, "is not a canonical fandom"),
+            ({"username": "bob", "role": "wrangler", "fandom": "No Such Fandom"}, "There is no tag named"),
+            ({"username": "bob", "role": "moderator", "fandom": "Tidewater (TV)"}, "Only tag wranglers are appointed"),
+            ({"username": "bob", "role": "wrangler", "fandom": "A, B"}, "Give just one tag here."),
+        ]
+        for data, message in cases:
+            response = self.client.post("/moderation/roles", data)
+            self.assertContains(response, message, status_code=400, msg_prefix=str(data))
+            self.assertContains(response, f'value="{data["fandom"]}"', status_code=400)
+        self.client.post("/moderation/roles", {"username": "bob", "role": "wrangler", "fandom": ""})
+        response = self.client.post("/moderation/roles", {"username": "bob", "role": "wrangler", "fandom": ""})
+        self.assertContains(response, "bob already wrangles every fandom.", status_code=400)
+        self.assertEqual(LogEntry.objects.filter(user=self.bob).count(), 1)
+        # Removing what is not there, or a forged fandom id.
+        response = self.client.post(
+            f"/moderation/roles/wrangler/{self.alice.pk}/remove", {"fandom": self.fandom.pk}, follow=True
+        )
+        self.assertContains(response, "alice does not wrangle “Tidewater (TV)”.")
+        for forged in ("99999999", "12345678901234567890", "١٢", "-1"):
+            response = self.client.post(f"/moderation/roles/wrangler/{self.bob.pk}/remove", {"fandom": forged})
+            self.assertEqual(response.status_code, 404, forged)
+        self.assertEqual(WranglerAssignment.objects.count(), 1)
+        self.assertFalse(LogEntry.objects.filter(action=LogEntry.Action.DISMISS).exists())
+
+    def test_only_staff_appoint_or_remove_wranglers(self) -> None:
+        self.client.post("/moderation/roles", {"username": "bob", "role": "wrangler", "fandom": ""})
+        for user in (self.moderator, self.bob):
+            self.login(user)
+            response = self.client.post("/moderation/roles", {"username": "alice", "role": "wrangler", "fandom": ""})
+            self.assertEqual(response.status_code, 403)
+            self.assertEqual(self.client.post(f"/moderation/roles/wrangler/{self.bob.pk}/remove").status_code, 403)
+        self.assertEqual(list(WranglerAssignment.objects.values_list("user", flat=True)), [self.bob.pk])

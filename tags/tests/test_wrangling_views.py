@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.test import Client
 
 from jobs.models import Job
+from moderation.models import LogEntry
 from tags.models import MetaTagging, TagParent, WranglerAssignment, WranglingLog
 from tags.tests.helpers import WranglingTestCase
 
@@ -277,7 +278,11 @@ class WranglerAppointmentTests(WranglingTestCase):
         assignment = WranglerAssignment.objects.get()
         self.assertEqual((assignment.user, assignment.fandom), (self.bob, self.tag("Tidewater (TV)")))
         self.assertContains(self.client.get("/wrangling/wranglers"), "bob now wrangles “Tidewater (TV)”.")
-        self.assertEqual(WranglingLog.objects.get().detail, "Appointed bob to wrangle “Tidewater (TV)”.")
+        entry = LogEntry.objects.get(action=LogEntry.Action.APPOINT, user=self.bob)
+        self.assertEqual(entry.actor, self.staff)
+        fandom = self.tag("Tidewater (TV)")
+        self.assertEqual(entry.details, {"role": "wrangler", "fandom_id": fandom.pk, "fandom": "Tidewater (TV)"})
+        self.assertFalse(WranglingLog.objects.exists())
         self.login(self.bob)
         self.assertEqual(self.client.get("/wrangling").status_code, 200)
 
@@ -303,7 +308,9 @@ class WranglerAppointmentTests(WranglingTestCase):
         response = self.client.post(f"/wrangling/wranglers/{assignment.pk}/remove")
         self.assertRedirects(response, "/wrangling/wranglers", fetch_redirect_response=False)
         self.assertFalse(WranglerAssignment.objects.exists())
-        self.assertEqual(WranglingLog.objects.get().detail, "bob no longer wrangles “Tidewater (TV)”.")
+        self.assertContains(self.client.get("/wrangling/wranglers"), "bob no longer wrangles “Tidewater (TV)”.")
+        entry = LogEntry.objects.get(action=LogEntry.Action.DISMISS, user=self.bob)
+        self.assertEqual((entry.actor, entry.details["fandom"]), (self.staff, "Tidewater (TV)"))
         self.login(self.bob)
         self.assertEqual(self.client.get("/wrangling").status_code, 403)
 
@@ -313,3 +320,4 @@ class WranglerAppointmentTests(WranglingTestCase):
         self.login(self.bob)
         self.assertEqual(self.client.post(f"/wrangling/wranglers/{assignment.pk}/remove").status_code, 403)
         self.assertTrue(WranglerAssignment.objects.exists())
+        self.assertFalse(LogEntry.objects.filter(action=LogEntry.Action.DISMISS).exists())
