@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,5 +8,27 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers this app's background job handlers with jobs.queue.
-        from search import indexer  # noqa: F401
+        # Registers this app's background job handlers with jobs.queue, and its index updates and
+        # health with the worker and /healthz (jobs never imports search).
+        from jobs import companions, health
+        from search import indexer
+
+        companions.register(
+            companions.Companion(
+                name="search-indexer",
+                apply=lambda seconds: indexer.apply_pending(seconds=seconds),
+                close=indexer.close_writer,
+                applied="Updated {count} work(s) in the search index.",
+                startup_jobs=("check_search_index",),
+            )
+        )
+        health.register_check("search", check_search)
+
+
+def check_search() -> dict[str, Any]:
+    from search.indexer import index_health, owns_index
+
+    if not owns_index():
+        return {"ok": True, "remote": True}
+    health = index_health()
+    return {"ok": health["complete"], **health}
