@@ -24,6 +24,7 @@ from comments.models import THREAD_DISPLAY_DEPTH, Comment
 from community.muting import muted_user_ids
 from works.access import AnyUser
 from works.models import Chapter, Work
+from works.page import WorkPage, part
 
 THREADS_PER_PAGE = 20
 Status = Comment.Status
@@ -202,7 +203,7 @@ class CommentSection:
 def comment_section(
     request: HttpRequest, work: Work, chapters: list[Chapter], shown_chapters: list[Chapter], is_creator: bool
 ) -> dict[str, Any]:
-    """Context for templates/comments/_section.html on a work or chapter page (works.views calls this)."""
+    """Context for templates/comments/_section.html on a work or chapter page (through works/page.py)."""
     one_chapter = len(shown_chapters) == 1
     # A chapter page shows that chapter's comments; a page of several chapters shows all of them.
     target = shown_chapters[0] if one_chapter else None
@@ -230,6 +231,11 @@ def comment_section(
         unreviewed_count=(Comment.objects.filter(work=work, status=Status.UNREVIEWED).count() if is_creator else 0),
     )
     return {"comment_section": section}
+
+
+@part
+def work_page_part(request: HttpRequest, page: WorkPage) -> dict[str, Any]:
+    return comment_section(request, page.work, page.chapters, page.shown, page.is_creator)
 
 
 def _page_links(request: HttpRequest, page: Page[int]) -> list[tuple[int, str]]:

@@ -5,5 +5,11 @@ class CommunityConfig(AppConfig):
     name = "community"
 
     def ready(self) -> None:
-        # Registers this app's background job handlers with jobs.queue.
-        from community import notify  # noqa: F401
+        # Registers this app's background job handlers with jobs.queue, its part of the work page
+        # (works/page.py), and tells subscribers of new works and chapters when works posts them
+        # (works/hooks.py): works never imports community.
+        from community import notify, work_page  # noqa: F401
+        from works import hooks
+
+        hooks.work_posted.connect(notify.work_posted)
+        hooks.chapter_posted.connect(notify.chapter_posted)

@@ -8,10 +8,14 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers this app's background job handlers with jobs.queue, and its index updates and
-        # health with the worker and /healthz (jobs never imports search).
+        # Registers this app's background job handlers with jobs.queue, its index updates and health
+        # with the worker and /healthz, and its index updates after works change (works/hooks.py):
+        # neither jobs nor works imports search.
         from jobs import companions, health
         from search import indexer
+        from works import hooks
+
+        hooks.works_changed.connect(queue_updates)
 
         companions.register(
             companions.Companion(
@@ -23,6 +27,12 @@ class SearchConfig(AppConfig):
             )
         )
         health.register_check("search", check_search)
+
+
+def queue_updates(work_ids: list[int], soon: bool) -> None:
+    from search.indexer import queue_updates
+
+    queue_updates(work_ids, soon=soon)
 
 
 def check_search() -> dict[str, Any]:

@@ -12,15 +12,13 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from accounts.models import Pseud, User
-from comments.actions import recount_comments
-from community import notify
 from jobs.queue import enqueue
 from lib.wordcount import count_words
 from moderation.consent import INVITATION_EMAIL_JOB, invitation_refusal
 from moderation.models import CoCreatorInvitation
-from search.indexer import queue_updates
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
+from works import hooks
 from works.filters import note_changed, refresh_filters
 from works.models import Chapter, Creatorship, SerialWork, Series, Tagging, Work
 
@@ -98,14 +96,14 @@ def post_work(work: Work) -> None:
     work.revised_at = _start_of_day(work.published_at) if work.backdated else timezone.now()
     work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
-    notify.work_posted(work)
+    hooks.work_posted(work)
 
 
 @transaction.atomic
 def delete_work(work: Work) -> None:
     series_ids = list(work.serial_works.values_list("series_id", flat=True))
     note_changed([work.pk])
-    queue_updates([work.pk])
+    hooks.works_changed([work.pk], True)
     work.delete()
     # A series without works has nothing left to show.
     Series.objects.filter(pk__in=series_ids, serial_works__isnull=True).delete()
@@ -133,7 +131,7 @@ def add_chapter(work: Work, data: dict[str, Any], *, post: bool) -> Chapter:
         work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
     if chapter.posted:
-        notify.chapter_posted(chapter)
+        hooks.chapter_posted(chapter)
     return chapter
 
 
@@ -155,7 +153,7 @@ def post_chapter(chapter: Chapter) -> None:
     work.revised_at = timezone.now()
     work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
-    notify.chapter_posted(chapter)
+    hooks.chapter_posted(chapter)
 
 
 @transaction.atomic
@@ -164,7 +162,7 @@ def delete_chapter(chapter: Chapter) -> None:
     work = chapter.work
     chapter.delete()
     # The chapter's comments went with it.
-    recount_comments(work.pk)
+    hooks.chapter_deleted(work.pk)
     _renumber(work, list(work.chapters.order_by("position").values_list("pk", flat=True)))
     refresh_work_stats(work)
 
@@ -182,7 +180,7 @@ def set_hidden(work_ids: list[int], hidden: bool) -> None:
     """Hide works from everyone but their creators and staff (or show them again), in every listing and search."""
     Work.objects.filter(pk__in=work_ids).update(hidden_by_admin=hidden)
     note_changed(work_ids)
-    queue_updates(work_ids)
+    hooks.works_changed(work_ids, True)
 
 
 @transaction.atomic
@@ -217,7 +215,7 @@ def refresh_work_stats(work: Work) -> None:
     work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete", "creator_sort"])
     refresh_filters([work.pk])
     # Every edit of a work or chapter ends here: search shows it within seconds.
-    queue_updates([work.pk])
+    hooks.works_changed([work.pk], True)
 
 
 def _apply_work_fields(work: Work, data: dict[str, Any]) -> None:

@@ -9,8 +9,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Pseud, User
 from accounts.verification import verified_email_required
-from comments.threads import comment_section
-from community.work_page import engagement
 from lib.params import parse_id
 from tags.actions import TagTypeConflict
 from works import actions, hits
@@ -27,6 +25,7 @@ from works.filter_sheet import count_response, wants_count
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
 from works.models import Chapter, Series, Work
+from works.page import WorkPage, parts_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -116,10 +115,9 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
         "next_chapter": chapters[index + 1] if not full_work and index + 1 < len(chapters) else None,
         "is_creator": creator,
         "series_navigation": _series_navigation(request, work),
-        # Kudos, subscription, bookmark and history state; records the visit in the reader's history.
-        "engagement": engagement(request, work, shown[0] if len(shown) == 1 else None, chapters, creator),
-        # The comments under the chapter (or the entire work) and the form to post one.
-        **comment_section(request, work, chapters, shown, creator),
+        # Kudos, subscription, bookmark and history state (recording the visit in the reader's
+        # history), the comments and the form to post one: from the apps that own them (works/page.py).
+        **parts_context(request, WorkPage(work, chapters, shown, creator)),
     }
     return render(request, "works/work_detail.html", context)
 
