@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
@@ -23,6 +23,7 @@ from comments.forms import CommentForm
 from comments.models import THREAD_DISPLAY_DEPTH, Comment
 from community.muting import muted_user_ids
 from works.access import AnyUser
+from works.hooks import muted_count
 from works.models import Chapter, Work
 from works.page import WorkPage, part
 
@@ -236,6 +237,17 @@ def comment_section(
 @part
 def work_page_part(request: HttpRequest, page: WorkPage) -> dict[str, Any]:
     return comment_section(request, page.work, page.chapters, page.shown, page.is_creator)
+
+
+@muted_count("comments_count")
+def comments_by_muted(work_ids: list[int], muted: set[int]) -> dict[int, int]:
+    """Per work, the published comments by these muted users (blurbs show counts as the muter sees them)."""
+    return dict(
+        Comment.objects.filter(work_id__in=work_ids, user_id__in=muted, status=Comment.Status.PUBLISHED)
+        .values_list("work_id")
+        .annotate(n=Count("pk"))
+        .values_list("work_id", "n")
+    )
 
 
 def _page_links(request: HttpRequest, page: Page[int]) -> list[tuple[int, str]]:

@@ -5,11 +5,12 @@ class CommunityConfig(AppConfig):
     name = "community"
 
     def ready(self) -> None:
-        # Registers this app's background job handlers with jobs.queue, its part of the work page
-        # (works/page.py), and tells subscribers of new works and chapters when works posts them
-        # (works/hooks.py): works never imports community.
-        from community import notify, work_page  # noqa: F401
+        # Registers this app's background job handlers with jobs.queue and its part of the work
+        # page (works/page.py); tells subscribers of new works and chapters when works posts them,
+        # and says whom a reader muted (works/hooks.py): works never imports community.
+        from community import muting, notify, work_page  # noqa: F401
         from works import hooks
 
+        hooks.muted_user_ids.provide(muting.muted_user_ids)
         hooks.work_posted.connect(notify.work_posted)
         hooks.chapter_posted.connect(notify.chapter_posted)

@@ -8,9 +8,10 @@ with its arguments typed, and receivers run in the caller's transaction in regis
 """
 
 from collections.abc import Callable
-from typing import Generic, ParamSpec
+from typing import Generic, ParamSpec, TypeVar
 
 P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Hook(Generic[P]):
@@ -30,3 +31,22 @@ class Hook(Generic[P]):
 
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {len(self.receivers)} receiver(s)>"
+
+
+class Provider(Generic[P, R]):
+    """One answer a lower app asks for and a higher app gives (who a reader muted), with a default
+    for when no app gives it."""
+
+    def __init__(self, name: str, default: Callable[P, R]) -> None:
+        self.name = name
+        self.function = default
+
+    def provide(self, function: Callable[P, R]) -> Callable[P, R]:
+        self.function = function
+        return function
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self.function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Provider {self.name}: {self.function.__module__}.{self.function.__qualname__}>"

@@ -6,12 +6,41 @@ works calls these where the direct calls used to be, and never imports the apps 
 - `work_posted(work)`, `chapter_posted(chapter)`: a work or chapter became public (community
   tells subscribers);
 - `chapter_deleted(work_id)`: a chapter went, with its comments (comments recounts the work's).
+
+and asks them:
+- `muted_user_ids(reader)`: whom this reader muted (community): listings leave out their works;
+- `MUTED_COUNTS[counter](work_ids, muted)`: how much of these works' counter (comments_count,
+  bookmarks_count) comes from muted users, per work (comments, bookmarks), so blurbs show counts
+  as the muter sees them.
 """
 
-from lib.hooks import Hook
+from collections.abc import Callable
+
+from lib.hooks import Hook, Provider
+from works.access import AnyUser
 from works.models import Chapter, Work
 
 works_changed: Hook[[list[int], bool]] = Hook("works_changed")
 work_posted: Hook[[Work]] = Hook("work_posted")
 chapter_posted: Hook[[Chapter]] = Hook("chapter_posted")
 chapter_deleted: Hook[[int]] = Hook("chapter_deleted")
+
+
+def _nobody(reader: AnyUser) -> set[int]:
+    return set()
+
+
+muted_user_ids: Provider[[AnyUser], set[int]] = Provider("muted_user_ids", default=_nobody)
+
+MutedCount = Callable[[list[int], set[int]], dict[int, int]]
+MUTED_COUNTS: dict[str, MutedCount] = {}
+
+
+def muted_count(counter: str) -> Callable[[MutedCount], MutedCount]:
+    """Register how many of a counter's things (a Work field) on these works are by muted users."""
+
+    def register(function: MutedCount) -> MutedCount:
+        MUTED_COUNTS[counter] = function
+        return function
+
+    return register
