@@ -44,7 +44,6 @@ from moderation.models import (
 from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
-from works import actions as work_actions
 from works.access import require_login_for_restricted
 from works.models import Work
 
@@ -520,7 +519,7 @@ def _own_invitation(request: HttpRequest, invitation_id: int) -> CoCreatorInvita
 @login_required
 def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _own_invitation(request, invitation_id)
-    work_actions.accept_co_creator_invitation(invitation)
+    consent.accept_invitation(invitation)
     messages.success(request, gettext("You are now credited on “%(title)s”.") % {"title": invitation.work.title})
     return redirect(invitation.work.get_absolute_url())
 

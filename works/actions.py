@@ -11,11 +11,8 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from accounts.models import Pseud, User
-from jobs.queue import enqueue
+from accounts.models import Pseud
 from lib.wordcount import count_words
-from moderation.consent import INVITATION_EMAIL_JOB, invitation_refusal
-from moderation.models import CoCreatorInvitation
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
 from works import hooks
@@ -46,7 +43,8 @@ def create_work(pseuds: list[Pseud], data: dict[str, Any], *, post: bool) -> Wor
     _apply_work_fields(work, data)
     work.save()
     _set_creators(work, pseuds)
-    invite_co_creators(work, pseuds[0].user, list(data.get("co_creators", [])))
+    # Co-creators are asked, not credited (moderation.consent.invite_co_creators).
+    hooks.co_creators_named(work, pseuds[0].user, list(data.get("co_creators", [])))
     _set_tags(work, data)
     _set_series(work, data)
     Chapter.objects.create(work=work, position=1, **_chapter_values(data))
@@ -72,7 +70,8 @@ def update_work(work: Work, own_pseuds: list[Pseud], data: dict[str, Any]) -> Wo
     user_id = own_pseuds[0].user_id
     keep_others = [c.pseud for c in work.creatorships.select_related("pseud") if c.pseud.user_id != user_id]
     _set_creators(work, own_pseuds + keep_others)
-    invite_co_creators(work, own_pseuds[0].user, list(data.get("co_creators", [])))
+    # Co-creators are asked, not credited (moderation.consent.invite_co_creators).
+    hooks.co_creators_named(work, own_pseuds[0].user, list(data.get("co_creators", [])))
     _set_tags(work, data)
     _set_series(work, data)
     if "content" in data:
@@ -256,36 +255,14 @@ def _set_creators(work: Work, pseuds: list[Pseud]) -> None:
             Creatorship.objects.create(work=work, pseud=pseud, position=position)
 
 
-def invite_co_creators(work: Work, inviter: User, pseuds: list[Pseud]) -> None:
-    """Co-creators are asked, not credited: each gets an invitation (inbox and email) to accept or decline.
-
-    Pseuds already credited are left alone; one whose owner blocked the inviter or turned
-    invitations off is skipped (the posting form has already said why).
-    """
-    credited = set(work.creatorships.values_list("pseud_id", flat=True))
-    invited = False
-    for pseud in pseuds:
-        if pseud.pk in credited or pseud.user_id == inviter.pk or invitation_refusal(inviter, pseud):
-            continue
-        _invitation, created = CoCreatorInvitation.objects.get_or_create(
-            work=work, pseud=pseud, defaults={"invited_by": inviter}
-        )
-        invited = invited or created
-    if invited:
-        enqueue(INVITATION_EMAIL_JOB, {"work_id": work.pk})
-
-
-@transaction.atomic
-def accept_co_creator_invitation(invitation: CoCreatorInvitation) -> None:
-    """The invited pseud is credited on the work (after its creators), and the invitation is used up."""
-    work = Work.objects.select_for_update().get(pk=invitation.work_id)
-    if not CoCreatorInvitation.objects.filter(pk=invitation.pk).delete()[0]:
-        return  # accepted or declined meanwhile
-    if not work.creatorships.filter(pseud=invitation.pseud).exists():
+def credit_co_creator(work: Work, pseud: Pseud) -> None:
+    """Credit an invited pseud on the work (after its creators) and its series; the caller holds the
+    work's row lock and has used up the invitation (moderation.consent.accept_invitation)."""
+    if not work.creatorships.filter(pseud=pseud).exists():
         last = work.creatorships.aggregate(last=Max("position"))["last"]
-        Creatorship.objects.create(work=work, pseud=invitation.pseud, position=(last or 0) + 1)
+        Creatorship.objects.create(work=work, pseud=pseud, position=(last or 0) + 1)
     for link in work.serial_works.select_related("series"):
-        link.series.pseuds.add(invitation.pseud)
+        link.series.pseuds.add(pseud)
     refresh_work_stats(work)
 
 
