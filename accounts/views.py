@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import actions
+from accounts import actions, hooks
 from accounts import signup as signup_checks
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.invitations import usable_invitation
@@ -33,7 +33,6 @@ from lib.ratelimit import (
     reset_rate,
     too_many_requests,
 )
-from search.indexer import queue_updates
 from sitecontent.config import archive_settings, current_terms_version_id
 from sitecontent.models import PageSlug, SignupMode
 from tags.models import Tag, tag_name_key
@@ -223,7 +222,7 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
             form.save()
             if "name" in form.changed_data:
                 # Searches by creator find the works under the new name shortly.
-                queue_updates(pseud.creatorships.values_list("work_id", flat=True), soon=False)
+                hooks.creator_names_changed(pseud.creatorships.values_list("work_id", flat=True))
             messages.success(request, _("Pseud was updated."))
             return redirect("user_profile", request.user.username)
     else:

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import AppConfig
@@ -9,13 +10,15 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's background job handlers with jobs.queue, its index updates and health
-        # with the worker and /healthz, and its index updates after works change (works/hooks.py):
-        # neither jobs nor works imports search.
+        # with the worker and /healthz, and its index updates after works or names change
+        # (works/hooks.py, accounts/hooks.py): neither jobs, works nor accounts imports search.
+        from accounts import hooks as account_hooks
         from jobs import companions, health
         from search import indexer
         from works import hooks
 
         hooks.works_changed.connect(queue_updates)
+        account_hooks.creator_names_changed.connect(queue_updates_later)
 
         companions.register(
             companions.Companion(
@@ -33,6 +36,12 @@ def queue_updates(work_ids: list[int], soon: bool) -> None:
     from search.indexer import queue_updates
 
     queue_updates(work_ids, soon=soon)
+
+
+def queue_updates_later(work_ids: Iterable[int]) -> None:
+    from search.indexer import queue_updates
+
+    queue_updates(work_ids, soon=False)
 
 
 def check_search() -> dict[str, Any]:
