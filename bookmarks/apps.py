@@ -5,6 +5,10 @@ class BookmarksConfig(AppConfig):
     name = "bookmarks"
 
     def ready(self) -> None:
-        # Registers this app's part of the work page (works/page.py) and its muted-users count for
-        # blurbs (works/hooks.py): works never imports bookmarks.
-        from bookmarks import listing, work_page  # noqa: F401
+        # Registers this app's part of the work page (works/page.py), its muted-users count for
+        # blurbs (works/hooks.py) and deletes a leaving member's bookmarks (accounts/hooks.py):
+        # neither works nor accounts imports bookmarks.
+        from accounts import hooks as account_hooks
+        from bookmarks import actions, listing, work_page  # noqa: F401
+
+        account_hooks.account_deleting.connect(actions.delete_bookmarks_of)

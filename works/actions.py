@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from accounts.models import Pseud
+from accounts.lifecycle import orphan_pseud
+from accounts.models import Pseud, User
 from lib.wordcount import count_words
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
@@ -296,3 +297,47 @@ def _set_series(work: Work, data: dict[str, Any]) -> None:
     elif position is not None and link.position != position:
         link.position = position
         link.save(update_fields=["position"])
+
+
+@transaction.atomic
+def orphan_works(user: User, work_ids: list[int], *, keep_pseud_names: bool) -> int:
+    """Credit this user's share of these works to orphan_account (under their pseud's name if they wish)."""
+    creatorships = list(
+        Creatorship.objects.filter(pseud__user=user, work_id__in=work_ids).select_related("pseud").order_by("id")
+    )
+    changed: set[int] = set()
+    for creatorship in creatorships:
+        target = orphan_pseud(creatorship.pseud.name if keep_pseud_names else None)
+        if Creatorship.objects.filter(work_id=creatorship.work_id, pseud=target).exists():
+            creatorship.delete()  # two of the user's pseuds on one work become one orphan credit
+        else:
+            Creatorship.objects.filter(pk=creatorship.pk).update(pseud=target)
+        changed.add(creatorship.work_id)
+    for work in Work.objects.filter(pk__in=changed):
+        # Creator names and sort keys changed: filters, search and download versions follow.
+        refresh_work_stats(work)
+    return len(changed)
+
+
+def _solely_theirs(user: User, work_ids: set[int]) -> set[int]:
+    shared = (
+        Creatorship.objects.filter(work_id__in=work_ids).exclude(pseud__user=user).values_list("work_id", flat=True)
+    )
+    return work_ids - set(shared)
+
+
+def remove_creator(user: User, delete_works: bool, keep_pseud_names: bool) -> None:
+    """A creator deletes their account (accounts.hooks.account_deleting): their works deleted or orphaned."""
+    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    if delete_works:
+        # Works shared with co-creators stay theirs; only the works that are wholly this user's go.
+        sole = _solely_theirs(user, work_ids)
+        for work in Work.objects.filter(pk__in=sole):
+            delete_work(work)
+        # The deleted works' downloads go too, once the deletion is committed.
+        hooks.works_purged(sole)
+        Creatorship.objects.filter(pseud__user=user).delete()
+        for work in Work.objects.filter(pk__in=work_ids - sole):
+            refresh_work_stats(work)
+    else:
+        orphan_works(user, list(work_ids), keep_pseud_names=keep_pseud_names)

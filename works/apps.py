@@ -5,9 +5,12 @@ class WorksConfig(AppConfig):
     name = "works"
 
     def ready(self) -> None:
-        # Registers this app's background job handlers with jobs.queue, and recomputes works'
-        # filters after tag wrangling (tags/hooks.py; tags never imports works).
+        # Registers this app's background job handlers with jobs.queue, recomputes works' filters
+        # after tag wrangling (tags/hooks.py) and deletes or orphans a leaving creator's works
+        # (accounts/hooks.py): neither tags nor accounts imports works.
+        from accounts import hooks as account_hooks
         from tags import hooks
-        from works import filters
+        from works import actions, filters
 
         hooks.wrangled.connect(filters.queue_refresh_for_tags)
+        account_hooks.account_deleting.connect(actions.remove_creator)

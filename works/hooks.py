@@ -6,6 +6,8 @@ works calls these where the direct calls used to be, and never imports the apps 
 - `work_posted(work)`, `chapter_posted(chapter)`: a work or chapter became public (community
   tells subscribers);
 - `chapter_deleted(work_id)`: a chapter went, with its comments (comments recounts the work's);
+- `works_purged(work_ids)`: these works were deleted with their creator's account (downloads
+  removes their files once the deletion is committed);
 - `co_creators_named(work, inviter, pseuds)`: the posting form named co-creators (moderation
   invites them: they are asked, not credited);
 
@@ -29,6 +31,7 @@ works_changed: Hook[[list[int], bool]] = Hook("works_changed")
 work_posted: Hook[[Work]] = Hook("work_posted")
 chapter_posted: Hook[[Chapter]] = Hook("chapter_posted")
 chapter_deleted: Hook[[int]] = Hook("chapter_deleted")
+works_purged: Hook[[set[int]]] = Hook("works_purged")
 co_creators_named: Hook[[Work, User, list[Pseud]]] = Hook("co_creators_named")
 
 

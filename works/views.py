@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import OrphanForm
 from accounts.models import Pseud, User
 from accounts.verification import verified_email_required
 from lib.params import parse_id
@@ -394,3 +395,33 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.success(request, _("Chapter order was updated."))
         return redirect("work_navigate", work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters})
+
+
+# Orphaning: a creator gives up their works (or a pseud's) to orphan_account.
+
+
+@login_required
+def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Orphan one of my works (its creator only)."""
+    assert isinstance(request.user, User)
+    work = get_work_for_creator(request.user, work_id)
+    form = OrphanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.orphan_works(request.user, [work.pk], keep_pseud_names=form.cleaned_data["keep_pseud_names"])
+        messages.success(request, _("“%(title)s” was orphaned.") % {"title": work.title})
+        return redirect(work)
+    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": work, "pseud": None})
+
+
+@login_required
+def pseud_orphan(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    """Orphan every work of one of my pseuds."""
+    assert isinstance(request.user, User)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=request.user)
+    form = OrphanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        work_ids = list(pseud.creatorships.values_list("work_id", flat=True))
+        count = actions.orphan_works(request.user, work_ids, keep_pseud_names=form.cleaned_data["keep_pseud_names"])
+        messages.success(request, _("%(count)s work(s) were orphaned.") % {"count": count})
+        return redirect("user_profile", request.user.username)
+    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": None, "pseud": pseud})
