@@ -6,9 +6,10 @@ class BookmarksConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's part of the work page (works/page.py), its muted-users count for
-        # blurbs (works/hooks.py) and deletes a leaving member's bookmarks (accounts/hooks.py):
+        # blurbs (works/hooks.py), deletes a leaving member's bookmarks and exports a member's
+        # (accounts/hooks.py):
         # neither works nor accounts imports bookmarks.
         from accounts import hooks as account_hooks
-        from bookmarks import actions, listing, work_page  # noqa: F401
+        from bookmarks import actions, export, listing, work_page  # noqa: F401
 
         account_hooks.account_deleting.connect(actions.delete_bookmarks_of)
