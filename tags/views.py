@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,7 +19,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import User
+from accounts.models import TagExclusion, User
+from lib.params import parse_id
 from tags import autocomplete
 from tags.actions import (
     BULK_ACTIONS,
@@ -385,3 +387,51 @@ def wrangler_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
         gettext("%(username)s no longer wrangles %(what)s.") % {"username": assignment.user.username, "what": what},
     )
     return redirect("wranglers")
+
+
+# A reader's tag exclusion list (accounts.TagExclusion): works with these tags are left out of listings.
+MAX_EXCLUSIONS = 500
+
+
+@login_required
+def exclusions(request: HttpRequest) -> HttpResponse:
+    """The tags this reader never wants to see; works with them are left out of every listing."""
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            TagExclusion.objects.filter(user=request.user, tag_id=parse_id(request.POST.get("remove")) or 0).delete()
+            messages.success(request, _("The tag was removed from your exclusion list."))
+            return redirect("exclusions")
+        names = split_tag_names(request.POST.get("tags", ""))
+        found = {t.name_key: t for t in Tag.objects.filter(name_key__in=[tag_name_key(n) for n in names])}
+        missing = [n for n in names if tag_name_key(n) not in found]
+        if missing:
+            messages.error(
+                request,
+                _("No tag is called %(names)s; nothing was added.") % {"names": ", ".join(f"“{n}”" for n in missing)},
+            )
+        elif not names:
+            messages.error(request, _("Type the names of the tags to exclude."))
+        else:
+            current = TagExclusion.objects.filter(user=request.user).count()
+            if current + len(found) > MAX_EXCLUSIONS:
+                messages.error(
+                    request, _("An exclusion list can hold at most %(count)s tags.") % {"count": MAX_EXCLUSIONS}
+                )
+            else:
+                for tag in found.values():
+                    TagExclusion.objects.get_or_create(user=request.user, tag=tag)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Added %(count)s tag to your exclusion list.",
+                        "Added %(count)s tags to your exclusion list.",
+                        len(found),
+                    )
+                    % {"count": len(found)},
+                )
+        return redirect("exclusions")
+    excluded = Tag.objects.filter(pk__in=TagExclusion.objects.filter(user=request.user).values("tag_id")).order_by(
+        "name"
+    )
+    return render(request, "accounts/exclusions.html", {"excluded": excluded, "limit": MAX_EXCLUSIONS})

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import OrphanForm
-from accounts.models import Pseud, User
+from accounts.models import Pseud, User, UsernameChange
 from accounts.verification import verified_email_required
 from lib.params import parse_id
 from tags.actions import TagTypeConflict
@@ -25,7 +25,7 @@ from works.access import (
 from works.filter_sheet import count_response, wants_count
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
-from works.models import Chapter, Series, Work
+from works.models import Chapter, Creatorship, Series, Work
 from works.page import WorkPage, parts_context
 
 
@@ -425,3 +425,50 @@ def pseud_orphan(request: HttpRequest, pseud_id: int) -> HttpResponse:
         messages.success(request, _("%(count)s work(s) were orphaned.") % {"count": count})
         return redirect("user_profile", request.user.username)
     return render(request, "accounts/orphan_confirm.html", {"form": form, "work": None, "pseud": pseud})
+
+
+# Profiles: a member's (or one pseud's) works, as a listing.
+
+
+def _renamed(username: str) -> User | None:
+    """The member who used to be called `username`, if any (asked only when nobody has that name now)."""
+    change = UsernameChange.objects.filter(old_username__iexact=username).select_related("user").first()
+    return change.user if change is not None and change.user.is_active else None
+
+
+def user_profile(request: HttpRequest, username: str) -> HttpResponse:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        renamed = _renamed(username)
+        if renamed is None:
+            raise Http404("No such user.")
+        return redirect(renamed, permanent=True)
+    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
+    listing = list_works(request, only_ids=work_ids)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": user, "pseuds": user.pseuds.all(), "listing": listing, "pseud": None},
+    )
+
+
+def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    pseud = Pseud.objects.select_related("user").filter(user__username=username, name=pseud_name).first()
+    if pseud is None:
+        renamed = _renamed(username) if not User.objects.filter(username=username).exists() else None
+        if renamed is None:
+            raise Http404("No such pseud.")
+        # The default pseud was renamed with the account; other pseuds kept their names.
+        pseud_name = renamed.username if pseud_name.casefold() == username.casefold() else pseud_name
+        return redirect("pseud_profile", renamed.username, pseud_name, permanent=True)
+    work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
+    listing = list_works(request, only_ids=work_ids)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": pseud.user, "pseuds": pseud.user.pseuds.all(), "listing": listing, "pseud": pseud},
+    )
