@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts import invitations
+from accounts import hooks, invitations
 from accounts.models import (
     AgeConfirmation,
     EmailVerification,
@@ -15,7 +15,6 @@ from accounts.models import (
     UsernameChange,
 )
 from accounts.verification import send_verification
-from search.indexer import queue_updates
 
 
 class SignupRefused(Exception):
@@ -87,7 +86,7 @@ def change_username(user: User, new_username: str) -> None:
     work_ids = list(renamed.values_list("creatorships__work_id", flat=True))
     renamed.update(name=new_username[:40])
     # Searches by creator find the works under the new name shortly.
-    queue_updates([work_id for work_id in work_ids if work_id is not None], soon=False)
+    hooks.creator_names_changed([work_id for work_id in work_ids if work_id is not None])
 
 
 def change_email(user: User, old_email: str, new_email: str) -> bool:

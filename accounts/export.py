@@ -15,14 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import hooks
 from accounts.emails import queue_email
 from accounts.models import DataExport, SavedFilter, TagExclusion, User
-from bookmarks.models import Bookmark
-from comments.models import Comment
-from community.models import InboxItem, Kudo, Reading, Subscription
-from downloads.formats import build_epub, build_html
 from jobs.queue import enqueue, handler
-from works.models import Chapter, Creatorship, Work
 
 EXPORT_JOB = "build_data_export"
 EXPORT_DAYS = 3
@@ -63,77 +59,26 @@ def request_export(user: User) -> DataExport | None:
 
 def describe(user: User) -> dict[str, Any]:
     """Everything about the member, as plain JSON values."""
-    work_ids = list(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True).distinct())
-    works = []
-    for work in Work.objects.filter(pk__in=work_ids).prefetch_related("tags", "pseuds").order_by("id"):
-        works.append(
-            {
-                "id": work.pk,
-                "title": work.title,
-                "summary": work.summary,
-                "notes": work.notes,
-                "endnotes": work.endnotes,
-                "language": work.language,
-                "posted": work.posted,
-                "restricted": work.restricted,
-                "published_at": work.published_at,
-                "revised_at": work.revised_at,
-                "creators": [str(pseud) for pseud in work.pseuds.all()],
-                "tags": [{"type": tag.type, "name": tag.name} for tag in work.tags.all()],
-                "chapters": list(
-                    Chapter.objects.filter(work=work)
-                    .order_by("position")
-                    .values("position", "title", "summary", "notes", "content", "endnotes", "posted", "published_at")
-                ),
-            }
-        )
     return {
         "format": "fanarchive-export-1",
         "exported_at": timezone.now(),
         "profile": {"username": user.username, "email": user.email, "date_joined": user.date_joined},
         "preferences": {name: getattr(user, name) for name in PREFERENCE_FIELDS},
         "pseuds": list(user.pseuds.values("name", "description", "is_default", "created_at")),
-        "works": works,
-        "bookmarks": [
-            {
-                "work_id": bookmark.work_id,
-                "series_id": bookmark.series_id,
-                "title": bookmark.title_snapshot,
-                "notes": bookmark.notes,
-                "tags": [tag.name for tag in bookmark.tags.all()],
-                "private": bookmark.private,
-                "rec": bookmark.rec,
-                "created_at": bookmark.created_at,
-            }
-            for bookmark in Bookmark.objects.filter(user=user).prefetch_related("tags")
-        ],
-        "comments": list(Comment.objects.filter(user=user).values("work_id", "chapter_id", "content", "created_at")),
-        "kudos": list(Kudo.objects.filter(user=user).values("work_id", "created_at")),
-        "history": list(
-            Reading.objects.filter(user=user).values(
-                "work_id", "last_chapter_id", "last_visited", "visit_count", "marked_for_later"
-            )
-        ),
-        "subscriptions": list(
-            Subscription.objects.filter(user=user).values("work_id", "creator__username", "series_id", "created_at")
-        ),
+        # Each app's part (works, comments, bookmarks, kudos, history, subscriptions):
+        # accounts.hooks.EXPORT_SECTIONS, filled from their AppConfig.ready().
+        **{key: value for section in hooks.EXPORT_SECTIONS for key, value in section(user).items()},
         "saved_filters": list(SavedFilter.objects.filter(user=user).values("name", "query")),
         "tag_exclusions": list(TagExclusion.objects.filter(user=user).values_list("tag__name", flat=True)),
     }
 
 
 def _write_zip(user: User, path: Path) -> None:
-    base_url = settings.SITE_URL
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(describe(user), default=str, ensure_ascii=False, indent=1))
-        work_ids = Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True)
-        for work in Work.objects.filter(pk__in=work_ids).order_by("id"):
-            # Drafts too: the member's own copy of everything they wrote.
-            chapters = work.chapters.all()
-            if not chapters.exists():
-                continue
-            archive.writestr(f"works/{work.pk}.epub", build_epub(work, base_url, chapters))
-            archive.writestr(f"works/{work.pk}.html", build_html(work, base_url, chapters))
+        # Each work as EPUB and HTML (downloads): accounts.hooks.EXPORT_FILES.
+        for write_files in hooks.EXPORT_FILES:
+            write_files(user, archive)
 
 
 @handler(EXPORT_JOB)
@@ -156,7 +101,7 @@ def build_data_export(payload: dict[str, Any]) -> None:
             expires_at=now + timedelta(days=EXPORT_DAYS),
         ):
             return
-        InboxItem.objects.create(user=export.user, kind=InboxItem.Kind.DATA_EXPORT, emailed=True)
+        hooks.data_export_ready(export.user)
         queue_email(export.user.email, "data_export", {"user": export.user, "days": EXPORT_DAYS})
 
 

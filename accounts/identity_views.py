@@ -19,17 +19,15 @@ from accounts.forms import (
     EmailChangeForm,
     InviteForm,
     IssueInvitationsForm,
-    OrphanForm,
     QueueForm,
     ReleaseForm,
     UsernameChangeForm,
 )
-from accounts.models import DataExport, Invitation, InviteRequest, Pseud, User
+from accounts.models import DataExport, Invitation, InviteRequest, User
 from lib.ratelimit import client_address
 from sitecontent.config import archive_settings, current_terms_version_id
 from sitecontent.models import PageVersion, SignupMode
 from sitecontent.views import staff_only
-from works.access import get_work_for_creator
 
 TERMS_SESSION_KEY = "terms_accepted"
 
@@ -225,34 +223,7 @@ def terms_accept(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/terms_accept.html", {"version": version, "next": _safe_next(request)})
 
 
-# Leaving: orphaning works, deleting the account
-
-
-@login_required
-def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
-    """Orphan one of my works (its creator only)."""
-    assert isinstance(request.user, User)
-    work = get_work_for_creator(request.user, work_id)
-    form = OrphanForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        lifecycle.orphan_works(request.user, [work.pk], keep_pseud_names=form.cleaned_data["keep_pseud_names"])
-        messages.success(request, _("“%(title)s” was orphaned.") % {"title": work.title})
-        return redirect(work)
-    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": work, "pseud": None})
-
-
-@login_required
-def pseud_orphan(request: HttpRequest, pseud_id: int) -> HttpResponse:
-    """Orphan every work of one of my pseuds."""
-    assert isinstance(request.user, User)
-    pseud = get_object_or_404(Pseud, pk=pseud_id, user=request.user)
-    form = OrphanForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        work_ids = list(pseud.creatorships.values_list("work_id", flat=True))
-        count = lifecycle.orphan_works(request.user, work_ids, keep_pseud_names=form.cleaned_data["keep_pseud_names"])
-        messages.success(request, _("%(count)s work(s) were orphaned.") % {"count": count})
-        return redirect("user_profile", request.user.username)
-    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": None, "pseud": pseud})
+# Leaving: deleting the account (orphaning works is in works.views)
 
 
 @sensitive_post_parameters("password")

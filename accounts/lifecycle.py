@@ -1,24 +1,20 @@
-"""Leaving the archive: orphaning works (to the shared `orphan_account`) and deleting one's account.
+"""Leaving the archive: the shared `orphan_account` orphaned works are credited to, and deleting one's account.
 
 Every change goes through the apps' own verbs, so the filter index, the search index, the
-counters and the download cache follow: works.actions.refresh_work_stats (creator names and
-sort keys changed) and delete_work, bookmarks.actions.delete_bookmark, kudos counted down with F().
+counters and the download cache follow. accounts never imports those apps: deleting an account
+calls the `accounts.hooks.account_deleting` hook, which they fill from AppConfig.ready() —
+works (its works deleted or orphaned, works.actions.remove_creator, and their downloads through
+works.hooks.works_purged), bookmarks (delete_bookmarks_of) and community (forget_kudos_of).
+Orphaning works is works.actions.orphan_works.
 """
 
-import shutil
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
 
+from accounts import hooks
 from accounts.export import export_path
 from accounts.models import Pseud, User
-from bookmarks.actions import delete_bookmark
-from community.models import Kudo
-from downloads.cache import work_dir
-from works.actions import delete_work, refresh_work_stats
-from works.filters import note_changed
-from works.models import Creatorship, Work
 
 ORPHAN_USERNAME = "orphan_account"
 
@@ -32,7 +28,8 @@ def orphan_account() -> User:
     return user
 
 
-def _orphan_pseud(name: str | None) -> Pseud:
+def orphan_pseud(name: str | None) -> Pseud:
+    """The orphan_account pseud a work is credited to: plain, or under the leaving pseud's name."""
     orphans = orphan_account()
     if not name:
         return orphans.default_pseud
@@ -40,41 +37,9 @@ def _orphan_pseud(name: str | None) -> Pseud:
     return found or Pseud.objects.create(user=orphans, name=name)
 
 
-@transaction.atomic
-def orphan_works(user: User, work_ids: list[int], *, keep_pseud_names: bool) -> int:
-    """Credit this user's share of these works to orphan_account (under their pseud's name if they wish)."""
-    creatorships = list(
-        Creatorship.objects.filter(pseud__user=user, work_id__in=work_ids).select_related("pseud").order_by("id")
-    )
-    changed: set[int] = set()
-    for creatorship in creatorships:
-        target = _orphan_pseud(creatorship.pseud.name if keep_pseud_names else None)
-        if Creatorship.objects.filter(work_id=creatorship.work_id, pseud=target).exists():
-            creatorship.delete()  # two of the user's pseuds on one work become one orphan credit
-        else:
-            Creatorship.objects.filter(pk=creatorship.pk).update(pseud=target)
-        changed.add(creatorship.work_id)
-    for work in Work.objects.filter(pk__in=changed):
-        # Creator names and sort keys changed: filters, search and download versions follow.
-        refresh_work_stats(work)
-    return len(changed)
-
-
 def _remove_files(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
-
-
-def _remove_downloads(work_ids: set[int]) -> None:
-    for work_id in work_ids:
-        shutil.rmtree(work_dir(work_id), ignore_errors=True)
-
-
-def _solely_theirs(user: User, work_ids: set[int]) -> set[int]:
-    shared = (
-        Creatorship.objects.filter(work_id__in=work_ids).exclude(pseud__user=user).values_list("work_id", flat=True)
-    )
-    return work_ids - set(shared)
 
 
 @transaction.atomic
@@ -83,26 +48,7 @@ def delete_account(user: User, *, delete_works: bool, keep_pseud_names: bool) ->
 
     Its comments stay, signed "(deleted account)" (the database sets their user and pseud to null).
     """
-    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
-    if delete_works:
-        # Works shared with co-creators stay theirs; only the works that are wholly this user's go.
-        sole = _solely_theirs(user, work_ids)
-        for work in Work.objects.filter(pk__in=sole):
-            delete_work(work)
-        # The deleted works' downloads go too, once the deletion is committed.
-        transaction.on_commit(lambda: _remove_downloads(sole))
-        Creatorship.objects.filter(pseud__user=user).delete()
-        for work in Work.objects.filter(pk__in=work_ids - sole):
-            refresh_work_stats(work)
-    else:
-        orphan_works(user, list(work_ids), keep_pseud_names=keep_pseud_names)
-    kudos_on = list(Kudo.objects.filter(user=user).values_list("work_id", flat=True))
-    Kudo.objects.filter(user=user).delete()
-    # One kudos per user per work, so each of these works loses exactly one.
-    Work.objects.filter(pk__in=kudos_on, kudos_count__gt=0).update(kudos_count=F("kudos_count") - 1)
-    note_changed(kudos_on)
-    for bookmark in user.bookmarks.all():
-        delete_bookmark(bookmark)
+    hooks.account_deleting(user, delete_works, keep_pseud_names)
     exports = [export_path(export) for export in user.data_exports.all()]
     transaction.on_commit(lambda: _remove_files(exports))
     user.delete()

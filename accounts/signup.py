@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from comments.spam import SPAM_PHRASES
 from lib.ratelimit import count_rate
+from lib.spam import SPAM_PHRASES
 
 # The form field people never see (its wrapper is hidden) and bots fill in.
 HONEYPOT_FIELD = "website"

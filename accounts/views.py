@@ -10,16 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import actions
+from accounts import actions, hooks
 from accounts import signup as signup_checks
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.invitations import usable_invitation
-from accounts.models import Pseud, SavedFilter, TagExclusion, User, UsernameChange
+from accounts.models import Pseud, SavedFilter, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
 from accounts.verification import is_unverified
 from lib.params import parse_id
@@ -33,17 +32,10 @@ from lib.ratelimit import (
     reset_rate,
     too_many_requests,
 )
-from search.indexer import queue_updates
 from sitecontent.config import archive_settings, current_terms_version_id
 from sitecontent.models import PageSlug, SignupMode
-from tags.models import Tag, tag_name_key
-from tags.parsing import split_tag_names
-from works.filter_sheet import count_response, wants_count
-from works.listing import list_works
-from works.models import Creatorship
 
 # Enough for everything a reader may never want to see; AO3's most requested feature.
-MAX_EXCLUSIONS = 500
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -153,50 +145,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
-def _renamed(username: str) -> User | None:
-    """The member who used to be called `username`, if any (asked only when nobody has that name now)."""
-    change = UsernameChange.objects.filter(old_username__iexact=username).select_related("user").first()
-    return change.user if change is not None and change.user.is_active else None
-
-
-def user_profile(request: HttpRequest, username: str) -> HttpResponse:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        renamed = _renamed(username)
-        if renamed is None:
-            raise Http404("No such user.")
-        return redirect(renamed, permanent=True)
-    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
-    if wants_count(request):
-        return count_response(request, only_ids=work_ids)
-    listing = list_works(request, only_ids=work_ids)
-    return render(
-        request,
-        "accounts/profile.html",
-        {"profile_user": user, "pseuds": user.pseuds.all(), "listing": listing, "pseud": None},
-    )
-
-
-def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
-    pseud = Pseud.objects.select_related("user").filter(user__username=username, name=pseud_name).first()
-    if pseud is None:
-        renamed = _renamed(username) if not User.objects.filter(username=username).exists() else None
-        if renamed is None:
-            raise Http404("No such pseud.")
-        # The default pseud was renamed with the account; other pseuds kept their names.
-        pseud_name = renamed.username if pseud_name.casefold() == username.casefold() else pseud_name
-        return redirect("pseud_profile", renamed.username, pseud_name, permanent=True)
-    work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
-    if wants_count(request):
-        return count_response(request, only_ids=work_ids)
-    listing = list_works(request, only_ids=work_ids)
-    return render(
-        request,
-        "accounts/profile.html",
-        {"profile_user": pseud.user, "pseuds": pseud.user.pseuds.all(), "listing": listing, "pseud": pseud},
-    )
-
-
 @login_required
 def pseud_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
@@ -223,7 +171,7 @@ def pseud_edit(request: HttpRequest, pseud_id: int) -> HttpResponse:
             form.save()
             if "name" in form.changed_data:
                 # Searches by creator find the works under the new name shortly.
-                queue_updates(pseud.creatorships.values_list("work_id", flat=True), soon=False)
+                hooks.creator_names_changed(pseud.creatorships.values_list("work_id", flat=True))
             messages.success(request, _("Pseud was updated."))
             return redirect("user_profile", request.user.username)
     else:
@@ -299,50 +247,6 @@ def saved_filters(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The saved filter was deleted."))
         return redirect("saved_filters")
     return render(request, "accounts/saved_filters.html", {"filters": request.user.saved_filters.all()})
-
-
-@login_required
-def exclusions(request: HttpRequest) -> HttpResponse:
-    """The tags this reader never wants to see; works with them are left out of every listing."""
-    assert isinstance(request.user, User)
-    if request.method == "POST":
-        if "remove" in request.POST:
-            TagExclusion.objects.filter(user=request.user, tag_id=parse_id(request.POST.get("remove")) or 0).delete()
-            messages.success(request, _("The tag was removed from your exclusion list."))
-            return redirect("exclusions")
-        names = split_tag_names(request.POST.get("tags", ""))
-        found = {t.name_key: t for t in Tag.objects.filter(name_key__in=[tag_name_key(n) for n in names])}
-        missing = [n for n in names if tag_name_key(n) not in found]
-        if missing:
-            messages.error(
-                request,
-                _("No tag is called %(names)s; nothing was added.") % {"names": ", ".join(f"“{n}”" for n in missing)},
-            )
-        elif not names:
-            messages.error(request, _("Type the names of the tags to exclude."))
-        else:
-            current = TagExclusion.objects.filter(user=request.user).count()
-            if current + len(found) > MAX_EXCLUSIONS:
-                messages.error(
-                    request, _("An exclusion list can hold at most %(count)s tags.") % {"count": MAX_EXCLUSIONS}
-                )
-            else:
-                for tag in found.values():
-                    TagExclusion.objects.get_or_create(user=request.user, tag=tag)
-                messages.success(
-                    request,
-                    ngettext(
-                        "Added %(count)s tag to your exclusion list.",
-                        "Added %(count)s tags to your exclusion list.",
-                        len(found),
-                    )
-                    % {"count": len(found)},
-                )
-        return redirect("exclusions")
-    excluded = Tag.objects.filter(pk__in=TagExclusion.objects.filter(user=request.user).values("tag_id")).order_by(
-        "name"
-    )
-    return render(request, "accounts/exclusions.html", {"excluded": excluded, "limit": MAX_EXCLUSIONS})
 
 
 # The link at the foot of notification emails: no log-in needed, the signed token is the credential.

@@ -111,6 +111,12 @@ def set_hidden(bookmark_ids: list[int], hidden: bool) -> list[int]:
     return rows
 
 
+def delete_bookmarks_of(user: User, delete_works: bool, keep_pseud_names: bool) -> None:
+    """The user is deleting their account (accounts.hooks.account_deleting): their bookmarks go, counted down."""
+    for bookmark in user.bookmarks.all():
+        delete_bookmark(bookmark)
+
+
 def _apply(bookmark: Bookmark, data: dict[str, Any]) -> None:
     bookmark.pseud = data["pseud"]
     bookmark.notes = data["notes"]

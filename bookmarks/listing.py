@@ -20,10 +20,23 @@ from bookmarks.models import Bookmark
 from community.muting import muted_user_ids, works_by_muted_users
 from tags.models import Tag, TagType
 from works.access import AnyUser, visible_works
+from works.hooks import muted_count
 from works.listing import with_blurb_data
 from works.models import Series, Tagging, Work
 
 FACET_SIZE = 20
+
+
+@muted_count("bookmarks_count")
+def bookmarks_by_muted(work_ids: list[int], muted: set[int]) -> dict[int, int]:
+    """Per work, the counted bookmarks (public, not hidden) by these muted users: blurbs show counts
+    as the muter sees them."""
+    return dict(
+        Bookmark.objects.filter(work_id__in=work_ids, user_id__in=muted, private=False, hidden_by_admin=False)
+        .values_list("work_id")
+        .annotate(n=Count("pk"))
+        .values_list("work_id", "n")
+    )
 
 
 def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:

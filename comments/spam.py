@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from lib.html import strip_html
+from lib.spam import SPAM_PHRASES
 from works.models import Work
 
 # More links than this in one comment reads as spam (AO3's readers link a fic or two, not a page of them).
@@ -22,24 +23,6 @@ MAX_LINKS = 3
 # Shouting: this share of capital letters among at least MIN_LETTERS_FOR_CAPS letters.
 CAPS_RATIO = 0.8
 MIN_LETTERS_FOR_CAPS = 30
-SPAM_PHRASES = (
-    "buy cheap",
-    "cheap viagra",
-    "viagra",
-    "cialis",
-    "online casino",
-    "casino bonus",
-    "payday loan",
-    "crypto giveaway",
-    "bitcoin giveaway",
-    "earn money fast",
-    "make money online",
-    "work from home and earn",
-    "click here to claim",
-    "free followers",
-    "seo services",
-    "essay writing service",
-)
 
 _LINK = re.compile(r"<a\s|https?://|www\.", re.IGNORECASE)
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
@@ -23,7 +23,9 @@ from comments.forms import CommentForm
 from comments.models import THREAD_DISPLAY_DEPTH, Comment
 from community.muting import muted_user_ids
 from works.access import AnyUser
+from works.hooks import muted_count
 from works.models import Chapter, Work
+from works.page import WorkPage, part
 
 THREADS_PER_PAGE = 20
 Status = Comment.Status
@@ -202,7 +204,7 @@ class CommentSection:
 def comment_section(
     request: HttpRequest, work: Work, chapters: list[Chapter], shown_chapters: list[Chapter], is_creator: bool
 ) -> dict[str, Any]:
-    """Context for templates/comments/_section.html on a work or chapter page (works.views calls this)."""
+    """Context for templates/comments/_section.html on a work or chapter page (through works/page.py)."""
     one_chapter = len(shown_chapters) == 1
     # A chapter page shows that chapter's comments; a page of several chapters shows all of them.
     target = shown_chapters[0] if one_chapter else None
@@ -230,6 +232,22 @@ def comment_section(
         unreviewed_count=(Comment.objects.filter(work=work, status=Status.UNREVIEWED).count() if is_creator else 0),
     )
     return {"comment_section": section}
+
+
+@part
+def work_page_part(request: HttpRequest, page: WorkPage) -> dict[str, Any]:
+    return comment_section(request, page.work, page.chapters, page.shown, page.is_creator)
+
+
+@muted_count("comments_count")
+def comments_by_muted(work_ids: list[int], muted: set[int]) -> dict[int, int]:
+    """Per work, the published comments by these muted users (blurbs show counts as the muter sees them)."""
+    return dict(
+        Comment.objects.filter(work_id__in=work_ids, user_id__in=muted, status=Comment.Status.PUBLISHED)
+        .values_list("work_id")
+        .annotate(n=Count("pk"))
+        .values_list("work_id", "n")
+    )
 
 
 def _page_links(request: HttpRequest, page: Page[int]) -> list[tuple[int, str]]:

@@ -170,3 +170,12 @@ def mute_user(muter: User, muted: User) -> None:
 @transaction.atomic
 def unmute_user(muter: User, muted: User) -> None:
     Mute.objects.filter(muter=muter, muted=muted).delete()
+
+
+def forget_kudos_of(user: User, delete_works: bool, keep_pseud_names: bool) -> None:
+    """The user is deleting their account (accounts.hooks.account_deleting): their kudos go, counted down."""
+    kudos_on = list(Kudo.objects.filter(user=user).values_list("work_id", flat=True))
+    Kudo.objects.filter(user=user).delete()
+    # One kudos per user per work, so each of these works loses exactly one.
+    Work.objects.filter(pk__in=kudos_on, kudos_count__gt=0).update(kudos_count=F("kudos_count") - 1)
+    note_changed(kudos_on)

@@ -1,10 +1,12 @@
 """What a work page shows of reader engagement, and the visit it records in the reader's history.
 
-works.views calls `engagement` once per work or chapter view; templates/community/_work_actions.html
-and _kudos.html render the result.
+works.views asks for `engagement` once per work or chapter view (the `work_page_part` registered
+in works/page.py); templates/community/_work_actions.html and _kudos.html render the result. The
+reader's bookmark is the bookmarks app's part (bookmarks/work_page.py).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -13,12 +15,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
-from bookmarks.models import Bookmark
 from community import actions
 from community.models import Kudo, Reading, Subscription
 from community.muting import blocked_by_creators
 from lib.ratelimit import client_address
 from works.models import Chapter, Work
+from works.page import WorkPage, part
 
 # Names listed under a work before "and N more users", as AO3 does.
 KUDOS_NAMES_SHOWN = 50
@@ -31,7 +33,6 @@ class Engagement:
     kudos_left: bool
     can_leave_kudos: bool
     subscription_id: int | None = None
-    bookmark_id: int | None = None
     marked_for_later: bool = False
     # Where the reader stopped last time, when that is not the chapter shown now.
     continue_chapter: Chapter | None = None
@@ -90,7 +91,6 @@ def engagement(
     if not isinstance(user, User):
         return result
     result.subscription_id = Subscription.objects.filter(user=user, work=work).values_list("pk", flat=True).first()
-    result.bookmark_id = Bookmark.objects.filter(user=user, work=work).values_list("pk", flat=True).first()
     reading = Reading.objects.filter(user=user, work=work).only("last_chapter_id", "marked_for_later").first()
     if reading is not None:
         result.marked_for_later = reading.marked_for_later
@@ -102,6 +102,11 @@ def engagement(
         first_of_many = chapter is not None and len(readable) > 1 and chapter.pk == readable[0].pk
         actions.record_visit(user, work, None if first_of_many else chapter)
     return result
+
+
+@part
+def work_page_part(request: HttpRequest, page: WorkPage) -> dict[str, Any]:
+    return {"engagement": engagement(request, page.work, page.chapter, page.chapters, page.is_creator)}
 
 
 def _address(request: HttpRequest) -> str:

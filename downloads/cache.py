@@ -6,10 +6,12 @@ pruned once newer ones exist.
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 # Per work and format: the current version, plus one more so a creator's copy with
 # draft chapters and the readers' copy don't keep evicting each other.
@@ -50,3 +52,13 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return 0.0
+
+
+def remove_after_commit(work_ids: set[int]) -> None:
+    """Works deleted with their creator's account (works.hooks.works_purged): their files go once that commits."""
+    transaction.on_commit(lambda: _remove_work_dirs(work_ids))
+
+
+def _remove_work_dirs(work_ids: set[int]) -> None:
+    for work_id in work_ids:
+        shutil.rmtree(work_dir(work_id), ignore_errors=True)

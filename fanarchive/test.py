@@ -86,11 +86,11 @@ class BaseTestCase(TestCase):
 
     def accept_invitations(self, user: User) -> None:
         """`user` accepts every co-creator invitation waiting for them (as from /invitations)."""
+        from moderation.consent import accept_invitation
         from moderation.models import CoCreatorInvitation
-        from works.actions import accept_co_creator_invitation
 
         for invitation in CoCreatorInvitation.objects.filter(pseud__user=user):
-            accept_co_creator_invitation(invitation)
+            accept_invitation(invitation)
 
     def make_work(self, author: User | None = None, **overrides: Any) -> Work:
         """Create a posted work through the posting form and actions, without HTTP (for setting up listings)."""

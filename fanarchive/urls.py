@@ -17,6 +17,7 @@ from lib.tagurl import TagNameConverter
 from migration import claim_views
 from migration import views as migration_views
 from moderation import views as moderation_views
+from moderation import wranglers as moderation_wranglers
 from search import views as search_views
 from tags import views as tags_views
 from works import views as works_views
@@ -31,7 +32,7 @@ work_urls = [
     path("preview", works_views.work_preview, name="work_preview"),
     path("post", works_views.work_post, name="work_post"),
     path("delete", works_views.work_delete, name="work_delete"),
-    path("orphan", identity_views.work_orphan, name="work_orphan"),
+    path("orphan", works_views.work_orphan, name="work_orphan"),
     path("chapters/new", works_views.chapter_new, name="chapter_new"),
     path("chapters/manage", works_views.chapters_manage, name="chapters_manage"),
     path("chapters/<int:chapter_id>", works_views.chapter_detail, name="chapter_detail"),
@@ -74,7 +75,7 @@ account_urls = [
     path("drafts", works_views.drafts, name="drafts"),
     path("filters", accounts_views.saved_filters, name="saved_filters"),
     path("filters/new", accounts_views.saved_filter_new, name="saved_filter_new"),
-    path("exclusions", accounts_views.exclusions, name="exclusions"),
+    path("exclusions", tags_views.exclusions, name="exclusions"),
     path("unsubscribe/<str:token>", accounts_views.unsubscribe, name="unsubscribe"),
     # Sign-ups and identity (accounts/identity_views.py).
     path("invitations", identity_views.my_invitations, name="my_invitations"),
@@ -88,7 +89,7 @@ account_urls = [
     path("delete", identity_views.account_delete, name="account_delete"),
     path("export", identity_views.data_export, name="data_export"),
     path("export/<int:export_id>", identity_views.data_export_download, name="data_export_download"),
-    path("pseuds/<int:pseud_id>/orphan", identity_views.pseud_orphan, name="pseud_orphan"),
+    path("pseuds/<int:pseud_id>/orphan", works_views.pseud_orphan, name="pseud_orphan"),
     path("stats", community_views.stats, name="stats"),
     path("subscriptions", community_views.subscriptions, name="subscriptions"),
     path("blocked", community_views.blocked_users, name="blocked_users"),
@@ -147,11 +148,13 @@ urlpatterns = [
     path("tags/<tag:name>/edit", tags_views.tag_edit, name="tag_edit"),
     path("wrangling", tags_views.wrangling_dashboard, name="wrangling_dashboard"),
     path("wrangling/log", tags_views.wrangling_log, name="wrangling_log"),
-    path("wrangling/wranglers", tags_views.wranglers, name="wranglers"),
-    path("wrangling/wranglers/<int:assignment_id>/remove", tags_views.wrangler_remove, name="wrangler_remove"),
+    path("wrangling/wranglers", moderation_wranglers.wranglers, name="wranglers"),
+    path(
+        "wrangling/wranglers/<int:assignment_id>/remove", moderation_wranglers.wrangler_remove, name="wrangler_remove"
+    ),
     path("autocomplete/tags", tags_views.tag_autocomplete, name="tag_autocomplete"),
-    path("users/<str:username>", accounts_views.user_profile, name="user_profile"),
-    path("users/<str:username>/pseuds/<str:pseud_name>", accounts_views.pseud_profile, name="pseud_profile"),
+    path("users/<str:username>", works_views.user_profile, name="user_profile"),
+    path("users/<str:username>/pseuds/<str:pseud_name>", works_views.pseud_profile, name="pseud_profile"),
     path("users/<str:username>/bookmarks", bookmarks_views.user_bookmarks, name="user_bookmarks"),
     path("users/<str:username>/block", community_views.block, name="block"),
     path("users/<str:username>/unblock", community_views.unblock, name="unblock"),

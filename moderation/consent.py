@@ -1,14 +1,19 @@
 """Co-creator consent: who may be invited to be credited on someone's work.
 
-The invitation itself is made and accepted in works.actions (it changes a work's
-creators); this module holds the rules both the posting form and the actions ask.
+The posting form and works.actions ask these rules through works/hooks.py (filled in
+moderation's AppConfig.ready(): works never imports moderation). Invitations are made here when
+a work names co-creators; accepting one credits the pseud through works.actions.credit_co_creator.
 """
 
+from django.db import transaction
 from django.utils.translation import gettext
 
 from accounts.models import Pseud, User
 from community.models import Block
+from jobs.queue import enqueue
 from moderation.models import CoCreatorInvitation, InvitationSetting
+from works import actions as work_actions
+from works.models import Work
 
 INVITATION_EMAIL_JOB = "send_co_creator_invitation_emails"
 
@@ -37,3 +42,31 @@ def pending_for(user: User) -> list[CoCreatorInvitation]:
 
 def decline(invitation: CoCreatorInvitation) -> None:
     invitation.delete()
+
+
+def invite_co_creators(work: Work, inviter: User, pseuds: list[Pseud]) -> None:
+    """Co-creators are asked, not credited: each gets an invitation (inbox and email) to accept or decline.
+
+    Pseuds already credited are left alone; one whose owner blocked the inviter or turned
+    invitations off is skipped (the posting form has already said why).
+    """
+    credited = set(work.creatorships.values_list("pseud_id", flat=True))
+    invited = False
+    for pseud in pseuds:
+        if pseud.pk in credited or pseud.user_id == inviter.pk or invitation_refusal(inviter, pseud):
+            continue
+        _invitation, created = CoCreatorInvitation.objects.get_or_create(
+            work=work, pseud=pseud, defaults={"invited_by": inviter}
+        )
+        invited = invited or created
+    if invited:
+        enqueue(INVITATION_EMAIL_JOB, {"work_id": work.pk})
+
+
+@transaction.atomic
+def accept_invitation(invitation: CoCreatorInvitation) -> None:
+    """The invited pseud is credited on the work (after its creators), and the invitation is used up."""
+    work = Work.objects.select_for_update().get(pk=invitation.work_id)
+    if not CoCreatorInvitation.objects.filter(pk=invitation.pk).delete()[0]:
+        return  # accepted or declined meanwhile
+    work_actions.credit_co_creator(work, invitation.pseud)

@@ -46,7 +46,6 @@ from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
 from tags.models import Tag
-from works import actions as work_actions
 from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
 from works.listing import with_blurb_data
 from works.models import Work
@@ -567,7 +566,7 @@ def _own_invitation(request: HttpRequest, invitation_id: int) -> CoCreatorInvita
 @login_required
 def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _own_invitation(request, invitation_id)
-    work_actions.accept_co_creator_invitation(invitation)
+    consent.accept_invitation(invitation)
     messages.success(request, gettext("You are now credited on “%(title)s”.") % {"title": invitation.work.title})
     return redirect(invitation.work.get_absolute_url())
 

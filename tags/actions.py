@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import User
+from tags import hooks
 from tags.models import (
     USER_DEFINED_TYPES,
     MetaTagging,
@@ -28,7 +29,6 @@ from tags.models import (
 )
 from tags.parsing import FORBIDDEN_CHARACTERS, TAG_NAME_MAX, describe_type, split_tag_names
 from tags.permissions import can_wrangle
-from works.filters import queue_refresh_for_tags
 
 
 class TagTypeConflict(Exception):
@@ -162,7 +162,7 @@ def make_canonical(actor: User, tag: Tag) -> None:
     # A non-canonical tag has no synonyms or meta links (the verbs refuse them), so its
     # works' filters do not change; only a tag given synonyms by other means needs a refresh.
     if tag.synonyms.exists():
-        queue_refresh_for_tags([tag.pk])
+        hooks.wrangled([tag.pk])
 
 
 @transaction.atomic
@@ -327,7 +327,7 @@ def make_synonym(actor: User, tag: Tag, canonical: Tag) -> None:
     if moved:
         detail += f"; moved to “{canonical.name}”: {', '.join(moved)}"
     _log(actor, tag, "make_synonym", detail + ".")
-    queue_refresh_for_tags(touched)
+    hooks.wrangled(touched)
 
 
 @transaction.atomic
@@ -340,7 +340,7 @@ def remove_synonym(actor: User, tag: Tag) -> None:
     tag.merger = None
     tag.save(update_fields=["merger"])
     _log(actor, tag, "remove_synonym", f"“{tag.name}” is no longer a synonym of “{merger.name}”.")
-    queue_refresh_for_tags([tag.pk, merger.pk])
+    hooks.wrangled([tag.pk, merger.pk])
 
 
 @transaction.atomic
@@ -372,7 +372,7 @@ def add_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
     _check_meta_link(sub, meta)
     MetaTagging.objects.create(meta_tag=meta, sub_tag=sub)
     _log(actor, sub, "add_meta_tag", f"Made “{meta.name}” a meta tag of “{sub.name}”.")
-    queue_refresh_for_tags([sub.pk, meta.pk])
+    hooks.wrangled([sub.pk, meta.pk])
 
 
 @transaction.atomic
@@ -387,7 +387,7 @@ def remove_meta_tag(actor: User, sub: Tag, meta: Tag) -> None:
         )
     _log(actor, sub, "remove_meta_tag", f"“{meta.name}” is no longer a meta tag of “{sub.name}”.")
     # The meta tag and its ancestors lose the sub tag's works (found through their filter rows).
-    queue_refresh_for_tags([sub.pk, meta.pk])
+    hooks.wrangled([sub.pk, meta.pk])
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from lib.admin import ReadOnlyAdmin
+from tags import hooks
 from tags.models import MetaTagging, Tag, TagParent, WranglerAssignment, WranglingLog
-from works.filters import queue_refresh_for_tags
 
 
 class ParentInline(admin.TabularInline[TagParent, Tag]):
@@ -50,7 +50,7 @@ class TagAdmin(admin.ModelAdmin[Tag]):
                 detail=f"Changed in the admin: {', '.join(changed)}.",
             )
             if {"canonical", "merger"} & set(changed):
-                queue_refresh_for_tags({pk for pk in (obj.pk, obj.merger_id, old_merger) if pk is not None})
+                hooks.wrangled({pk for pk in (obj.pk, obj.merger_id, old_merger) if pk is not None})
 
 
 # Wrangling is done on the wrangling pages, which log every change and refresh filters;

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,11 +17,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from accounts.models import User
-from moderation import actions as moderation_actions
-from moderation.roles import Role
+from accounts.models import TagExclusion, User
+from lib.params import parse_id
 from tags import autocomplete
 from tags.actions import (
     BULK_ACTIONS,
@@ -30,8 +30,8 @@ from tags.actions import (
 )
 from tags.bins import BIN_TYPES, NEEDS_FANDOM, fandom_bin, fandom_counts, unsorted_bin, unsorted_counts
 from tags.fixed import MEDIA, UNCATEGORIZED_MEDIA
-from tags.forms import AppointWranglerForm, BulkWrangleForm, TagEditForm
-from tags.models import Tag, TagParent, TagType, WranglerAssignment, WranglingLog, tag_name_key
+from tags.forms import BulkWrangleForm, TagEditForm
+from tags.models import Tag, TagParent, TagType, WranglingLog, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
 from tags.permissions import can_wrangle, is_wrangler, wrangled_fandom_ids
 from tags.visibility import visible_tags
@@ -349,43 +349,49 @@ def wrangling_log(request: HttpRequest) -> HttpResponse:
     return render(request, "tags/wrangling_log.html", {"page": page, "tag_name": tag_name, "query": query})
 
 
-@_staff_only
-def wranglers(request: HttpRequest) -> HttpResponse:
-    """Staff appoint wranglers, for one fandom or for every fandom, and remove them."""
-    user = _signed_in_user(request)
-    assert user is not None
-    form = AppointWranglerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        account, fandom = form.cleaned_data["username"], form.cleaned_data["fandom"]
-        try:
-            # The roles page's verb: one way to appoint, logged in the moderation log.
-            moderation_actions.appoint(user, account, Role.WRANGLER, fandom=fandom)
-        except moderation_actions.ModerationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            what = f"“{fandom.name}”" if fandom else gettext("every fandom")
-            messages.success(
-                request, gettext("%(username)s now wrangles %(what)s.") % {"username": account.username, "what": what}
+# A reader's tag exclusion list (accounts.TagExclusion): works with these tags are left out of listings.
+MAX_EXCLUSIONS = 500
+
+
+@login_required
+def exclusions(request: HttpRequest) -> HttpResponse:
+    """The tags this reader never wants to see; works with them are left out of every listing."""
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            TagExclusion.objects.filter(user=request.user, tag_id=parse_id(request.POST.get("remove")) or 0).delete()
+            messages.success(request, _("The tag was removed from your exclusion list."))
+            return redirect("exclusions")
+        names = split_tag_names(request.POST.get("tags", ""))
+        found = {t.name_key: t for t in Tag.objects.filter(name_key__in=[tag_name_key(n) for n in names])}
+        missing = [n for n in names if tag_name_key(n) not in found]
+        if missing:
+            messages.error(
+                request,
+                _("No tag is called %(names)s; nothing was added.") % {"names": ", ".join(f"“{n}”" for n in missing)},
             )
-            return redirect("wranglers")
-    assignments = WranglerAssignment.objects.select_related("user", "fandom").order_by("user__username", "fandom__name")
-    return render(request, "tags/wranglers.html", {"form": form, "assignments": assignments})
-
-
-@require_POST
-@_staff_only
-def wrangler_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    user = _signed_in_user(request)
-    assert user is not None
-    assignment = get_object_or_404(WranglerAssignment.objects.select_related("user", "fandom"), pk=assignment_id)
-    what = f"“{assignment.fandom.name}”" if assignment.fandom else gettext("every fandom")
-    try:
-        moderation_actions.dismiss(user, assignment.user, Role.WRANGLER, fandom=assignment.fandom)
-    except moderation_actions.ModerationError as refusal:
-        messages.error(request, refusal.message)
-        return redirect("wranglers")
-    messages.success(
-        request,
-        gettext("%(username)s no longer wrangles %(what)s.") % {"username": assignment.user.username, "what": what},
+        elif not names:
+            messages.error(request, _("Type the names of the tags to exclude."))
+        else:
+            current = TagExclusion.objects.filter(user=request.user).count()
+            if current + len(found) > MAX_EXCLUSIONS:
+                messages.error(
+                    request, _("An exclusion list can hold at most %(count)s tags.") % {"count": MAX_EXCLUSIONS}
+                )
+            else:
+                for tag in found.values():
+                    TagExclusion.objects.get_or_create(user=request.user, tag=tag)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Added %(count)s tag to your exclusion list.",
+                        "Added %(count)s tags to your exclusion list.",
+                        len(found),
+                    )
+                    % {"count": len(found)},
+                )
+        return redirect("exclusions")
+    excluded = Tag.objects.filter(pk__in=TagExclusion.objects.filter(user=request.user).values("tag_id")).order_by(
+        "name"
     )
-    return redirect("wranglers")
+    return render(request, "accounts/exclusions.html", {"excluded": excluded, "limit": MAX_EXCLUSIONS})

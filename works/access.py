@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from lib.hooks import Provider
 from works.models import Chapter, Work
 
 AnyUser = User | AnonymousUser
@@ -92,15 +93,22 @@ def get_work_for_creator(user: AnyUser, work_id: int) -> Work:
     raise Http404("No such work.")
 
 
+def _staff_only(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+# Who may read a hidden work from a moderation case: the moderation app gives its role check
+# (moderation.roles.can_moderate) from ready(); works never imports moderation (CONTRIBUTING, Layers).
+may_moderate: Provider[[AnyUser], bool] = Provider("may_moderate", default=_staff_only)
+
+
 def get_work_for_moderator(user: AnyUser, work_id: int) -> Work:
     """A posted work, hidden by the moderators or not, for a moderator (or staff) reading it from a case.
 
     Drafts are a 404 even here: a draft is its creators' alone, as on AO3. So is any work to
     someone who does not moderate, so this door tells nobody else that a work exists."""
-    from moderation.roles import can_moderate  # moderation reads works: imported when asked
-
     work = Work.objects.filter(pk=work_id, posted=True).first()
-    if work is None or not can_moderate(user):
+    if work is None or not may_moderate(user):
         raise Http404("No such work.")
     return work
 

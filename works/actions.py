@@ -11,16 +11,12 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
+from accounts.lifecycle import orphan_pseud
 from accounts.models import Pseud, User
-from comments.actions import recount_comments
-from community import notify
-from jobs.queue import enqueue
 from lib.wordcount import count_words
-from moderation.consent import INVITATION_EMAIL_JOB, invitation_refusal
-from moderation.models import CoCreatorInvitation
-from search.indexer import queue_updates
 from tags.actions import find_or_create_tags
 from tags.models import Tag, TagType
+from works import hooks
 from works.filters import note_changed, refresh_filters
 from works.models import Chapter, Creatorship, SerialWork, Series, Tagging, Work
 
@@ -48,7 +44,8 @@ def create_work(pseuds: list[Pseud], data: dict[str, Any], *, post: bool) -> Wor
     _apply_work_fields(work, data)
     work.save()
     _set_creators(work, pseuds)
-    invite_co_creators(work, pseuds[0].user, list(data.get("co_creators", [])))
+    # Co-creators are asked, not credited (moderation.consent.invite_co_creators).
+    hooks.co_creators_named(work, pseuds[0].user, list(data.get("co_creators", [])))
     _set_tags(work, data)
     _set_series(work, data)
     Chapter.objects.create(work=work, position=1, **_chapter_values(data))
@@ -74,7 +71,8 @@ def update_work(work: Work, own_pseuds: list[Pseud], data: dict[str, Any]) -> Wo
     user_id = own_pseuds[0].user_id
     keep_others = [c.pseud for c in work.creatorships.select_related("pseud") if c.pseud.user_id != user_id]
     _set_creators(work, own_pseuds + keep_others)
-    invite_co_creators(work, own_pseuds[0].user, list(data.get("co_creators", [])))
+    # Co-creators are asked, not credited (moderation.consent.invite_co_creators).
+    hooks.co_creators_named(work, own_pseuds[0].user, list(data.get("co_creators", [])))
     _set_tags(work, data)
     _set_series(work, data)
     if "content" in data:
@@ -98,14 +96,14 @@ def post_work(work: Work) -> None:
     work.revised_at = _start_of_day(work.published_at) if work.backdated else timezone.now()
     work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
-    notify.work_posted(work)
+    hooks.work_posted(work)
 
 
 @transaction.atomic
 def delete_work(work: Work) -> None:
     series_ids = list(work.serial_works.values_list("series_id", flat=True))
     note_changed([work.pk])
-    queue_updates([work.pk])
+    hooks.works_changed([work.pk], True)
     work.delete()
     # A series without works has nothing left to show.
     Series.objects.filter(pk__in=series_ids, serial_works__isnull=True).delete()
@@ -133,7 +131,7 @@ def add_chapter(work: Work, data: dict[str, Any], *, post: bool) -> Chapter:
         work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
     if chapter.posted:
-        notify.chapter_posted(chapter)
+        hooks.chapter_posted(chapter)
     return chapter
 
 
@@ -155,7 +153,7 @@ def post_chapter(chapter: Chapter) -> None:
     work.revised_at = timezone.now()
     work.save(update_fields=["revised_at"])
     refresh_work_stats(work)
-    notify.chapter_posted(chapter)
+    hooks.chapter_posted(chapter)
 
 
 @transaction.atomic
@@ -164,7 +162,7 @@ def delete_chapter(chapter: Chapter) -> None:
     work = chapter.work
     chapter.delete()
     # The chapter's comments went with it.
-    recount_comments(work.pk)
+    hooks.chapter_deleted(work.pk)
     _renumber(work, list(work.chapters.order_by("position").values_list("pk", flat=True)))
     refresh_work_stats(work)
 
@@ -182,7 +180,7 @@ def set_hidden(work_ids: list[int], hidden: bool) -> None:
     """Hide works from everyone but their creators and staff (or show them again), in every listing and search."""
     Work.objects.filter(pk__in=work_ids).update(hidden_by_admin=hidden)
     note_changed(work_ids)
-    queue_updates(work_ids)
+    hooks.works_changed(work_ids, True)
 
 
 @transaction.atomic
@@ -217,7 +215,7 @@ def refresh_work_stats(work: Work) -> None:
     work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete", "creator_sort"])
     refresh_filters([work.pk])
     # Every edit of a work or chapter ends here: search shows it within seconds.
-    queue_updates([work.pk])
+    hooks.works_changed([work.pk], True)
 
 
 @transaction.atomic
@@ -244,7 +242,7 @@ def move_credits(source: Pseud, target: Pseud) -> list[int]:
         work.creator_sort = first_names.get(work.pk, "").casefold()[:40]
     Work.objects.bulk_update(works, ["creator_sort"], batch_size=500)
     refresh_filters(work_ids)
-    queue_updates(work_ids)
+    hooks.works_changed(work_ids, True)
     return work_ids
 
 
@@ -286,36 +284,14 @@ def _set_creators(work: Work, pseuds: list[Pseud]) -> None:
             Creatorship.objects.create(work=work, pseud=pseud, position=position)
 
 
-def invite_co_creators(work: Work, inviter: User, pseuds: list[Pseud]) -> None:
-    """Co-creators are asked, not credited: each gets an invitation (inbox and email) to accept or decline.
-
-    Pseuds already credited are left alone; one whose owner blocked the inviter or turned
-    invitations off is skipped (the posting form has already said why).
-    """
-    credited = set(work.creatorships.values_list("pseud_id", flat=True))
-    invited = False
-    for pseud in pseuds:
-        if pseud.pk in credited or pseud.user_id == inviter.pk or invitation_refusal(inviter, pseud):
-            continue
-        _invitation, created = CoCreatorInvitation.objects.get_or_create(
-            work=work, pseud=pseud, defaults={"invited_by": inviter}
-        )
-        invited = invited or created
-    if invited:
-        enqueue(INVITATION_EMAIL_JOB, {"work_id": work.pk})
-
-
-@transaction.atomic
-def accept_co_creator_invitation(invitation: CoCreatorInvitation) -> None:
-    """The invited pseud is credited on the work (after its creators), and the invitation is used up."""
-    work = Work.objects.select_for_update().get(pk=invitation.work_id)
-    if not CoCreatorInvitation.objects.filter(pk=invitation.pk).delete()[0]:
-        return  # accepted or declined meanwhile
-    if not work.creatorships.filter(pseud=invitation.pseud).exists():
+def credit_co_creator(work: Work, pseud: Pseud) -> None:
+    """Credit an invited pseud on the work (after its creators) and its series; the caller holds the
+    work's row lock and has used up the invitation (moderation.consent.accept_invitation)."""
+    if not work.creatorships.filter(pseud=pseud).exists():
         last = work.creatorships.aggregate(last=Max("position"))["last"]
-        Creatorship.objects.create(work=work, pseud=invitation.pseud, position=(last or 0) + 1)
+        Creatorship.objects.create(work=work, pseud=pseud, position=(last or 0) + 1)
     for link in work.serial_works.select_related("series"):
-        link.series.pseuds.add(invitation.pseud)
+        link.series.pseuds.add(pseud)
     refresh_work_stats(work)
 
 
@@ -349,3 +325,47 @@ def _set_series(work: Work, data: dict[str, Any]) -> None:
     elif position is not None and link.position != position:
         link.position = position
         link.save(update_fields=["position"])
+
+
+@transaction.atomic
+def orphan_works(user: User, work_ids: list[int], *, keep_pseud_names: bool) -> int:
+    """Credit this user's share of these works to orphan_account (under their pseud's name if they wish)."""
+    creatorships = list(
+        Creatorship.objects.filter(pseud__user=user, work_id__in=work_ids).select_related("pseud").order_by("id")
+    )
+    changed: set[int] = set()
+    for creatorship in creatorships:
+        target = orphan_pseud(creatorship.pseud.name if keep_pseud_names else None)
+        if Creatorship.objects.filter(work_id=creatorship.work_id, pseud=target).exists():
+            creatorship.delete()  # two of the user's pseuds on one work become one orphan credit
+        else:
+            Creatorship.objects.filter(pk=creatorship.pk).update(pseud=target)
+        changed.add(creatorship.work_id)
+    for work in Work.objects.filter(pk__in=changed):
+        # Creator names and sort keys changed: filters, search and download versions follow.
+        refresh_work_stats(work)
+    return len(changed)
+
+
+def _solely_theirs(user: User, work_ids: set[int]) -> set[int]:
+    shared = (
+        Creatorship.objects.filter(work_id__in=work_ids).exclude(pseud__user=user).values_list("work_id", flat=True)
+    )
+    return work_ids - set(shared)
+
+
+def remove_creator(user: User, delete_works: bool, keep_pseud_names: bool) -> None:
+    """A creator deletes their account (accounts.hooks.account_deleting): their works deleted or orphaned."""
+    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    if delete_works:
+        # Works shared with co-creators stay theirs; only the works that are wholly this user's go.
+        sole = _solely_theirs(user, work_ids)
+        for work in Work.objects.filter(pk__in=sole):
+            delete_work(work)
+        # The deleted works' downloads go too, once the deletion is committed.
+        hooks.works_purged(sole)
+        Creatorship.objects.filter(pseud__user=user).delete()
+        for work in Work.objects.filter(pk__in=work_ids - sole):
+            refresh_work_stats(work)
+    else:
+        orphan_works(user, list(work_ids), keep_pseud_names=keep_pseud_names)

@@ -23,10 +23,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 
 from accounts.models import TagExclusion, User
-from community.muting import muted_user_ids
 from lib.languages import LANGUAGE_NAMES
 from tags.models import Tag, TagType, tag_name_key
 from tags.parsing import split_tag_names
+from works import hooks
 from works.access import AnyUser
 from works.query import DEFAULT_SORT, RELEVANCE, RELEVANCE_LABEL, SORTS, WorkQuery
 
@@ -177,7 +177,7 @@ def parse_work_query(params: QueryDict, user: AnyUser, *, search: bool = False) 
     spec.use_exclusion_list = params.get("exclusions") != "off"
     if isinstance(user, User):
         # Muted creators' works are gone from everything this reader sees, counts included.
-        spec.muted_users = sorted(muted_user_ids(user))
+        spec.muted_users = sorted(hooks.muted_user_ids(user))
         spec.exclusion_list = list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
 
     include_ids = _tag_ids(params, "include", errors)

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.queue import enqueue, handler, pending_jobs
-from search.indexer import queue_updates
 from tags.models import MetaTagging, Tag, TagType
+from works import hooks
 from works.models import FilterChange, FilterTagging, Tagging, Work
 
 REFRESH_JOB = "refresh_filters_for_tags"
@@ -113,7 +113,7 @@ def note_changed(work_ids: Iterable[int]) -> None:
     ids = set(work_ids)
     FilterChange.objects.bulk_create([FilterChange(work_id=pk) for pk in ids])
     # Counts and tag wrangling: the search document catches up after a short delay, batched.
-    queue_updates(ids, soon=False)
+    hooks.works_changed(list(ids), False)
 
 
 @transaction.atomic

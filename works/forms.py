@@ -10,11 +10,11 @@ from accounts.models import Pseud, User
 from lib.html import clean_html, markdown_to_html, strip_html
 from lib.languages import LANGUAGES
 from lib.params import IdChoiceField, IdMultipleChoiceField
-from moderation.consent import invitation_refusal
 from sitecontent.config import default_work_language
 from tags.fixed import CATEGORIES, RATINGS, WARNINGS
 from tags.models import TagType, tag_name_key
 from tags.parsing import split_tag_names, validate_tag_names
+from works import hooks
 from works.models import CHAPTER_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, USER_TAGS_MAX, Series, Work
 
 if TYPE_CHECKING:
@@ -292,7 +292,7 @@ class WorkForm(ChapterFields):
                 errors.append(
                     _("“%(entry)s” is one of your own pseuds: tick it under Creator/Pseud(s).") % {"entry": entry}
                 )
-            elif refusal := invitation_refusal(self.user, pseud):
+            elif refusal := hooks.co_creator_refusal(self.user, pseud):
                 errors.append(refusal)
             else:
                 found.append(pseud)

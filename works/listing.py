@@ -14,13 +14,14 @@ from typing import Any, cast
 import numpy as np
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, User
 from lib.languages import LANGUAGES
 from tags.models import Tag, TagType
+from works import hooks
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_work_query
 from works.filter_index import FACET_TYPES, FILTER_ENGINE, INDEX
 from works.filters import refresh_pending
@@ -122,26 +123,13 @@ def _load_works(ids: list[int], muted: set[int]) -> list[Work]:
 
 
 def _discount_muted(works: list[Work], muted: set[int]) -> None:
-    """Blurb counts as the muter sees them: without the muted users' comments and bookmarks."""
-    from bookmarks.models import Bookmark
-    from comments.models import Comment
-
+    """Blurb counts as the muter sees them: without the muted users' comments and bookmarks
+    (each counted by its own app, through works/hooks.py)."""
     ids = [w.pk for w in works]
-    comments = dict(
-        Comment.objects.filter(work_id__in=ids, user_id__in=muted, status=Comment.Status.PUBLISHED)
-        .values_list("work_id")
-        .annotate(n=Count("pk"))
-        .values_list("work_id", "n")
-    )
-    bookmarks = dict(
-        Bookmark.objects.filter(work_id__in=ids, user_id__in=muted, private=False, hidden_by_admin=False)
-        .values_list("work_id")
-        .annotate(n=Count("pk"))
-        .values_list("work_id", "n")
-    )
-    for work in works:
-        work.comments_count = max(0, work.comments_count - comments.get(work.pk, 0))
-        work.bookmarks_count = max(0, work.bookmarks_count - bookmarks.get(work.pk, 0))
+    for counter, count in hooks.MUTED_COUNTS.items():
+        by_muted = count(ids, muted)
+        for work in works:
+            setattr(work, counter, max(0, getattr(work, counter) - by_muted.get(work.pk, 0)))
 
 
 def _title_or_creator_matches(query: str) -> set[int]:

@@ -7,10 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Pseud, User
+from accounts.forms import OrphanForm
+from accounts.models import Pseud, User, UsernameChange
 from accounts.verification import verified_email_required
-from comments.threads import comment_section
-from community.work_page import engagement
 from lib.params import parse_id
 from tags.actions import TagTypeConflict
 from works import actions, hits
@@ -26,7 +25,8 @@ from works.access import (
 from works.filter_sheet import count_response, wants_count
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
-from works.models import Chapter, Series, Work
+from works.models import Chapter, Creatorship, Series, Work
+from works.page import WorkPage, parts_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -116,10 +116,9 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
         "next_chapter": chapters[index + 1] if not full_work and index + 1 < len(chapters) else None,
         "is_creator": creator,
         "series_navigation": _series_navigation(request, work),
-        # Kudos, subscription, bookmark and history state; records the visit in the reader's history.
-        "engagement": engagement(request, work, shown[0] if len(shown) == 1 else None, chapters, creator),
-        # The comments under the chapter (or the entire work) and the form to post one.
-        **comment_section(request, work, chapters, shown, creator),
+        # Kudos, subscription, bookmark and history state (recording the visit in the reader's
+        # history), the comments and the form to post one: from the apps that own them (works/page.py).
+        **parts_context(request, WorkPage(work, chapters, shown, creator)),
     }
     return render(request, "works/work_detail.html", context)
 
@@ -396,3 +395,80 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.success(request, _("Chapter order was updated."))
         return redirect("work_navigate", work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters})
+
+
+# Orphaning: a creator gives up their works (or a pseud's) to orphan_account.
+
+
+@login_required
+def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Orphan one of my works (its creator only)."""
+    assert isinstance(request.user, User)
+    work = get_work_for_creator(request.user, work_id)
+    form = OrphanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.orphan_works(request.user, [work.pk], keep_pseud_names=form.cleaned_data["keep_pseud_names"])
+        messages.success(request, _("“%(title)s” was orphaned.") % {"title": work.title})
+        return redirect(work)
+    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": work, "pseud": None})
+
+
+@login_required
+def pseud_orphan(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    """Orphan every work of one of my pseuds."""
+    assert isinstance(request.user, User)
+    pseud = get_object_or_404(Pseud, pk=pseud_id, user=request.user)
+    form = OrphanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        work_ids = list(pseud.creatorships.values_list("work_id", flat=True))
+        count = actions.orphan_works(request.user, work_ids, keep_pseud_names=form.cleaned_data["keep_pseud_names"])
+        messages.success(request, _("%(count)s work(s) were orphaned.") % {"count": count})
+        return redirect("user_profile", request.user.username)
+    return render(request, "accounts/orphan_confirm.html", {"form": form, "work": None, "pseud": pseud})
+
+
+# Profiles: a member's (or one pseud's) works, as a listing.
+
+
+def _renamed(username: str) -> User | None:
+    """The member who used to be called `username`, if any (asked only when nobody has that name now)."""
+    change = UsernameChange.objects.filter(old_username__iexact=username).select_related("user").first()
+    return change.user if change is not None and change.user.is_active else None
+
+
+def user_profile(request: HttpRequest, username: str) -> HttpResponse:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        renamed = _renamed(username)
+        if renamed is None:
+            raise Http404("No such user.")
+        return redirect(renamed, permanent=True)
+    work_ids = set(Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
+    listing = list_works(request, only_ids=work_ids)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": user, "pseuds": user.pseuds.all(), "listing": listing, "pseud": None},
+    )
+
+
+def pseud_profile(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    pseud = Pseud.objects.select_related("user").filter(user__username=username, name=pseud_name).first()
+    if pseud is None:
+        renamed = _renamed(username) if not User.objects.filter(username=username).exists() else None
+        if renamed is None:
+            raise Http404("No such pseud.")
+        # The default pseud was renamed with the account; other pseuds kept their names.
+        pseud_name = renamed.username if pseud_name.casefold() == username.casefold() else pseud_name
+        return redirect("pseud_profile", renamed.username, pseud_name, permanent=True)
+    work_ids = set(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
+    if wants_count(request):
+        return count_response(request, only_ids=work_ids)
+    listing = list_works(request, only_ids=work_ids)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": pseud.user, "pseuds": pseud.user.pseuds.all(), "listing": listing, "pseud": pseud},
+    )

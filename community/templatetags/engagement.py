@@ -1,8 +1,9 @@
 """Engagement buttons for pages other apps render: profiles and series.
 
 `{% profile_actions profile_user %}` and `{% series_actions series %}` look up the
-reader's subscription, block, mute and bookmark state (nothing for guests) and
-render templates/community/_profile_actions.html and _series_actions.html.
+reader's subscription, block and mute state (nothing for guests) and render
+templates/community/_profile_actions.html and _series_actions.html (which asks bookmarks'
+`series_bookmark_id` tag for the reader's bookmark).
 """
 
 from typing import Any
@@ -10,7 +11,6 @@ from typing import Any
 from django import template
 
 from accounts.models import User
-from bookmarks.models import Bookmark
 from community.models import Block, Mute, Subscription
 from works.models import Series
 
@@ -40,7 +40,6 @@ def series_actions(context: template.Context, series: Series) -> dict[str, Any]:
         result["subscription_id"] = (
             Subscription.objects.filter(user=viewer, series=series).values_list("pk", flat=True).first()
         )
-        result["bookmark_id"] = Bookmark.objects.filter(user=viewer, series=series).values_list("pk", flat=True).first()
     return result
 
 

@@ -11,12 +11,12 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from jobs import periodic
+from jobs.companions import Companion, companions
 from jobs.models import WorkerHeartbeat
 from jobs.queue import WorkerStopping, claim_next, enqueue, run_job, worker_name
-from search import indexer
 
 logger = logging.getLogger("jobs.worker")
-# A long queue of jobs never holds search updates back for longer than this, nor the reverse.
+# A long queue of jobs never holds search updates (a companion) back for longer than this, nor the reverse.
 TURN_SECONDS = 2.0
 
 
@@ -62,29 +62,30 @@ class _Stopper:
         return int(settings.JOBS_STOP_GRACE_SECONDS)
 
 
-class _Indexer(threading.Thread):
-    """Applies search updates beside the jobs, so a long job (a PDF) never holds search back."""
+class _CompanionThread(threading.Thread):
+    """Applies a companion's updates (search) beside the jobs, so a long job (a PDF) never holds them back."""
 
-    def __init__(self) -> None:
-        super().__init__(name="search-indexer", daemon=True)
+    def __init__(self, companion: Companion) -> None:
+        super().__init__(name=companion.name, daemon=True)
+        self.companion = companion
         self.stopping = threading.Event()
 
     def run(self) -> None:
         try:
             while not self.stopping.is_set():
                 try:
-                    indexed = indexer.apply_pending(seconds=TURN_SECONDS)
+                    applied = self.companion.apply(TURN_SECONDS)
                 except Exception:
-                    logger.exception("Applying search updates failed")
-                    indexed = 0
+                    logger.exception("%s failed", self.companion.name)
+                    applied = 0
                     self.stopping.wait(5)
                 close_old_connections()
-                if indexed:
-                    logger.info("Updated %s work(s) in the search index.", indexed)
+                if applied:
+                    logger.info(self.companion.applied.format(count=applied))
                 else:
                     self.stopping.wait(1.0)
         finally:
-            indexer.close_writer()
+            self.companion.close()
             connection.close()
 
 
@@ -105,12 +106,14 @@ class Command(BaseCommand):
         logger.info("Worker %s started", name)
         # A worker killed mid-commit may have left the index unusable, or someone deleted it:
         # check at once (the check rebuilds it if needed) rather than at the next period.
-        enqueue("check_search_index", key="periodic:check_search_index")
+        for companion in companions():
+            for kind in companion.startup_jobs:
+                enqueue(kind, key=f"periodic:{kind}")
         failures = 0
         # --once (tests, scripts) indexes inline, in the caller's connection and transaction.
-        self.index_thread = None if options["once"] else _Indexer()
-        if self.index_thread:
-            self.index_thread.start()
+        self.threads = [] if options["once"] else [_CompanionThread(companion) for companion in companions()]
+        for thread in self.threads:
+            thread.start()
         try:
             while True:
                 try:
@@ -133,13 +136,15 @@ class Command(BaseCommand):
         except WorkerStopping:
             logger.warning("Worker %s stopped", name)
         finally:
-            if self.index_thread:
-                self.index_thread.stopping.set()
-                self.index_thread.join(stopper.grace + 5)
-            indexer.close_writer()
+            for thread in self.threads:
+                thread.stopping.set()
+            for thread in self.threads:
+                thread.join(stopper.grace + 5)
+            for companion in companions():
+                companion.close()
 
     def turn(self, name: str, stopper: _Stopper) -> bool:
-        """One round: heartbeat, periodic jobs, jobs for a while, then search updates for a while."""
+        """One round: heartbeat, periodic jobs, jobs for a while, then each companion's (search) updates for a while."""
         now = timezone.now()
         WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now}, create_defaults={
             "seen_at": now, "started_at": now})  # fmt: skip
@@ -160,14 +165,17 @@ class Command(BaseCommand):
             _tidy_connections()
         if ran:
             self.stdout.write(f"Ran {ran} job(s).")
-        if stopper.stopping or self.index_thread:
+        if stopper.stopping or self.threads:
             return bool(ran)
-        stopper.busy = True
-        try:
-            indexed = indexer.apply_pending(seconds=TURN_SECONDS)
-        finally:
-            stopper.busy = False
-            signal.alarm(0)
-        if indexed:
-            self.stdout.write(f"Updated {indexed} work(s) in the search index.")
-        return bool(ran or indexed)
+        applied = 0
+        for companion in companions():
+            stopper.busy = True
+            try:
+                done = companion.apply(TURN_SECONDS)
+            finally:
+                stopper.busy = False
+                signal.alarm(0)
+            if done:
+                self.stdout.write(companion.applied.format(count=done))
+            applied += done
+        return bool(ran or applied)

@@ -1,3 +1,9 @@
+"""`{% load chapters %}` in templates/works/_chapter.html: paragraph ids that search snippets link to.
+
+Here rather than in works, because the anchors are the search index's (search.text): works never
+imports search, and a template may load a higher app's tags.
+"""
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
