@@ -13,13 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from accounts.models import User
-from archive.format import FORMAT, KINDS, PASSWORD_FIELD, SKIPPED_FIELDS, VERSION, Kind, columns, to_json
+from accounts.export import EXPORT_JOB
+from accounts.models import DataExport, User
+from archive.format import FORMAT, KINDS, PASSWORD_FIELD, PERMISSION, VERSION, Kind, columns, to_json
+from jobs.queue import enqueue
 from search.indexer import rebuild
+from sitecontent.config import forget_pages, forget_settings
+from sitecontent.models import SiteSettings
 from tags.models import Tag
 from works.filters import refresh_filters
 from works.models import Work
@@ -43,11 +49,20 @@ def _schema() -> dict[str, str]:
 
 
 def _field_names(kind: Kind, *, passwords: bool) -> list[str]:
-    skipped = SKIPPED_FIELDS.get(kind.model, set())
-    names = [field.attname for field in columns(kind.model_class) if field.name not in skipped]
+    names = [field.attname for field in columns(kind.model_class)]
     if not passwords and kind.model == PASSWORD_FIELD[0]:
         names.remove(PASSWORD_FIELD[1])
     return names
+
+
+def _natural(field: models.Field[Any, Any]) -> bool:
+    """A foreign key written as the other row's natural key (see archive.format.PERMISSION)."""
+    return bool(field.is_relation and field.related_model and field.related_model._meta.label == PERMISSION)
+
+
+def _key(field: models.Field[Any, Any]) -> str:
+    """The field's key in a row: its column name, or its name when it holds a natural key."""
+    return field.name if _natural(field) else field.attname
 
 
 def _m2m(model: type[models.Model], relation: str) -> tuple[type[models.Model], str, str]:
@@ -58,8 +73,40 @@ def _m2m(model: type[models.Model], relation: str) -> tuple[type[models.Model], 
     return through, f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
 
 
-def _rows(kind: Kind, names: list[str]) -> Iterator[dict[str, Any]]:
+class Permissions:
+    """Permissions by "app_label.model.codename", the same in every database (their ids are not)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, str] = {}
+        self._ids: dict[str, int] = {}
+        for pk, app_label, model, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "content_type__model", "codename"
+        ):
+            self._keys[pk] = f"{app_label}.{model}.{codename}"
+            self._ids[self._keys[pk]] = pk
+
+    def key(self, pk: int) -> str:
+        return self._keys[pk]
+
+    def id(self, key: str) -> int:
+        """The permission's id here; a permission this database lacks (made at run time) is made."""
+        if key not in self._ids:
+            app_label, _dot, rest = key.partition(".")
+            model, _dot, codename = rest.partition(".")
+            try:
+                content_type = ContentType.objects.get_by_natural_key(app_label, model)
+            except ContentType.DoesNotExist:
+                raise ArchiveError(f"permission {key!r}: this archive has no model {app_label}.{model}") from None
+            permission = Permission.objects.create(content_type=content_type, codename=codename, name=codename)
+            self._ids[key] = permission.pk
+        return self._ids[key]
+
+
+def _rows(kind: Kind, names: list[str], permissions: Permissions) -> Iterator[dict[str, Any]]:
     model = kind.model_class
+    fields = {field.attname: field for field in columns(model)}
+    keys = [_key(fields[name]) for name in names]
+    natural = {name for name in names if _natural(fields[name])}
     last: Any = None
     while True:
         queryset = model._base_manager.order_by("pk")
@@ -69,17 +116,22 @@ def _rows(kind: Kind, names: list[str]) -> Iterator[dict[str, Any]]:
         if not batch:
             return
         links: dict[str, dict[Any, list[Any]]] = {}
-        keys = [row[0] for row in batch]
+        pks = [row[0] for row in batch]
         for relation in kind.many_to_many:
             through, own, other = _m2m(model, relation)
-            found: dict[Any, list[Any]] = {key: [] for key in keys}
-            for key, target in (
-                through._base_manager.filter(**{f"{own}__in": keys}).order_by(own, other).values_list(own, other)
+            found: dict[Any, list[Any]] = {pk: [] for pk in pks}
+            for pk, target in (
+                through._base_manager.filter(**{f"{own}__in": pks}).order_by(own, other).values_list(own, other)
             ):
-                found[key].append(target)
+                found[pk].append(target)
+            if _natural(model._meta.get_field(relation)):
+                found = {pk: sorted(permissions.key(target) for target in targets) for pk, targets in found.items()}
             links[relation] = found
         for row in batch:
-            record = {name: to_json(value) for name, value in zip(names, row, strict=True)}
+            record = {
+                key: permissions.key(value) if name in natural else to_json(value)
+                for key, name, value in zip(keys, names, row, strict=True)
+            }
             for relation, found in links.items():
                 record[relation] = found[row[0]]
             yield record
@@ -98,12 +150,13 @@ def export_archive(out: Path, *, passwords: bool = False, progress: Progress | N
         "schema": _schema(),
         "kinds": [],
     }
+    permissions = Permissions()
     for kind in KINDS:
         names = _field_names(kind, passwords=passwords)
         digest = hashlib.sha256()
         count = 0
         with (out / kind.file).open("wb") as stream:
-            for record in _rows(kind, names):
+            for record in _rows(kind, names, permissions):
                 line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
                 stream.write(line)
                 digest.update(line)
@@ -168,12 +221,21 @@ def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_sear
     kinds = {kind.name: kind for kind in KINDS}
     counts: dict[str, int] = {}
     with transaction.atomic(), _keeping_dates():
-        # The fixed tags a fresh database is seeded with come back from the export, with their ids.
+        # What a fresh database may hold already (the fixed tags it is seeded with, the settings row and
+        # role groups made on first use) comes back from the export, with its ids.
         Tag.objects.all().delete()
+        SiteSettings.objects.all().delete()
+        Group.objects.all().delete()
+        permissions = Permissions()
         for entry in manifest["kinds"]:
             kind = kinds[entry["name"]]
-            counts[kind.name] = _load_kind(folder / entry["file"], kind, progress)
+            counts[kind.name] = _load_kind(folder / entry["file"], kind, permissions, progress)
         _reset_sequences()
+        # Background jobs don't travel: a member's data export still being prepared is queued again.
+        for export_id in DataExport.objects.filter(status=DataExport.Status.PENDING).values_list("pk", flat=True):
+            enqueue(EXPORT_JOB, {"export_id": export_id})
+    forget_settings()
+    forget_pages()
     work_ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(work_ids), 500):
         refresh_filters(work_ids[start : start + 500])
@@ -182,12 +244,14 @@ def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_sear
     return counts
 
 
-def _load_kind(path: Path, kind: Kind, progress: Progress | None) -> int:
+def _load_kind(path: Path, kind: Kind, permissions: Permissions, progress: Progress | None) -> int:
     model = kind.model_class
-    fields = {field.attname: field for field in columns(model)}
+    fields = {_key(field): field for field in columns(model)}
+    natural = {key for key, field in fields.items() if _natural(field)}
     count = 0
     batch: list[models.Model] = []
     links: dict[str, list[models.Model]] = {relation: [] for relation in kind.many_to_many}
+    natural_links = {relation for relation in kind.many_to_many if _natural(model._meta.get_field(relation))}
 
     def flush() -> None:
         model._base_manager.bulk_create(batch)
@@ -200,14 +264,21 @@ def _load_kind(path: Path, kind: Kind, progress: Progress | None) -> int:
     with path.open("rb") as stream:
         for line in stream:
             record = json.loads(line)
-            values = {name: fields[name].to_python(value) for name, value in record.items() if name in fields}
+            values = {
+                fields[key].attname: permissions.id(value) if key in natural else fields[key].to_python(value)
+                for key, value in record.items()
+                if key in fields
+            }
             if kind.model == PASSWORD_FIELD[0] and "password" not in record:
                 values["password"] = make_password(None)  # no hash exported: the user resets it
             instance = model(**values)
             batch.append(instance)
             for relation in kind.many_to_many:
                 through, own, other = _m2m(model, relation)
-                links[relation] += [through(**{own: instance.pk, other: target}) for target in record[relation]]
+                targets = record[relation]
+                if relation in natural_links:
+                    targets = [permissions.id(target) for target in targets]
+                links[relation] += [through(**{own: instance.pk, other: target}) for target in targets]
             count += 1
             if len(batch) >= SMALL_BATCH.get(kind.name, BATCH):
                 flush()
