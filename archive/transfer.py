@@ -8,7 +8,6 @@ same bytes, on SQLite or PostgreSQL), which is what the round-trip test checks.
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -197,22 +196,6 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-@contextmanager
-def _keeping_dates() -> Iterator[None]:
-    """auto_now fields would stamp every loaded row with today: keep the exported dates."""
-    changed = []
-    for kind in KINDS:
-        for field in kind.model_class._meta.concrete_fields:
-            if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
-                changed.append((field, field.auto_now, field.auto_now_add))
-                field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in changed:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
-
-
 def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_search: bool = True) -> dict[str, int]:
     """Load an export into this (empty) database, then rebuild filters and the search index."""
     manifest = read_manifest(folder)
@@ -220,7 +203,7 @@ def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_sear
         raise ArchiveError("the database is not empty (it has accounts or works): load into a fresh one")
     kinds = {kind.name: kind for kind in KINDS}
     counts: dict[str, int] = {}
-    with transaction.atomic(), _keeping_dates():
+    with transaction.atomic():
         # What a fresh database may hold already (the fixed tags it is seeded with, the settings row and
         # role groups made on first use) comes back from the export, with its ids.
         Tag.objects.all().delete()
@@ -244,43 +227,71 @@ def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_sear
     return counts
 
 
+class _Inserter:
+    """INSERTs of whole rows, many at a time: no model instances, no save() hooks (auto_now dates
+    stay as exported), values prepared by each field for this database as the ORM would."""
+
+    def __init__(self, model: type[models.Model], fields: list[models.Field[Any, Any]]) -> None:
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        # Names from the models, quoted; the values go as parameters.
+        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        self.rows: list[tuple[Any, ...]] = []
+
+    def flush(self) -> None:
+        if self.rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.rows)
+            self.rows.clear()
+
+
 def _load_kind(path: Path, kind: Kind, permissions: Permissions, progress: Progress | None) -> int:
     model = kind.model_class
-    fields = {_key(field): field for field in columns(model)}
-    natural = {key for key, field in fields.items() if _natural(field)}
+    fields = columns(model)
+    keys = [_key(field) for field in fields]
+    natural = [_natural(field) for field in fields]
+    # A row written before a field existed (version 1 grows by adding fields) gets its default.
+    defaults = [field.get_default() for field in fields]
+    rows = _Inserter(model, fields)
+    links: dict[str, tuple[_Inserter, bool]] = {}
+    for relation in kind.many_to_many:
+        through, own, other = _m2m(model, relation)
+        link_fields = [
+            through._meta.get_field(own.removesuffix("_id")),
+            through._meta.get_field(other.removesuffix("_id")),
+        ]
+        links[relation] = (_Inserter(through, link_fields), _natural(model._meta.get_field(relation)))
+    password = kind.model == PASSWORD_FIELD[0]
     count = 0
-    batch: list[models.Model] = []
-    links: dict[str, list[models.Model]] = {relation: [] for relation in kind.many_to_many}
-    natural_links = {relation for relation in kind.many_to_many if _natural(model._meta.get_field(relation))}
 
     def flush() -> None:
-        model._base_manager.bulk_create(batch)
-        for relation, rows in links.items():
-            through = _m2m(model, relation)[0]
-            through._base_manager.bulk_create(rows)
-            rows.clear()
-        batch.clear()
+        rows.flush()
+        for inserter, _natural_keys in links.values():
+            inserter.flush()
 
     with path.open("rb") as stream:
         for line in stream:
             record = json.loads(line)
-            values = {
-                fields[key].attname: permissions.id(value) if key in natural else fields[key].to_python(value)
-                for key, value in record.items()
-                if key in fields
-            }
-            if kind.model == PASSWORD_FIELD[0] and "password" not in record:
-                values["password"] = make_password(None)  # no hash exported: the user resets it
-            instance = model(**values)
-            batch.append(instance)
-            for relation in kind.many_to_many:
-                through, own, other = _m2m(model, relation)
+            if password and "password" not in record:
+                record["password"] = make_password(None)  # no hash exported: the user resets it
+            values = []
+            for field, key, by_natural_key, default in zip(fields, keys, natural, defaults, strict=True):
+                value = record[key] if key in record else default
+                if by_natural_key and value is not None:
+                    value = permissions.id(value)
+                else:
+                    value = field.to_python(value)
+                values.append(field.get_db_prep_save(value, connection))
+            rows.rows.append(tuple(values))
+            pk = values[0]
+            for relation, (inserter, by_natural_key) in links.items():
                 targets = record[relation]
-                if relation in natural_links:
+                if by_natural_key:
                     targets = [permissions.id(target) for target in targets]
-                links[relation] += [through(**{own: instance.pk, other: target}) for target in targets]
+                inserter.rows += [(pk, target) for target in targets]
             count += 1
-            if len(batch) >= SMALL_BATCH.get(kind.name, BATCH):
+            if len(rows.rows) >= SMALL_BATCH.get(kind.name, BATCH):
                 flush()
                 if progress:
                     progress(kind.name, count)
