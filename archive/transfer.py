@@ -26,8 +26,8 @@ from search.indexer import rebuild
 from sitecontent.config import forget_pages, forget_settings
 from sitecontent.models import SiteSettings
 from tags.models import Tag
-from works.filters import refresh_filters
-from works.models import Work
+from works.filters import TagGraph, compute_filters
+from works.models import FilterTagging, Tagging, Work
 
 BATCH = 2000
 # Chapters can be 500,000 characters each: fewer per batch keeps memory bounded.
@@ -54,7 +54,7 @@ def _field_names(kind: Kind, *, passwords: bool) -> list[str]:
     return names
 
 
-def _natural(field: models.Field[Any, Any]) -> bool:
+def _natural(field: Any) -> bool:
     """A foreign key written as the other row's natural key (see archive.format.PERMISSION)."""
     return bool(field.is_relation and field.related_model and field.related_model._meta.label == PERMISSION)
 
@@ -217,24 +217,62 @@ def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_sear
         # Background jobs don't travel: a member's data export still being prepared is queued again.
         for export_id in DataExport.objects.filter(status=DataExport.Status.PENDING).values_list("pk", flat=True):
             enqueue(EXPORT_JOB, {"export_id": export_id})
+        _build_filters(progress)
     forget_settings()
     forget_pages()
-    work_ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(work_ids), 500):
-        refresh_filters(work_ids[start : start + 500])
     if rebuild_search:
         rebuild()
     return counts
+
+
+def _build_filters(progress: Progress | None) -> None:
+    """Every work's tag filters by works.filters' rules, written in one pass over the taggings.
+
+    (refresh_filters would also compare with existing rows, recompute the crossover flag the works
+    came with, and tell running processes: there are none yet, and it takes longer than the load.)
+    """
+    rows = _Inserter(FilterTagging, ["work_id", "tag_id", "inherited"])
+    graph = TagGraph()  # kept across batches: each tag is read once
+    last, done = 0, 0
+    while True:
+        ids = list(Work.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        own: dict[int, set[int]] = {pk: set() for pk in ids}
+        for work_id, tag_id in Tagging.objects.filter(work_id__gt=last, work_id__lte=ids[-1]).values_list(
+            "work_id", "tag_id"
+        ):
+            own[work_id].add(tag_id)
+        graph.load({tag_id for tags in own.values() for tag_id in tags})
+        for work_id, filters in compute_filters(own, graph).items():
+            rows.rows += [(work_id, tag_id, inherited) for tag_id, inherited in filters.items()]
+        rows.flush()
+        last, done = ids[-1], done + len(ids)
+        if progress:
+            progress("tag filters", done)
+
+
+# Values of these types are written as JSON gives them; the others (dates, JSON) go through their field.
+_AS_IS = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
+    "CharField", "TextField", "EmailField", "SlugField",
+}  # fmt: skip
+
+
+def _as_is(field: models.Field[Any, Any]) -> bool:
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    return target.get_internal_type() in _AS_IS
 
 
 class _Inserter:
     """INSERTs of whole rows, many at a time: no model instances, no save() hooks (auto_now dates
     stay as exported), values prepared by each field for this database as the ORM would."""
 
-    def __init__(self, model: type[models.Model], fields: list[models.Field[Any, Any]]) -> None:
+    def __init__(self, model: type[models.Model], column_names: list[str]) -> None:
         quote = connection.ops.quote_name
-        names = ", ".join(quote(field.column) for field in fields)
-        marks = ", ".join(["%s"] * len(fields))
+        names = ", ".join(quote(name) for name in column_names)
+        marks = ", ".join(["%s"] * len(column_names))
         # Names from the models, quoted; the values go as parameters.
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
         self.rows: list[tuple[Any, ...]] = []
@@ -251,17 +289,14 @@ def _load_kind(path: Path, kind: Kind, permissions: Permissions, progress: Progr
     fields = columns(model)
     keys = [_key(field) for field in fields]
     natural = [_natural(field) for field in fields]
+    as_is = [_as_is(field) for field in fields]
     # A row written before a field existed (version 1 grows by adding fields) gets its default.
     defaults = [field.get_default() for field in fields]
-    rows = _Inserter(model, fields)
+    rows = _Inserter(model, [str(field.column) for field in fields])
     links: dict[str, tuple[_Inserter, bool]] = {}
     for relation in kind.many_to_many:
         through, own, other = _m2m(model, relation)
-        link_fields = [
-            through._meta.get_field(own.removesuffix("_id")),
-            through._meta.get_field(other.removesuffix("_id")),
-        ]
-        links[relation] = (_Inserter(through, link_fields), _natural(model._meta.get_field(relation)))
+        links[relation] = (_Inserter(through, [own, other]), _natural(model._meta.get_field(relation)))
     password = kind.model == PASSWORD_FIELD[0]
     count = 0
 
@@ -276,13 +311,13 @@ def _load_kind(path: Path, kind: Kind, permissions: Permissions, progress: Progr
             if password and "password" not in record:
                 record["password"] = make_password(None)  # no hash exported: the user resets it
             values = []
-            for field, key, by_natural_key, default in zip(fields, keys, natural, defaults, strict=True):
-                value = record[key] if key in record else default
+            for field, key, by_natural_key, plain, default in zip(fields, keys, natural, as_is, defaults, strict=True):
+                value = record.get(key, default)
                 if by_natural_key and value is not None:
                     value = permissions.id(value)
-                else:
-                    value = field.to_python(value)
-                values.append(field.get_db_prep_save(value, connection))
+                elif not plain:
+                    value = field.get_db_prep_save(field.to_python(value), connection)
+                values.append(value)
             rows.rows.append(tuple(values))
             pk = values[0]
             for relation, (inserter, by_natural_key) in links.items():

@@ -6,7 +6,8 @@ Migrates the (fresh) database, loads EXPORT_IN, exports again to EXPORT_OUT, the
 renders the pages listed in PAGES_JSON ({"pages": [[username or "", url], …], "token": …})
 and prints {url: html} as JSON on stdout, plus under "checks" what pages don't show: where
 an old username redirects, whether bob is still a moderator, whether the API token still
-works, and which data-export jobs are queued.
+works, which data-export jobs are queued, and whether the tag filters the import built are what
+refreshing every work gives.
 """
 
 import json
@@ -27,6 +28,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from accounts.models import User  # noqa: E402
 from jobs.models import Job  # noqa: E402
 from moderation.roles import has_role  # noqa: E402
+from works.filters import refresh_filters  # noqa: E402
+from works.models import FilterTagging, Work  # noqa: E402
 
 
 def main() -> None:
@@ -49,6 +52,10 @@ def main() -> None:
         str(api.status_code == 200),
         "|".join(Job.objects.filter(kind="build_data_export").values_list("kind", flat=True)),
     ]
+    # The filters the import built in one pass are what refreshing each work gives.
+    built = set(FilterTagging.objects.values_list("work_id", "tag_id", "inherited"))
+    refresh_filters(Work.objects.values_list("pk", flat=True))
+    checks.append(str(built == set(FilterTagging.objects.values_list("work_id", "tag_id", "inherited"))))
     pages["checks"] = "|".join(checks)
     json.dump(pages, sys.stdout)
 
