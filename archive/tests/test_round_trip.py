@@ -6,6 +6,7 @@ runs on PostgreSQL), exported again: the two exports are byte for byte the same,
 and the pages render the same.
 """
 
+import hashlib
 import io
 import json
 import os
@@ -344,3 +345,25 @@ class FormatTests(BaseTestCase):
             stream.write('{"id": 99, "username": "mallory"}\n')
         with self.assertRaisesMessage(ArchiveError, "does not match the manifest"):
             load_archive(folder / "out", rebuild_search=False)
+
+    def test_rows_written_before_a_field_existed_load_with_its_default(self):
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        User.objects.filter(username="alice").update(hide_creator_style=True, theme="dark")
+        call_command("export_archive", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+        # As an export made before users had hide_creator_style: its rows lack the field.
+        users = folder / "users.jsonl"
+        rows = [json.loads(line) for line in users.read_text(encoding="utf-8").splitlines()]
+        for row in rows:
+            del row["hide_creator_style"]
+        users.write_bytes("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode())
+        manifest = json.loads((folder / "manifest.json").read_text())
+        for entry in manifest["kinds"]:
+            if entry["name"] == "users":
+                entry["sha256"] = hashlib.sha256(users.read_bytes()).hexdigest()
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+        User.objects.all().delete()
+        load_archive(folder, rebuild_search=False)
+        alice = User.objects.get(username="alice")
+        self.assertEqual((alice.hide_creator_style, alice.theme), (False, "dark"))
+        self.assertFalse(alice.has_usable_password())  # exported without its hash
