@@ -8,21 +8,26 @@ same bytes, on SQLite or PostgreSQL), which is what the round-trip test checks.
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from accounts.models import User
-from archive.format import FORMAT, KINDS, PASSWORD_FIELD, SKIPPED_FIELDS, VERSION, Kind, columns, to_json
+from accounts.export import EXPORT_JOB
+from accounts.models import DataExport, User
+from archive.format import FORMAT, KINDS, PASSWORD_FIELD, PERMISSION, VERSION, Kind, columns, to_json
+from jobs.queue import enqueue
 from search.indexer import rebuild
+from sitecontent.config import forget_pages, forget_settings
+from sitecontent.models import SiteSettings
 from tags.models import Tag
-from works.filters import refresh_filters
-from works.models import Work
+from works.filters import TagGraph, compute_filters
+from works.models import FilterTagging, Tagging, Work
 
 BATCH = 2000
 # Chapters can be 500,000 characters each: fewer per batch keeps memory bounded.
@@ -43,11 +48,20 @@ def _schema() -> dict[str, str]:
 
 
 def _field_names(kind: Kind, *, passwords: bool) -> list[str]:
-    skipped = SKIPPED_FIELDS.get(kind.model, set())
-    names = [field.attname for field in columns(kind.model_class) if field.name not in skipped]
+    names = [field.attname for field in columns(kind.model_class)]
     if not passwords and kind.model == PASSWORD_FIELD[0]:
         names.remove(PASSWORD_FIELD[1])
     return names
+
+
+def _natural(field: Any) -> bool:
+    """A foreign key written as the other row's natural key (see archive.format.PERMISSION)."""
+    return bool(field.is_relation and field.related_model and field.related_model._meta.label == PERMISSION)
+
+
+def _key(field: models.Field[Any, Any]) -> str:
+    """The field's key in a row: its column name, or its name when it holds a natural key."""
+    return field.name if _natural(field) else field.attname
 
 
 def _m2m(model: type[models.Model], relation: str) -> tuple[type[models.Model], str, str]:
@@ -58,8 +72,40 @@ def _m2m(model: type[models.Model], relation: str) -> tuple[type[models.Model], 
     return through, f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
 
 
-def _rows(kind: Kind, names: list[str]) -> Iterator[dict[str, Any]]:
+class Permissions:
+    """Permissions by "app_label.model.codename", the same in every database (their ids are not)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, str] = {}
+        self._ids: dict[str, int] = {}
+        for pk, app_label, model, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "content_type__model", "codename"
+        ):
+            self._keys[pk] = f"{app_label}.{model}.{codename}"
+            self._ids[self._keys[pk]] = pk
+
+    def key(self, pk: int) -> str:
+        return self._keys[pk]
+
+    def id(self, key: str) -> int:
+        """The permission's id here; a permission this database lacks (made at run time) is made."""
+        if key not in self._ids:
+            app_label, _dot, rest = key.partition(".")
+            model, _dot, codename = rest.partition(".")
+            try:
+                content_type = ContentType.objects.get_by_natural_key(app_label, model)
+            except ContentType.DoesNotExist:
+                raise ArchiveError(f"permission {key!r}: this archive has no model {app_label}.{model}") from None
+            permission = Permission.objects.create(content_type=content_type, codename=codename, name=codename)
+            self._ids[key] = permission.pk
+        return self._ids[key]
+
+
+def _rows(kind: Kind, names: list[str], permissions: Permissions) -> Iterator[dict[str, Any]]:
     model = kind.model_class
+    fields = {field.attname: field for field in columns(model)}
+    keys = [_key(fields[name]) for name in names]
+    natural = {name for name in names if _natural(fields[name])}
     last: Any = None
     while True:
         queryset = model._base_manager.order_by("pk")
@@ -69,17 +115,22 @@ def _rows(kind: Kind, names: list[str]) -> Iterator[dict[str, Any]]:
         if not batch:
             return
         links: dict[str, dict[Any, list[Any]]] = {}
-        keys = [row[0] for row in batch]
+        pks = [row[0] for row in batch]
         for relation in kind.many_to_many:
             through, own, other = _m2m(model, relation)
-            found: dict[Any, list[Any]] = {key: [] for key in keys}
-            for key, target in (
-                through._base_manager.filter(**{f"{own}__in": keys}).order_by(own, other).values_list(own, other)
+            found: dict[Any, list[Any]] = {pk: [] for pk in pks}
+            for pk, target in (
+                through._base_manager.filter(**{f"{own}__in": pks}).order_by(own, other).values_list(own, other)
             ):
-                found[key].append(target)
+                found[pk].append(target)
+            if _natural(model._meta.get_field(relation)):
+                found = {pk: sorted(permissions.key(target) for target in targets) for pk, targets in found.items()}
             links[relation] = found
         for row in batch:
-            record = {name: to_json(value) for name, value in zip(names, row, strict=True)}
+            record = {
+                key: permissions.key(value) if name in natural else to_json(value)
+                for key, name, value in zip(keys, names, row, strict=True)
+            }
             for relation, found in links.items():
                 record[relation] = found[row[0]]
             yield record
@@ -98,12 +149,13 @@ def export_archive(out: Path, *, passwords: bool = False, progress: Progress | N
         "schema": _schema(),
         "kinds": [],
     }
+    permissions = Permissions()
     for kind in KINDS:
         names = _field_names(kind, passwords=passwords)
         digest = hashlib.sha256()
         count = 0
         with (out / kind.file).open("wb") as stream:
-            for record in _rows(kind, names):
+            for record in _rows(kind, names, permissions):
                 line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
                 stream.write(line)
                 digest.update(line)
@@ -144,22 +196,6 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-@contextmanager
-def _keeping_dates() -> Iterator[None]:
-    """auto_now fields would stamp every loaded row with today: keep the exported dates."""
-    changed = []
-    for kind in KINDS:
-        for field in kind.model_class._meta.concrete_fields:
-            if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
-                changed.append((field, field.auto_now, field.auto_now_add))
-                field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in changed:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
-
-
 def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_search: bool = True) -> dict[str, int]:
     """Load an export into this (empty) database, then rebuild filters and the search index."""
     manifest = read_manifest(folder)
@@ -167,49 +203,130 @@ def load_archive(folder: Path, *, progress: Progress | None = None, rebuild_sear
         raise ArchiveError("the database is not empty (it has accounts or works): load into a fresh one")
     kinds = {kind.name: kind for kind in KINDS}
     counts: dict[str, int] = {}
-    with transaction.atomic(), _keeping_dates():
-        # The fixed tags a fresh database is seeded with come back from the export, with their ids.
+    with transaction.atomic():
+        # What a fresh database may hold already (the fixed tags it is seeded with, the settings row and
+        # role groups made on first use) comes back from the export, with its ids.
         Tag.objects.all().delete()
+        SiteSettings.objects.all().delete()
+        Group.objects.all().delete()
+        permissions = Permissions()
         for entry in manifest["kinds"]:
             kind = kinds[entry["name"]]
-            counts[kind.name] = _load_kind(folder / entry["file"], kind, progress)
+            counts[kind.name] = _load_kind(folder / entry["file"], kind, permissions, progress)
         _reset_sequences()
-    work_ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(work_ids), 500):
-        refresh_filters(work_ids[start : start + 500])
+        # Background jobs don't travel: a member's data export still being prepared is queued again.
+        for export_id in DataExport.objects.filter(status=DataExport.Status.PENDING).values_list("pk", flat=True):
+            enqueue(EXPORT_JOB, {"export_id": export_id})
+        _build_filters(progress)
+    forget_settings()
+    forget_pages()
     if rebuild_search:
         rebuild()
     return counts
 
 
-def _load_kind(path: Path, kind: Kind, progress: Progress | None) -> int:
+def _build_filters(progress: Progress | None) -> None:
+    """Every work's tag filters by works.filters' rules, written in one pass over the taggings.
+
+    (refresh_filters would also compare with existing rows, recompute the crossover flag the works
+    came with, and tell running processes: there are none yet, and it takes longer than the load.)
+    """
+    rows = _Inserter(FilterTagging, ["work_id", "tag_id", "inherited"])
+    graph = TagGraph()  # kept across batches: each tag is read once
+    last, done = 0, 0
+    while True:
+        ids = list(Work.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        own: dict[int, set[int]] = {pk: set() for pk in ids}
+        for work_id, tag_id in Tagging.objects.filter(work_id__gt=last, work_id__lte=ids[-1]).values_list(
+            "work_id", "tag_id"
+        ):
+            own[work_id].add(tag_id)
+        graph.load({tag_id for tags in own.values() for tag_id in tags})
+        for work_id, filters in compute_filters(own, graph).items():
+            rows.rows += [(work_id, tag_id, inherited) for tag_id, inherited in filters.items()]
+        rows.flush()
+        last, done = ids[-1], done + len(ids)
+        if progress:
+            progress("tag filters", done)
+
+
+# Values of these types are written as JSON gives them; the others (dates, JSON) go through their field.
+_AS_IS = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
+    "CharField", "TextField", "EmailField", "SlugField",
+}  # fmt: skip
+
+
+def _as_is(field: models.Field[Any, Any]) -> bool:
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    return target.get_internal_type() in _AS_IS
+
+
+class _Inserter:
+    """INSERTs of whole rows, many at a time: no model instances, no save() hooks (auto_now dates
+    stay as exported), values prepared by each field for this database as the ORM would."""
+
+    def __init__(self, model: type[models.Model], column_names: list[str]) -> None:
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(name) for name in column_names)
+        marks = ", ".join(["%s"] * len(column_names))
+        # Names from the models, quoted; the values go as parameters.
+        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        self.rows: list[tuple[Any, ...]] = []
+
+    def flush(self) -> None:
+        if self.rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.rows)
+            self.rows.clear()
+
+
+def _load_kind(path: Path, kind: Kind, permissions: Permissions, progress: Progress | None) -> int:
     model = kind.model_class
-    fields = {field.attname: field for field in columns(model)}
+    fields = columns(model)
+    keys = [_key(field) for field in fields]
+    natural = [_natural(field) for field in fields]
+    as_is = [_as_is(field) for field in fields]
+    # A row written before a field existed (version 1 grows by adding fields) gets its default.
+    defaults = [field.get_default() for field in fields]
+    rows = _Inserter(model, [str(field.column) for field in fields])
+    links: dict[str, tuple[_Inserter, bool]] = {}
+    for relation in kind.many_to_many:
+        through, own, other = _m2m(model, relation)
+        links[relation] = (_Inserter(through, [own, other]), _natural(model._meta.get_field(relation)))
+    password = kind.model == PASSWORD_FIELD[0]
     count = 0
-    batch: list[models.Model] = []
-    links: dict[str, list[models.Model]] = {relation: [] for relation in kind.many_to_many}
 
     def flush() -> None:
-        model._base_manager.bulk_create(batch)
-        for relation, rows in links.items():
-            through = _m2m(model, relation)[0]
-            through._base_manager.bulk_create(rows)
-            rows.clear()
-        batch.clear()
+        rows.flush()
+        for inserter, _natural_keys in links.values():
+            inserter.flush()
 
     with path.open("rb") as stream:
         for line in stream:
             record = json.loads(line)
-            values = {name: fields[name].to_python(value) for name, value in record.items() if name in fields}
-            if kind.model == PASSWORD_FIELD[0] and "password" not in record:
-                values["password"] = make_password(None)  # no hash exported: the user resets it
-            instance = model(**values)
-            batch.append(instance)
-            for relation in kind.many_to_many:
-                through, own, other = _m2m(model, relation)
-                links[relation] += [through(**{own: instance.pk, other: target}) for target in record[relation]]
+            if password and "password" not in record:
+                record["password"] = make_password(None)  # no hash exported: the user resets it
+            values = []
+            for field, key, by_natural_key, plain, default in zip(fields, keys, natural, as_is, defaults, strict=True):
+                value = record.get(key, default)
+                if by_natural_key and value is not None:
+                    value = permissions.id(value)
+                elif not plain:
+                    value = field.get_db_prep_save(field.to_python(value), connection)
+                values.append(value)
+            rows.rows.append(tuple(values))
+            pk = values[0]
+            for relation, (inserter, by_natural_key) in links.items():
+                targets = record[relation]
+                if by_natural_key:
+                    targets = [permissions.id(target) for target in targets]
+                inserter.rows += [(pk, target) for target in targets]
             count += 1
-            if len(batch) >= SMALL_BATCH.get(kind.name, BATCH):
+            if len(rows.rows) >= SMALL_BATCH.get(kind.name, BATCH):
                 flush()
                 if progress:
                     progress(kind.name, count)

@@ -52,6 +52,11 @@ def fresh_postgres(url: str) -> None:
         db.execute(f'CREATE DATABASE "{name}"')
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 minutes): figures from a shared machine need it beside them."""
+    return "load " + ", ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
 def size(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.iterdir()) / 1e6
 
@@ -77,7 +82,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         first, second = Path(folder) / "first", Path(folder) / "second"
         seconds, peak = manage("export_archive", str(first))
-        print(f"export  ({Work.objects.count():,} works): {seconds:6.1f} s, {size(first):,.0f} MB, max RSS {peak} MB")
+        works = Work.objects.count()
+        print(f"export  ({works:,} works): {seconds:6.1f} s, {size(first):,.0f} MB, max RSS {peak} MB, {load()}")
         target = args.target or f"sqlite:///{Path(folder) / 'target.sqlite3'}"
         if target.startswith("postgres"):
             fresh_postgres(target)
@@ -85,9 +91,10 @@ def main() -> None:
         Path(env["FANARCHIVE_DATA_DIR"]).mkdir()
         manage("migrate", env=env)
         seconds, peak = manage("import_archive", str(first), env=env)
-        print(f"import  into {target.split(':')[0]}: {seconds:6.1f} s (filters and search rebuilt), max RSS {peak} MB")
+        engine = target.split(":")[0]
+        print(f"import  into {engine}: {seconds:6.1f} s (filters and search rebuilt), max RSS {peak} MB, {load()}")
         seconds, _peak = manage("export_archive", str(second), env=env)
-        print(f"export again: {seconds:6.1f} s")
+        print(f"export again: {seconds:6.1f} s, {load()}")
         same = all(filecmp.cmp(first / p.name, second / p.name, shallow=False) for p in first.iterdir())
         print("the two exports are identical" if same else "THE TWO EXPORTS DIFFER")
 

@@ -61,7 +61,8 @@ def main() -> None:
             started = time.perf_counter()
             call_command("import_efiction", *common, *extra, stdout=io.StringIO(), stderr=io.StringIO())
             seconds = time.perf_counter() - started
-            print(f"{label:>10}: {seconds:7.1f} s  ({args.stories / seconds:,.0f} stories/s)")
+            load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+            print(f"{label:>10}: {seconds:7.1f} s  ({args.stories / seconds:,.0f} stories/s)  load {load}")
         print(f"created {Work.objects.count() - works:,} works, {Chapter.objects.count() - chapters:,} chapters")
 
 

@@ -215,8 +215,10 @@ def _decision_verbs(report: Report, work: Work | None, standing: Standing | None
 
 
 def _snapshot_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    # In the labels' order, not the stored one: PostgreSQL's jsonb keeps keys in its own order.
+    order = {key: number for number, key in enumerate(SNAPSHOT_LABELS)}
     rows = []
-    for key, value in snapshot.items():
+    for key, value in sorted(snapshot.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         text = ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
         rows.append((str(SNAPSHOT_LABELS.get(key, key)), text))
     return rows

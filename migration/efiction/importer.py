@@ -20,7 +20,6 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import Pseud, User
-from comments.actions import recount_comments
 from comments.models import Comment
 from imports.actions import import_work
 from imports.normalize import normalize
@@ -39,7 +38,6 @@ from migration.efiction.source import (
 )
 from migration.models import ArchivedComment, ArchivedCreator, ArchivedFavourite, SourceRecord
 from tags.actions import TagTypeConflict
-from works.actions import refresh_work_stats
 from works.models import Chapter, SerialWork, Series, Work
 
 PSEUD_NAME_MAX = 40
@@ -249,9 +247,13 @@ class Importer:
         if not pseuds:
             raise ImportRefused(f"its author (uid {story['uid']}) is not in the authors table")
         parsed = plan.parsed
-        # The first chapter through import_work; the others in one insert, as add_chapter would write
-        # them, since add_chapter's per-chapter refresh (filters, search) would halve the import's speed.
+        published = plan.published or timezone.now()
+        updated = max(plan.updated or published, published)
+        # The first chapter through import_work (tags, creators, filters, search: as any import); the
+        # others in one insert, already posted, since add_chapter's per-chapter refresh (filters, search)
+        # would halve the import's speed. The counts it would keep are set below from what was written.
         work = import_work(replace(parsed, chapters=parsed.chapters[:1]), pseuds, extra={"series": None})
+        last = len(parsed.chapters)
         Chapter.objects.bulk_create(
             [
                 Chapter(
@@ -263,31 +265,45 @@ class Importer:
                     endnotes=chapter.endnotes,
                     content=chapter.html,
                     word_count=count_words(chapter.html),
+                    posted=True,
+                    published_at=(updated if position == last else published).date(),
                 )
                 for position, chapter in enumerate(parsed.chapters[1:], start=2)
             ]
         )
-        published = plan.published or timezone.now()
-        updated = max(plan.updated or published, published)
+        Chapter.objects.filter(work=work, position=1).update(posted=True, published_at=published.date())
+        chapters = list(work.chapters.order_by("position").only("id", "position", "work_id", "word_count"))
+        records = [SourceRecord(source=self.source, kind=Kind.STORY, source_id=sid, target_id=work.pk)]
+        records += [
+            SourceRecord(source=self.source, kind=Kind.CHAPTER, source_id=chapid, target_id=chapter.pk)
+            for chapid, chapter in zip(plan.chapter_ids, chapters, strict=True)
+        ]
+        self.report.created["works"] += 1
+        self.report.created["chapters"] += len(chapters)
+        self._import_series(sid, work)
+        comments = self._import_reviews(
+            sid, work, dict(zip(plan.chapter_ids, chapters, strict=True)), pseuds[0], published, records
+        )
+        SourceRecord.objects.bulk_create(records)
+        # What refresh_work_stats and recount_comments would compute, from the rows just written (the
+        # tags, hence the filters and crossover flag, were refreshed by import_work and did not change).
         work.posted = True
         work.backdated = True
         work.published_at = published.date()
         work.revised_at = updated
         work.hits = int(column(story, "count") or 0)
-        work.save(update_fields=["posted", "backdated", "published_at", "revised_at", "hits"])
-        chapters = list(work.chapters.order_by("position"))
-        work.chapters.update(posted=True, published_at=published.date())
-        if len(chapters) > 1:
-            Chapter.objects.filter(pk=chapters[-1].pk).update(published_at=updated.date())
-        self._record(Kind.STORY, sid, work.pk)
-        for chapid, chapter in zip(plan.chapter_ids, chapters, strict=True):
-            self._record(Kind.CHAPTER, chapid, chapter.pk)
-        self.report.created["works"] += 1
-        self.report.created["chapters"] += len(chapters)
-        self._import_series(sid, work)
-        self._import_reviews(sid, work, dict(zip(plan.chapter_ids, chapters, strict=True)), pseuds[0], published)
-        recount_comments(work.pk)
-        refresh_work_stats(work)
+        work.word_count = sum(chapter.word_count for chapter in chapters)
+        work.chapter_count = len(chapters)
+        if work.expected_chapters is not None and work.expected_chapters < work.chapter_count:
+            work.expected_chapters = work.chapter_count
+        work.complete = work.expected_chapters is not None and work.chapter_count >= work.expected_chapters
+        work.comments_count = comments
+        work.save(
+            update_fields=[
+                "posted", "backdated", "published_at", "revised_at", "hits", "word_count", "chapter_count",
+                "expected_chapters", "complete", "comments_count",
+            ]
+        )  # fmt: skip
 
     def _import_series(self, sid: int, work: Work) -> None:
         for link in self.archive.table("inseries", "sid = ? ORDER BY seriesid", (sid,)):
@@ -314,8 +330,16 @@ class Importer:
             )
 
     def _import_reviews(
-        self, sid: int, work: Work, chapters: dict[int, Chapter], author: Pseud, published: datetime
-    ) -> None:
+        self,
+        sid: int,
+        work: Work,
+        chapters: dict[int, Chapter],
+        author: Pseud,
+        published: datetime,
+        records: list[SourceRecord],
+    ) -> int:
+        """Write the story's reviews as comments (their SourceRecords added to `records`); return how many."""
+        written = 0
         for review in self.archive.table("reviews", "item = ? AND type = 'ST' ORDER BY reviewid", (sid,)):
             reviewid = int(review["reviewid"])
             text, response = split_response(str(review["review"] or ""))
@@ -329,15 +353,20 @@ class Importer:
             created = parse_date(review["date"]) or published
             chapter = chapters.get(int(review["chapid"] or 0))
             comment = self._comment(work, chapter, None, pseud, "" if pseud else name[:100], content, created)
-            self._record(Kind.REVIEW, reviewid, comment.pk)
+            records.append(SourceRecord(source=self.source, kind=Kind.REVIEW, source_id=reviewid, target_id=comment.pk))
             if uid in self.creator_ids:
                 ArchivedComment.objects.create(creator_id=self.creator_ids[uid], comment=comment)
             self.report.created["comments"] += 1
+            written += 1
             reply = rich_text(response)
             if reply:
                 answer = self._comment(work, chapter, comment, author, "", reply, created)
-                self._record(Kind.RESPONSE, reviewid, answer.pk)
+                records.append(
+                    SourceRecord(source=self.source, kind=Kind.RESPONSE, source_id=reviewid, target_id=answer.pk)
+                )
                 self.report.created["replies"] += 1
+                written += 1
+        return written
 
     @staticmethod
     def _comment(

@@ -16,11 +16,13 @@ from django.core.management.base import CommandError
 
 from accounts.actions import create_account
 from accounts.models import Pseud
+from comments.actions import recount_comments
 from comments.models import Comment
 from fanarchive.test import BaseTestCase
 from migration.models import ArchivedCreator, SourceRecord
 from migration.tests.efiction_fixture import write_archive
 from tags.models import MetaTagging, Tag, TagParent
+from works.actions import refresh_work_stats
 from works.models import Chapter, SerialWork, Series, Work
 
 
@@ -258,6 +260,20 @@ class ImportTests(EFictionImportCase):
         self.index_search()
         response = self.client.get("/search/", {"q": "Hogsmeade"})
         self.assertContains(response, "Moony&#x27;s Lament")
+
+    def test_kept_counts_are_what_recomputing_them_gives(self):
+        # The importer writes a story's counts itself (not through refresh_work_stats, for speed).
+        self.import_archive(write_archive(self.folder / "site"))
+        fields = ["word_count", "chapter_count", "expected_chapters", "complete", "comments_count", "crossover"]
+        works = list(Work.objects.order_by("pk"))
+        kept = [{name: getattr(work, name) for name in fields} for work in works]
+        self.assertTrue(any(row["comments_count"] > 1 for row in kept))
+        self.assertTrue(any(row["chapter_count"] > 1 and row["complete"] for row in kept))
+        for work in works:
+            refresh_work_stats(work)
+            recount_comments(work.pk)
+        again = [{name: getattr(work, name) for name in fields} for work in Work.objects.order_by("pk")]
+        self.assertEqual(kept, again)
 
     def test_running_again_changes_nothing(self):
         dump = write_archive(self.folder / "site")

@@ -13,8 +13,9 @@ class Command(BaseCommand):
     help = (
         "Load a folder written by export_archive into this database, which must be freshly migrated (no "
         "accounts, no works): checksums are verified first, everything is loaded in one transaction with "
-        "its ids, then the tag filters and the search index are rebuilt. Users exported without password "
-        "hashes must reset their passwords. Use it to move from SQLite to PostgreSQL (README)."
+        "its ids, the tag filters built in the same transaction, then the search index rebuilt. Users "
+        "exported without password hashes must reset their passwords. Use it to move from SQLite to "
+        "PostgreSQL (README)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
