@@ -62,6 +62,9 @@ KINDS = [
     Kind("inbox_items", "community.InboxItem"),
     Kind("source_records", "migration.SourceRecord"),
     Kind("archived_creators", "migration.ArchivedCreator"),
+    Kind("support_requests", "support.SupportRequest"),
+    Kind("support_notes", "support.SupportNote"),
+    Kind("support_replies", "support.SupportReply"),
 ]
 # Models an export leaves out, and why: each is rebuilt, transient, or Django's own.
 NOT_EXPORTED = {

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -219,7 +220,18 @@ def accounts(request: HttpRequest) -> HttpResponse:
         unverified = set(
             EmailVerification.objects.filter(user__in=accounts, verified_at=None).values_list("user_id", flat=True)
         )
-        found = [{"account": a, "unverified": a.pk in unverified, "standing": standings.get(a.pk)} for a in accounts]
+        now = timezone.now()
+        for account in accounts:
+            standing = standings.get(account.pk)
+            until = standing.suspended_until if standing else None
+            found.append(
+                {
+                    "account": account,
+                    "unverified": account.pk in unverified,
+                    "banned": bool(standing and standing.banned),
+                    "suspended_until": until if until and until > now else None,
+                }
+            )
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "support/accounts.html", {"form": form, "found": found}, status=status)
 

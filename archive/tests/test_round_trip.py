@@ -33,6 +33,7 @@ from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
 from migration.tests.efiction_fixture import write_archive
 from migration.tests.test_efiction_import import EFictionImportCase
+from support import actions as support_actions
 from tags.actions import add_parent, appoint_wrangler, make_canonical, make_synonym
 from tags.models import Tag
 from works import actions as work_actions
@@ -131,7 +132,12 @@ class RoundTripTests(EFictionImportCase):
         mute_user(self.bob, self.archivist)
         SavedFilter.objects.create(user=self.bob, name="Short gen", query="rating=General+Audiences")
         TagExclusion.objects.create(user=self.bob, tag=Tag.objects.get(name="Angst"))
-        run_pending()  # the wrangling's filter refresh, as the worker would run it
+        asked = support_actions.ask(self.bob, "", "account", "Pseud «ünïcode»", "How do I add a pseud?", "")
+        support_actions.add_note(staff, asked, "Pointed to the FAQ.")
+        support_actions.reply(staff, asked, "Preferences → Pseuds.")
+        guest_asked = support_actions.ask(None, "guest@example.net", "bug", "Broken", "The page is blank.", "")
+        support_actions.reply(staff, guest_asked, "Fixed, thank you.")
+        run_pending()  # the wrangling's filter refresh and the guest's answer, as the worker would run them
         return {"lighthouse": lighthouse, "moony": Work.objects.get(title="Moony's Lament")}
 
     def pages(self, works: dict[str, Work]) -> list[tuple[str, str]]:
@@ -149,6 +155,7 @@ class RoundTripTests(EFictionImportCase):
             ("", "/users/bob/bookmarks"),
             ("", "/search/?q=Hogsmeade"),
             ("bob", "/account/subscriptions"),
+            ("bob", "/support/mine"),
             ("bob", "/"),
         ]
 

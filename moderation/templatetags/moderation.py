@@ -2,7 +2,7 @@ from django import template
 
 from accounts.models import User
 from moderation.models import CoCreatorInvitation, LogEntry, Notice
-from moderation.roles import AnyUser, can_manage_roles, can_moderate
+from moderation.roles import AnyUser, can_manage_roles, can_moderate, can_support
 from works.models import Work
 
 register = template.Library()
@@ -11,6 +11,11 @@ register = template.Library()
 @register.filter
 def moderates(user: AnyUser) -> bool:
     return can_moderate(user)
+
+
+@register.filter
+def supports(user: AnyUser) -> bool:
+    return can_support(user)
 
 
 @register.filter
