@@ -102,6 +102,11 @@ class ContactTests(SupportTestCase):
         self.assertEqual(SupportRequest.objects.count(), 0)
         self.assertEqual(self.ask(None, message="ß" * MESSAGE_MAX).status_code, 302)
 
+    def test_a_suspended_member_may_still_contact_support(self) -> None:
+        Standing.objects.create(user=self.bob, suspended_until=timezone.now() + timedelta(days=3))
+        self.assertEqual(self.ask(self.bob, email=None).status_code, 302)
+        self.assertEqual(self.last().user, self.bob)
+
     def test_a_forged_category_is_refused(self) -> None:
         self.assertEqual(self.ask(None, category="payments").status_code, 400)
         self.assertEqual(SupportRequest.objects.count(), 0)
