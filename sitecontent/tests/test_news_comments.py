@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from accounts.actions import create_account
 from accounts.models import User
@@ -102,6 +104,24 @@ class ThreadTests(NewsCommentsTestCase):
         self.assertNotIn("Bob's thoughts", page)
         self.assertNotIn("Answer to Bob", page)
         self.assertIn("Bob's thoughts", self.page(self.staff))
+
+
+@override_settings(COMMENT_RATE_LIMIT=1000)
+class QueryCountTests(NewsCommentsTestCase):
+    def test_the_news_page_reads_its_comments_in_a_fixed_number_of_queries(self) -> None:
+        self.say(self.bob, "The first")
+        self.login(self.alice)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(self.post.get_absolute_url())
+        parent = self.last()
+        for n in range(40):
+            self.say(self.alice if n % 2 else self.bob, f"Comment {n}", parent=parent if n % 3 else None)
+            parent = self.last()
+        self.login(self.alice)
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(self.post.get_absolute_url())
+        self.assertContains(response, "Comments (41)")
+        self.assertEqual(len(many), len(one), [q["sql"][:100] for q in many.captured_queries])
 
 
 class RefusalTests(NewsCommentsTestCase):
