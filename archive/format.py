@@ -94,6 +94,10 @@ KINDS = [
     Kind("standings", "moderation.Standing"),
     Kind("notices", "moderation.Notice"),
     Kind("moderation_log", "moderation.LogEntry"),
+    # Support requests, their internal notes and answers.
+    Kind("support_requests", "support.SupportRequest"),
+    Kind("support_notes", "support.SupportNote"),
+    Kind("support_replies", "support.SupportReply"),
 ]
 # Models an export leaves out, and why: each is rebuilt, transient, or Django's own.
 NOT_EXPORTED = {

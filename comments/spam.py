@@ -2,7 +2,8 @@
 
 `settings.COMMENT_SPAM_CHECKER` names the checker (a dotted path to a callable
 taking a `Candidate` and returning True for spam), so an archive can plug in
-Akismet or anything else without touching the comments code. The default is a
+Akismet or anything else without touching the comments code. Comments on news
+posts go through the same check. The default is a
 few cheap heuristics: many links, phrases spammers use, shouting.
 """
 
@@ -29,9 +30,12 @@ _LINK = re.compile(r"<a\s|https?://|www\.", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Candidate:
-    """What a spam checker may look at. `content` is the sanitized HTML about to be stored."""
+    """What a spam checker may look at. `content` is the sanitized HTML about to be stored.
 
-    work: Work
+    `work` is None for a comment on a news post (sitecontent.news_comments goes through this check too).
+    """
+
+    work: Work | None
     user: User | None
     guest_name: str
     guest_email: str

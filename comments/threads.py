@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
@@ -90,9 +90,10 @@ class Skeleton:
     published: set[int]
 
     @classmethod
-    def load(cls, condition: Q, viewer: Viewer) -> "Skeleton":
+    def load(cls, condition: Q, viewer: Viewer, model: type[Model] = Comment) -> "Skeleton":
+        """`model` is Comment or sitecontent's NewsComment: the same columns and status values."""
         rows = (
-            Comment.objects.filter(condition)
+            model._default_manager.filter(condition)
             .order_by("id")
             .values_list("id", "parent_id", "user_id", "status", "depth")
         )

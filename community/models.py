@@ -139,6 +139,7 @@ class InboxItem(models.Model):
         NEW_WORK = "new_work", _("New work")
         NEW_SERIES_PART = "new_series_part", _("New part of a series")
         DATA_EXPORT = "data_export", _("Your data export is ready")
+        SUPPORT_REPLY = "support_reply", _("Support answered your request")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -21,6 +21,8 @@ from moderation.targets import find_target
 from search.indexer import apply_pending
 from sitecontent.config import forget_pages, forget_settings
 from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from sitecontent.news_comments import post_news_comment
+from support import actions as support_actions
 from tags.models import WranglerAssignment
 from works.models import Series
 
@@ -232,3 +234,39 @@ def test_every_moderation_page(archive_with_everything: Archive) -> None:
     # Dana hasn't accepted the terms yet: any page sends her to accept them.
     page = archive.context(user=create_account("dana", "dana@example.org", PASSWORD)).new_page()
     visit_all(page, ["/account/terms?next=/works", "/works"])
+
+
+def test_every_support_and_news_comment_page(archive_with_everything: Archive) -> None:
+    archive = archive_with_everything
+    staff, news = archive.staff, archive.news  # type: ignore[attr-defined]
+    top = post_news_comment(news, None, archive.alice, "<p>Welcome aboard.</p>", "")
+    reply = post_news_comment(news, top, archive.bob, "<p>Thanks!</p>", "")
+    asked = support_actions.ask(archive.bob, "", "account", "Can't log in", "I forgot my address.", "")
+    support_actions.add_note(staff, asked, "Checked the account.")
+    support_actions.reply(staff, asked, "Reset your password from the log-in page.")
+    guest = support_actions.ask(None, "wren@example.org", "bug", "Blank page", "The page is blank.", "")
+    page = archive.context().new_page()
+    visit_all(page, ["/support/", f"/news/comments/{top.pk}", f"/report/news_comment/{reply.pk}"])
+    page = archive.context(user=archive.bob).new_page()
+    visit_all(
+        page,
+        [
+            "/support/",
+            "/support/mine",
+            f"/news/{news.pk}",
+            f"/news/comments/{top.pk}",
+            f"/news/comments/{reply.pk}/edit",
+            f"/news/comments/{reply.pk}/delete",
+        ],
+    )
+    page = archive.context(user=staff).new_page()
+    visit_all(
+        page,
+        [
+            "/support/queue",
+            "/support/queue?status=all",
+            f"/support/requests/{asked.pk}",
+            f"/support/requests/{guest.pk}",
+            "/support/accounts?q=bob",
+        ],
+    )

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "feeds",
     "api",
     "sitecontent",
+    "support",
     "migration",
     "archive",
     "django.contrib.admin",

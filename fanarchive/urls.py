@@ -170,6 +170,8 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/decline", moderation_views.invitation_decline, name="invitation_decline"),
     path("moderation/", include(moderation_urls)),
     path("staff/invitations", identity_views.staff_invitations, name="staff_invitations"),
+    # Contacting support, support's queue and account lookup (support app; moderation.roles says who).
+    path("support/", include("support.urls")),
     # Archive settings, site pages, news and the banner (sitecontent app).
     path("", include("sitecontent.urls")),
     path("admin/", admin.site.urls),

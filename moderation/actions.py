@@ -19,7 +19,9 @@ from comments.models import Comment
 from jobs.queue import enqueue
 from moderation.models import CaseNote, Category, LogEntry, Notice, Report, Standing, TargetKind
 from moderation.roles import Role, role_group
-from moderation.targets import Target, comment_snapshot, user_snapshot, work_snapshot
+from moderation.targets import Target, comment_snapshot, news_comment_snapshot, user_snapshot, work_snapshot
+from sitecontent import news_comments
+from sitecontent.models import NewsComment
 from tags.models import Tag, TagType, WranglerAssignment
 from works import actions as work_actions
 from works.models import Work
@@ -44,6 +46,7 @@ def _log(
     report: Report | None = None,
     work: Work | None = None,
     comment: Comment | None = None,
+    news_comment: NewsComment | None = None,
     user: User | None = None,
     details: dict[str, Any] | None = None,
 ) -> LogEntry:
@@ -55,6 +58,7 @@ def _log(
         target_kind=kind,
         work=work,
         comment=comment,
+        news_comment=news_comment,
         user=user,
         snapshot=snapshot,
         details=details or {},
@@ -198,6 +202,7 @@ def file_report(target: Target, reporter: User | None, email: str, category: str
         report=report,
         work=target.work,
         comment=target.comment,
+        news_comment=target.news_comment,
         user=target.user,
         details={"category": category},
     )
@@ -214,6 +219,7 @@ def _case_log(report: Report, action: str, actor: User, reason: str = "", **deta
         report=report,
         work=report.work,
         comment=report.comment,
+        news_comment=report.news_comment,
         user=report.target_user,
         details=details,
     )
@@ -350,44 +356,52 @@ def correct_rating(
     )
 
 
+AnyComment = Comment | NewsComment
+
+
 @transaction.atomic
-def hide_comment(actor: User, report: Report | None, comment: Comment, reason: str) -> None:
-    comment_actions.hide_by_moderator(comment)
+def hide_comment(actor: User, report: Report | None, comment: AnyComment, reason: str) -> None:
+    if isinstance(comment, NewsComment):
+        news_comments.hide_by_moderator(comment)
+    else:
+        comment_actions.hide_by_moderator(comment)
     _comment_decision(LogEntry.Action.HIDE_COMMENT, Notice.Kind.COMMENT_HIDDEN, actor, report, comment, reason)
 
 
 @transaction.atomic
-def unhide_comment(actor: User, report: Report | None, comment: Comment, reason: str) -> None:
-    comment_actions.unhide_by_moderator(comment)
+def unhide_comment(actor: User, report: Report | None, comment: AnyComment, reason: str) -> None:
+    if isinstance(comment, NewsComment):
+        news_comments.unhide_by_moderator(comment)
+    else:
+        comment_actions.unhide_by_moderator(comment)
     _comment_decision(LogEntry.Action.UNHIDE_COMMENT, Notice.Kind.COMMENT_UNHIDDEN, actor, report, comment, reason)
 
 
 @transaction.atomic
-def delete_comment(actor: User, report: Report | None, comment: Comment, reason: str) -> None:
+def delete_comment(actor: User, report: Report | None, comment: AnyComment, reason: str) -> None:
     # Logged (with the snapshot of its text) before the text is emptied.
     _comment_decision(LogEntry.Action.DELETE_COMMENT, Notice.Kind.COMMENT_DELETED, actor, report, comment, reason)
-    comment_actions.delete_by_moderator(comment)
+    if isinstance(comment, NewsComment):
+        news_comments.delete_by_moderator(comment)
+    else:
+        comment_actions.delete_by_moderator(comment)
 
 
 def _comment_decision(
-    action: str, kind: str, actor: User, report: Report | None, comment: Comment, reason: str
+    action: str, kind: str, actor: User, report: Report | None, comment: AnyComment, reason: str
 ) -> None:
-    snapshot = comment_snapshot(comment)
-    _log(
-        action,
-        actor,
-        kind=TargetKind.COMMENT,
-        snapshot=snapshot,
-        reason=reason,
-        report=report,
-        comment=comment,
-        work=comment.work,
-        user=comment.user,
-    )
+    """Log the decision and tell the comment's author (a news comment is linked by the log, not the notice)."""
+    if isinstance(comment, NewsComment):
+        snapshot = news_comment_snapshot(comment)
+        target: dict[str, Any] = {"kind": TargetKind.NEWS_COMMENT, "news_comment": comment}
+        about: dict[str, Any] = {}
+    else:
+        snapshot = comment_snapshot(comment)
+        target = {"kind": TargetKind.COMMENT, "comment": comment, "work": comment.work}
+        about = {"comment": comment, "work": comment.work}
+    _log(action, actor, snapshot=snapshot, reason=reason, report=report, user=comment.user, **target)
     if comment.user is not None:
-        _notice(
-            comment.user, kind, report, reason, comment=comment, work=comment.work, subject=snapshot["content"][:255]
-        )
+        _notice(comment.user, kind, report, reason, subject=snapshot["content"][:255], **about)
 
 
 # Accounts
@@ -454,14 +468,22 @@ def ban(actor: User, report: Report | None, user: User, reason: str, *, spam: bo
     hidden = _works_of(user)
     if hidden:
         work_actions.set_hidden(hidden, True)
-    hidden_comments = []
+    hidden_comments, hidden_news_comments = [], []
     if spam:
         for comment in Comment.objects.filter(user=user, status__in=comment_actions.LIVE):
             comment_actions.hide_by_moderator(comment)
             hidden_comments.append(comment.pk)
+        for news_comment in NewsComment.objects.filter(user=user, status=NewsComment.Status.PUBLISHED):
+            news_comments.hide_by_moderator(news_comment)
+            hidden_news_comments.append(news_comment.pk)
     hidden_bookmarks = bookmark_actions.set_hidden(list(user.bookmarks.values_list("pk", flat=True)), True)
     action = LogEntry.Action.SPAM if spam else LogEntry.Action.BAN
-    details = {"hidden_works": hidden, "hidden_comments": hidden_comments, "hidden_bookmarks": hidden_bookmarks}
+    details = {
+        "hidden_works": hidden,
+        "hidden_comments": hidden_comments,
+        "hidden_news_comments": hidden_news_comments,
+        "hidden_bookmarks": hidden_bookmarks,
+    }
     _account_decision(action, actor, report, user, reason, notice=Notice.Kind.BANNED, details=details)
 
 
@@ -481,5 +503,7 @@ def unban(actor: User, report: Report | None, user: User, reason: str) -> None:
     if last_ban:
         for comment in Comment.objects.filter(pk__in=last_ban.details.get("hidden_comments", [])):
             comment_actions.unhide_by_moderator(comment)
+        for news_comment in NewsComment.objects.filter(pk__in=last_ban.details.get("hidden_news_comments", [])):
+            news_comments.unhide_by_moderator(news_comment)
         bookmark_actions.set_hidden(list(last_ban.details.get("hidden_bookmarks", [])), False)
     _account_decision(LogEntry.Action.UNBAN, actor, report, user, reason, details={"shown_works": shown})

@@ -3,7 +3,7 @@
 A banned account is logged out (also right after logging in) with a message saying why.
 A suspended account may read, but every write request (POST and the like) is refused,
 except a few that concern only the account itself: logging out, display settings,
-answering the moderators, tidying the inbox, blocking and muting.
+answering the moderators, tidying the inbox, blocking and muting, contacting support.
 """
 
 from collections.abc import Callable
@@ -30,6 +30,8 @@ ALLOWED_WHILE_SUSPENDED = {
     "mute",
     "unmute",
     "moderation_notice_answer",
+    # Someone suspended may still need help with their account.
+    "support_contact",
 }
 _STANDING = "_moderation_standing"
 

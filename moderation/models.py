@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Pseud, User
 from bookmarks.models import Bookmark
 from comments.models import Comment
+from sitecontent.models import NewsComment
 from tags.models import Tag
 from works.models import Chapter, Work
 
@@ -22,6 +23,7 @@ class TargetKind(models.TextChoices):
     BOOKMARK = "bookmark", _("Bookmark")
     USER = "user", _("Profile")
     TAG = "tag", _("Tag")
+    NEWS_COMMENT = "news_comment", _("Comment on a news post")
 
 
 class Category(models.TextChoices):
@@ -47,12 +49,13 @@ class Report(models.Model):
         CLAIMED = "claimed", _("Claimed")
         RESOLVED = "resolved", _("Resolved")
 
-    kind = models.CharField(max_length=10, choices=TargetKind.choices)
+    kind = models.CharField(max_length=20, choices=TargetKind.choices)
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     bookmark = models.ForeignKey(Bookmark, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    news_comment = models.ForeignKey(NewsComment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The account responsible for the target (its creator, commenter, bookmarker, or the profile itself).
     target_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     snapshot = models.JSONField(default=dict)
@@ -201,9 +204,10 @@ class LogEntry(models.Model):
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(max_length=150, blank=True)
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="log")
-    target_kind = models.CharField(max_length=10, choices=TargetKind.choices)
+    target_kind = models.CharField(max_length=20, choices=TargetKind.choices)
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    news_comment = models.ForeignKey(NewsComment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The account concerned: the target user, or the creator of the target.
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     snapshot = models.JSONField(default=dict)

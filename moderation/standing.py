@@ -19,22 +19,23 @@ def standing_of(user: AnyUser) -> Standing | None:
 
 
 def load_standing_and_roles(user: AnyUser) -> Standing | None:
-    """The account's standing (None: good standing) and whether it moderates, in one query.
+    """The account's standing (None: good standing) and whether it moderates or supports, in one query.
 
-    The middleware calls this once per request; the role is remembered on the user object
-    for moderation.roles, so the navigation's Moderation link costs no query of its own.
+    The middleware calls this once per request; the roles are remembered on the user object
+    for moderation.roles, so the navigation's Moderation and Support links cost no query of their own.
     """
     if not user.is_authenticated:
         return None
     row = (
         User.objects.filter(pk=user.pk)
         .values("standing__banned", "standing__suspended_until", "standing__reason", "standing__spam")
-        .annotate(moderator=role_member_exists(Role.MODERATOR))
+        .annotate(moderator=role_member_exists(Role.MODERATOR), support=role_member_exists(Role.SUPPORT))
         .first()
     )
     if row is None:
         return None
     remember_role(user, Role.MODERATOR, bool(row["moderator"]))
+    remember_role(user, Role.SUPPORT, bool(row["support"]))
     if row["standing__banned"] is None:
         return None
     return Standing(

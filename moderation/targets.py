@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.models import User
 from bookmarks.listing import visible_bookmarks
@@ -17,6 +18,7 @@ from comments.models import Comment
 from comments.threads import comment_url
 from lib.html import strip_html
 from moderation.models import TargetKind
+from sitecontent.models import NewsComment
 from tags.models import Tag
 from works.access import get_work_for_reader, readable_chapters
 from works.models import Chapter, Work
@@ -36,6 +38,7 @@ class Target:
     comment: Comment | None = None
     bookmark: Bookmark | None = None
     tag: Tag | None = None
+    news_comment: NewsComment | None = None
     # The account responsible for it.
     user: User | None = None
 
@@ -46,6 +49,7 @@ class Target:
             "comment": self.comment,
             "bookmark": self.bookmark,
             "tag": self.tag,
+            "news_comment": self.news_comment,
             "target_user": self.user,
         }
 
@@ -70,6 +74,15 @@ def work_snapshot(work: Work) -> dict[str, Any]:
 def comment_snapshot(comment: Comment) -> dict[str, Any]:
     author = comment.pseud.name if comment.pseud else comment.guest_name
     return {"id": comment.pk, "work_id": comment.work_id, "author": author, "content": _excerpt(comment.content)}
+
+
+def news_comment_snapshot(comment: NewsComment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "news_post_id": comment.post_id,
+        "author": comment.user.username if comment.user else "",
+        "content": _excerpt(comment.body),
+    }
 
 
 def user_snapshot(user: User) -> dict[str, Any]:
@@ -144,4 +157,12 @@ def find_target(kind: str, pk: int, reader: AnyUser) -> Target:
             raise Http404("No such tag.")
         snapshot = {"id": tag.pk, "name": tag.name, "type": tag.type}
         return Target(kind, tag.name, tag.get_absolute_url(), snapshot, tag=tag)
+    if kind == TargetKind.NEWS_COMMENT:
+        news = NewsComment.objects.select_related("user").filter(pk=pk, post__comments_enabled=True).first()
+        own_news = news is not None and reader.is_authenticated and news.user_id == reader.pk
+        if news is None or (news.status != NewsComment.Status.PUBLISHED and not own_news):
+            raise Http404("No such comment.")
+        snapshot = news_comment_snapshot(news)
+        url = reverse("news_comment_thread", args=[news.pk])
+        return Target(kind, snapshot["author"], url, snapshot, news_comment=news, user=news.user)
     raise Http404("Nothing of that kind can be reported.")

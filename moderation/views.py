@@ -45,6 +45,7 @@ from moderation.models import (
 from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members
 from moderation.targets import find_target
+from sitecontent.models import NewsComment
 from tags.models import Tag
 from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
 from works.listing import with_blurb_data
@@ -174,6 +175,7 @@ SNAPSHOT_LABELS = {
     "chapter_title": _("Chapter title"),
     "content": _("Text"),
     "work_id": _("Work id"),
+    "news_post_id": _("News post id"),
     "author": _("Author"),
     "bookmarker": _("Bookmarked by"),
     "notes": _("Notes"),
@@ -203,7 +205,8 @@ def _decision_verbs(report: Report, work: Work | None, standing: Standing | None
     verbs = []
     if work is not None:
         verbs += ["unhide_work" if work.hidden_by_admin else "hide_work", "correct_rating", "delete_work"]
-    comment = report.comment
+    comment = report.comment or report.news_comment
+    # Both kinds of comment share the status values.
     if comment is not None and comment.status != Comment.Status.DELETED:
         verbs += ["unhide_comment" if comment.status == Comment.Status.HIDDEN else "hide_comment", "delete_comment"]
     if report.target_user is not None:
@@ -241,7 +244,7 @@ def _case_context(report: Report, failed: tuple[str, forms.Form] | None = None, 
     context: dict[str, Any] = {
         "report": report,
         "work": work,
-        "comment": report.comment,
+        "comment": report.comment or report.news_comment,
         "standing": standing,
         "snapshot_rows": _snapshot_rows(report.snapshot),
         "notes": report.notes.select_related("author"),
@@ -323,7 +326,9 @@ def _work_of(report: Report) -> Work:
     return work
 
 
-def _comment_of(report: Report) -> Comment:
+def _comment_of(report: Report) -> Comment | NewsComment:
+    if report.news_comment is not None:
+        return report.news_comment
     if report.comment is None:
         raise actions.ModerationError(gettext("This case is not about a comment, or the comment is gone."))
     return report.comment
@@ -380,7 +385,9 @@ def case_act(request: HttpRequest, report_id: int, verb: str) -> HttpResponse:
     if entry is None:
         raise Http404("No such action.")
     report = get_object_or_404(
-        Report.objects.select_related("work", "chapter__work", "comment__work", "comment__user", "target_user"),
+        Report.objects.select_related(
+            "work", "chapter__work", "comment__work", "comment__user", "news_comment__user", "target_user"
+        ),
         pk=report_id,
     )
     form_class, act = entry

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from sitecontent.config import forget_pages, forget_settings
 from sitecontent.forms import SettingsForm
-from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from sitecontent.models import NewsPost, PageVersion, SiteSettings
 
 
 def save_settings(form: SettingsForm) -> SiteSettings:
@@ -51,7 +51,3 @@ def publish_news(data: dict[str, Any], author: User) -> NewsPost:
     return NewsPost.objects.create(
         title=data["title"], body=data["body"], comments_enabled=data["comments_enabled"], author=author
     )
-
-
-def comment_on_news(post: NewsPost, user: User, body: str) -> NewsComment:
-    return NewsComment.objects.create(post=post, user=user, body=body)

@@ -6,7 +6,6 @@ from sitecontent.models import NewsPost, SiteSettings
 
 PAGE_MAX = 200_000
 NEWS_MAX = 100_000
-NEWS_COMMENT_MAX = 5_000
 
 
 class SettingsForm(forms.ModelForm[SiteSettings]):
@@ -76,14 +75,4 @@ class NewsForm(forms.ModelForm[NewsPost]):
         body = clean_html(self.cleaned_data["body"])
         if not body:
             raise forms.ValidationError(_("The post can't be empty."))
-        return body
-
-
-class NewsCommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=NEWS_COMMENT_MAX)
-
-    def clean_body(self) -> str:
-        body = clean_html(self.cleaned_data["body"])
-        if not body:
-            raise forms.ValidationError(_("Comment can't be blank."))
         return body

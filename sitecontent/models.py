@@ -128,16 +128,43 @@ class NewsPost(models.Model):
 
 
 class NewsComment(models.Model):
-    """A member's comment on a news post (news comments are members-only and plain: no threads)."""
+    """A member's comment on a news post, or a reply to one (threaded like work comments).
+
+    Same shape and statuses as comments.Comment, so comments.threads reads both; a separate table
+    because a work comment carries the work's count, inbox items, emails and creators' moderation.
+    Deleting keeps the row (status DELETED, body emptied) so replies keep their place.
+    """
+
+    # The same values as comments.Comment.Status (UNREVIEWED is never used: news has no creators to review).
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        SPAM = "spam", _("Spam")
+        DELETED = "deleted", _("Deleted")
+        HIDDEN = "hidden", _("Hidden by the moderators")
 
     post = models.ForeignKey(NewsPost, on_delete=models.CASCADE, related_name="comments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    # The top-level comment of the thread (itself for a top-level comment, set after insert).
+    thread = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    depth = models.PositiveSmallIntegerField(default=0)
+    # Null once the account is deleted: the comment stays, signed "(deleted account)".
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Sanitized by lib.html.clean_html when saved.
     body = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    # A keyed hash of the poster's address: for rate limits and spam checks, never shown.
+    ip_hash = models.CharField(max_length=64, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["thread", "created_at"], name="news_comment_thread")]
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("news_comment_thread", args=[self.pk])

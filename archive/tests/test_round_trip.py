@@ -47,9 +47,11 @@ from moderation.consent import invite_co_creators
 from moderation.models import InvitationSetting, Notice
 from moderation.roles import Role
 from moderation.targets import find_target
-from sitecontent.actions import comment_on_news, publish_news, publish_page, save_settings
+from sitecontent.actions import publish_news, publish_page, save_settings
 from sitecontent.config import archive_settings
 from sitecontent.forms import SettingsForm
+from sitecontent.news_comments import post_news_comment
+from support import actions as support_actions
 from tags.actions import add_parent, make_canonical, make_synonym
 from tags.models import Tag
 from works import actions as work_actions
@@ -193,7 +195,7 @@ class RoundTripTests(EFictionImportCase):
         post = publish_news(
             {"title": "Welcome, Tidewater fans", "body": "<p>Imports are open.</p>", "comments_enabled": True}, staff
         )
-        comment_on_news(post, self.bob, "<p>Thank you! 🎉</p>")
+        post_news_comment(post, None, self.bob, "<p>Thank you! 🎉</p>", "")
         appoint(staff, self.bob, "moderator")
         appoint(staff, dana, "support")
         support = Permission.objects.get(codename="support", content_type__app_label="moderation")
@@ -215,6 +217,11 @@ class RoundTripTests(EFictionImportCase):
         file_report(find_target("comment", comment.pk, AnonymousUser()), None, "guest@example.org", "spam", "Spam?")
         suspend(staff, None, dana, 3, "Spam links in comments.", hide_works=False)
         self.works_extra = {"news": post, "report": report}
+        asked = support_actions.ask(self.bob, "", "account", "Pseud «ünïcode»", "How do I add a pseud?", "")
+        support_actions.add_note(staff, asked, "Pointed to the FAQ.")
+        support_actions.reply(staff, asked, "Preferences → Pseuds.")
+        guest_asked = support_actions.ask(None, "guest@example.net", "bug", "Broken", "The page is blank.", "")
+        support_actions.reply(staff, guest_asked, "Fixed, thank you.")
 
     def pages(self, works: dict[str, Work]) -> list[tuple[str, str]]:
         lighthouse, moony = works["lighthouse"], works["moony"]
@@ -246,6 +253,7 @@ class RoundTripTests(EFictionImportCase):
             ("", "/users/bob/bookmarks"),
             ("", "/search/?q=Hogsmeade"),
             ("bob", "/account/subscriptions"),
+            ("bob", "/support/mine"),
             ("bob", "/"),
         ]
 

@@ -18,9 +18,10 @@ from moderation import actions
 from moderation.models import CaseNote, CoCreatorInvitation, InvitationSetting, LogEntry, Notice, Report, Standing
 from moderation.roles import Role
 from moderation.tests.helpers import ModerationTestCase
-from sitecontent.actions import comment_on_news, publish_news, publish_page
+from sitecontent.actions import publish_news, publish_page
 from sitecontent.config import archive_settings
 from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from sitecontent.news_comments import post_news_comment
 from tags.models import Tag, WranglerAssignment
 
 READ_ONLY: list[type[Model]] = [
@@ -55,7 +56,7 @@ class AdminPagesRender(ModerationTestCase):
         post = publish_news(
             {"title": "Wartung am Sonntag", "body": "<p>Kurz offline.</p>", "comments_enabled": True}, self.staff
         )
-        comment_on_news(post, self.alice, "<p>Danke!</p>")
+        post_news_comment(post, None, self.moderator, "<p>Danke!</p>", "")
         archive_settings()
         Tag.objects.filter(name="Tidewater (TV)").update(canonical=True)
         actions.appoint(self.staff, self.alice, Role.WRANGLER, fandom=Tag.objects.get(name="Tidewater (TV)"))

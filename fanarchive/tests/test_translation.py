@@ -37,8 +37,11 @@ from moderation import actions as moderation_actions
 from moderation.models import Report
 from moderation.roles import Role
 from moderation.tests.helpers import moderation_texts
+from sitecontent import news_comments
 from sitecontent.config import forget_pages, forget_settings
 from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from support import actions as support_actions
+from support.models import SupportNote, SupportReply, SupportRequest
 from tags.models import Tag
 from works.models import Chapter, Series, Work
 
@@ -181,6 +184,7 @@ class EveryStringIsMarkedTests(BaseTestCase):
         values += Series.objects.values_list("title", flat=True)
         values += Pseud.objects.values_list("name", flat=True)
         values += User.objects.values_list("username", flat=True)
+        values += User.objects.values_list("email", flat=True)
         values += [name for _code, name in LANGUAGES]
         values += moderation_texts()
         values += PersonalToken.objects.values_list("name", flat=True)
@@ -190,6 +194,10 @@ class EveryStringIsMarkedTests(BaseTestCase):
         values += Invitation.objects.values_list("code", flat=True)
         values += Invitation.objects.values_list("email", flat=True)
         values += InviteRequest.objects.values_list("email", flat=True)
+        for asked in SupportRequest.objects.all():
+            values += [asked.reference, asked.subject, asked.message, asked.email]
+        values += SupportNote.objects.values_list("text", flat=True)
+        values += SupportReply.objects.values_list("text", flat=True)
         return [value for value in values if value]
 
     maxDiff = None
@@ -396,6 +404,46 @@ class EveryStringIsMarkedTests(BaseTestCase):
         self.assert_all_marked(
             reverse("comment_create", args=[self.work.pk]), user=self.bob, method="post", content="Thank you!"
         )
+
+    def test_support_and_news_comment_pages_show_only_translated_strings(self) -> None:
+        moderation_actions.appoint(self.alice, self.bob, Role.SUPPORT)
+        asked = support_actions.ask(self.bob, "", "account", "Harbour login", "I can't log in.", "")
+        support_actions.add_note(self.alice, asked, "Checked.")
+        support_actions.reply(self.alice, asked, "Reset your password.")
+        guest = support_actions.ask(None, "wren@example.org", "bug", "Harbour bug", "Blank page.", "")
+        EmailVerification.objects.create(user=self.bob)
+        self.assert_all_marked(reverse("support_contact"))
+        self.assert_all_marked(reverse("support_contact"), method="post", subject="Hi", message="x" * 6000)
+        self.assert_all_marked(reverse("support_contact"), method="post", subject="Hi", website="bot")
+        for url in [
+            reverse("support_contact"),
+            reverse("support_mine"),
+            reverse("inbox"),
+            reverse("support_queue"),
+            reverse("support_queue") + "?status=all",
+            reverse("support_request", args=[asked.pk]),
+            reverse("support_request", args=[guest.pk]),
+            reverse("support_accounts") + "?q=bob",
+            reverse("support_accounts") + "?q=nobody",
+        ]:
+            with self.subTest(url=url):
+                self.assert_all_marked(url, user=self.bob)
+        self.assert_all_marked(
+            reverse("support_contact"), user=self.bob, method="post", category="bug", subject="Hi", message="Help"
+        )
+        top = news_comments.post_news_comment(self.news, None, self.alice, "<p>Welcome aboard.</p>", "")
+        reply = news_comments.post_news_comment(self.news, top, self.alice, "<p>And more.</p>", "")
+        news_comments.delete_news_comment(top, self.alice)
+        for url in [
+            reverse("news_detail", args=[self.news.pk]),
+            reverse("news_comment_thread", args=[reply.pk]),
+            reverse("news_comment_edit", args=[reply.pk]),
+            reverse("news_comment_delete", args=[reply.pk]),
+            reverse("report", args=["news_comment", reply.pk]),
+        ]:
+            with self.subTest(url=url):
+                self.assert_all_marked(url, user=self.alice)
+        self.assert_all_marked(reverse("news_comment", args=[self.news.pk]), user=self.alice, method="post", content="")
 
 
 @override_settings(

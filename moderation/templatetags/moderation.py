@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from moderation.models import CoCreatorInvitation, LogEntry, Notice
-from moderation.roles import AnyUser, Role, can_manage_roles, can_moderate
+from moderation.roles import AnyUser, Role, can_manage_roles, can_moderate, can_support
 from works.models import Work
 
 register = template.Library()
@@ -12,6 +12,11 @@ register = template.Library()
 @register.filter
 def moderates(user: AnyUser) -> bool:
     return can_moderate(user)
+
+
+@register.filter
+def supports(user: AnyUser) -> bool:
+    return can_support(user)
 
 
 @register.filter

@@ -50,29 +50,29 @@ class NewsTests(BaseTestCase):
     def test_members_comment_when_comments_are_on(self) -> None:
         post = self.publish("Archive opens")
         self.assertContains(self.client.get(post.get_absolute_url()), "to comment")
-        self.assertEqual(self.client.post(f"/news/{post.pk}/comments", {"body": "Guest"}).status_code, 302)
+        self.assertEqual(self.client.post(f"/news/{post.pk}/comments", {"content": "Guest"}).status_code, 302)
         self.login(self.bob)
-        response = self.client.post(f"/news/{post.pk}/comments", {"body": "<p>Congratulations!</p>"})
+        response = self.client.post(f"/news/{post.pk}/comments", {"content": "<p>Congratulations!</p>"})
         comment = NewsComment.objects.get()
         self.assertRedirects(response, f"/news/{post.pk}#news-comment-{comment.pk}")
         self.assertContains(self.client.get(post.get_absolute_url()), "Congratulations!")
-        response = self.client.post(f"/news/{post.pk}/comments", {"body": "x" * 100_000})
+        response = self.client.post(f"/news/{post.pk}/comments", {"content": "x" * 100_000})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(NewsComment.objects.count(), 1)
 
     def test_no_comments_when_they_are_off(self) -> None:
         post = self.publish("Quiet post", comments=False)
         self.login(self.bob)
-        self.assertNotContains(self.client.get(post.get_absolute_url()), 'name="body"')
-        response = self.client.post(f"/news/{post.pk}/comments", {"body": "Hello"}, follow=True)
-        self.assertContains(response, "Comments are off for this post.")
+        self.assertNotContains(self.client.get(post.get_absolute_url()), 'name="content"')
+        response = self.client.post(f"/news/{post.pk}/comments", {"content": "Hello"})
+        self.assertContains(response, "Comments are off for this post.", status_code=403)
         self.assertEqual(NewsComment.objects.count(), 0)
 
     def test_unverified_members_cannot_comment_on_news(self) -> None:
         post = self.publish("Archive opens")
         self.client.post("/account/signup", signup_form())
         self.assertContains(self.client.get(post.get_absolute_url()), "Please confirm your email address first")
-        self.client.post(f"/news/{post.pk}/comments", {"body": "Hello"})
+        self.client.post(f"/news/{post.pk}/comments", {"content": "Hello"})
         self.assertEqual(NewsComment.objects.count(), 0)
 
 
