@@ -368,6 +368,13 @@ class FilterIndex:
             mask &= columns["language"][ids] == _LANGUAGE_CODES.get(spec.language, -1)
         return ids if mask.all() else ids[mask]
 
+    def visible_ids(self, *, members: bool) -> np.ndarray:
+        """Every work a logged-in reader (`members`) or a guest may see, in id order."""
+        state = self.ensure_current()
+        with self._lock:
+            visible = state.members if members else state.public
+            return np.frombuffer(visible.to_array(), dtype=np.uint32).astype(np.int64)
+
     def counts_for_tags(self, tag_ids: list[int], *, members: bool) -> dict[int, int]:
         """How many works each tag's filter matches among those a reader may see."""
         state = self.ensure_current()
@@ -387,7 +394,15 @@ class FilterIndex:
         default_descending = chosen.descending
         with self._lock:
             state = self._current_state()
-            keys = state.columns[chosen.index_column][ids].astype(np.int64)
+            column = state.columns[chosen.index_column]
+            if not len(ids) or int(ids.max()) < len(column):
+                keys = column[ids].astype(np.int64)
+            else:
+                # Ids found elsewhere (a search) that this index has not seen yet: a work posted a
+                # moment ago, whose counters are all zero.
+                keys = np.zeros(len(ids), dtype=np.int64)
+                inside = ids < len(column)
+                keys[inside] = column[ids[inside]]
         return [
             int(i)
             for i in ids[

@@ -135,7 +135,7 @@ class Command(BaseCommand):
         finally:
             if self.index_thread:
                 self.index_thread.stopping.set()
-                self.index_thread.join(stopper.grace + 5)
+                self.index_thread.join(stopper.grace + settings.SEARCH_STOP_MERGE_SECONDS + 5)
             indexer.close_writer()
 
     def turn(self, name: str, stopper: _Stopper) -> bool:
