@@ -8,11 +8,14 @@ Usage (an archive made first with manage.py generate_archive; the issue's scale 
         .venv/bin/python bench/worker.py --minutes 3 --mixed
 
 It builds the search index if it is missing, starts one real `manage.py run_jobs` process, and
-for --minutes re-indexes one random work per second (--rate), as hits and edits do. With
---mixed it also adds, every 10 s, a hit burst on 20 works (lazy updates), a filter refresh and
-a PDF job. Every 10 s one work's title is edited to a fresh word and the time until a search
-finds it is measured. Printed at the end: the worker's CPU seconds per minute (from /proc),
-its RSS, the index's segment count and size, and the edit-to-search times.
+for --minutes re-indexes one random work per second (--rate), as edits do. With --mixed it
+also adds, every second, hits on 20 random works through the hit counter's own path
+(works.hits: counted, flushed, noted for the filter index; no search write), and every 10 s a
+filter refresh and a PDF job. Every 10 s one work's title is edited to a fresh word and the
+time until a search finds it is measured. Printed at the end: the machine's load (uptime) at
+the start and the end, the worker's CPU seconds per minute (from /proc), its RSS, the index's
+segment count and size, the edit-to-search times, and how long the worker took to stop on
+SIGTERM (it lets the index's merges finish) with the segments left after it.
 """
 
 import argparse
@@ -40,6 +43,7 @@ from downloads import formats
 from downloads.actions import request_pdf
 from search import engine, indexer
 from tags.models import Tag
+from works import hits
 from works.filters import queue_refresh_for_tags
 from works.models import Work
 
@@ -78,6 +82,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1.0, help="Re-indexed works per second (default 1).")
     parser.add_argument("--mixed", action="store_true", help="Add hit bursts, filter refreshes and PDF jobs.")
     args = parser.parse_args()
+    load_start = uptime()
 
     ids = list(Work.objects.filter(posted=True, hidden_by_admin=False).values_list("pk", flat=True))
     if not ids:
@@ -87,11 +92,10 @@ def main() -> None:
         indexer.rebuild()
     engine.WRITER.close()
     rng = random.Random(13)
+    log_path = Path(settings.DATA_DIR) / "bench-worker.log"
+    log = log_path.open("w")
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "run_jobs"],
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, "manage.py", "run_jobs"], cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT
     )
     time.sleep(5)  # Django's start-up is not what is measured
     cpu_start, wall_start = cpu_seconds(worker.pid), time.monotonic()
@@ -116,6 +120,10 @@ def main() -> None:
     while time.monotonic() < deadline:
         tick += 1
         indexer.queue_updates(rng.sample(ids, max(1, round(args.rate))))
+        if args.mixed:
+            with hits._lock:
+                hits._pending.update(rng.sample(ids, 20))
+            hits.flush_hits()
         if tick % 10 == 0:
             work_id = rng.choice(ids)
             word = f"benchmark{tick}x{rng.randrange(10**9)}"
@@ -123,7 +131,6 @@ def main() -> None:
             pending[word] = time.monotonic()
             indexer.queue_updates([work_id])
             if args.mixed:
-                indexer.queue_updates(rng.sample(ids, 20), soon=False)
                 if fandoms:
                     queue_refresh_for_tags([rng.choice(fandoms)])
                 work = Work.objects.get(pk=rng.choice(ids))
@@ -136,18 +143,33 @@ def main() -> None:
     minutes = (time.monotonic() - wall_start) / 60
     rss = rss_mb(worker.pid)
     count, size = segments()
+    load_end = uptime()
+    stop_started = time.monotonic()
     worker.terminate()
     worker.wait(60)
+    stop_seconds = time.monotonic() - stop_started
+    stopped_count, stopped_size = segments()
+    log.close()
     print(f"Archive: {len(ids):,} visible works, {connection_vendor()}; {args.minutes:g} min at {args.rate:g}/s"
           f"{' with mixed load' if args.mixed else ''}.")  # fmt: skip
+    print(f"Machine load (uptime): start {load_start}; end {load_end}")
     print(f"Worker CPU: {cpu / minutes:.1f} CPU-seconds per minute")
     print(f"Worker RSS at the end: {rss:.0f} MB")
     print(f"Index segments: {start_segments} at the start, {count} at the end; {size:.0f} MB on disk")
+    print(
+        f"Worker stop on SIGTERM: {stop_seconds:.1f} s, exit {worker.returncode}; "
+        f"{stopped_count} segments after it, {stopped_size:.0f} MB"
+    )
+    print(f"Worker log: {log_path}")
     if latencies:
         print(
             f"Edit to search: p50 {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s "
             f"({len(latencies)} edits, {len(pending)} not found by the end)"
         )
+
+
+def uptime() -> str:
+    return "load average: " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def connection_vendor() -> str:

@@ -233,8 +233,11 @@ SEARCH_URL = env_str("SEARCH_URL")
 # Shared by the search node and the nodes that call it; the search API is off without it.
 SEARCH_API_KEY = env_str("SEARCH_API_KEY")
 SEARCH_TIMEOUT_SECONDS = env_int("SEARCH_TIMEOUT_SECONDS", 5)
-# Kudos, hits and tag wrangling update a work's search document after this delay, batched.
+# Tag wrangling updates a work's search document after this delay, batched (counters such as
+# kudos and hits are not in the search index at all).
 SEARCH_LAZY_SECONDS = env_int("SEARCH_LAZY_SECONDS", 60)
+# A stopping worker waits this long for the index's running merges to finish.
+SEARCH_STOP_MERGE_SECONDS = env_int("SEARCH_STOP_MERGE_SECONDS", 10)
 
 # A 510,000-character chapter in a CJK script is ~4.6 MB once form-encoded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024

@@ -16,12 +16,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import numpy as np
 import tantivy
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from lib.html import strip_html
+from works.filter_index import INDEX as FILTER_INDEX
 from works.models import Chapter, Tagging, Work
 from works.query import SORTS, WorkQuery, WorkResult
 
@@ -255,7 +257,10 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
         field_name, descending = SORT_FIELDS[sort]
         if request.descending is not None:
             descending = request.descending
-        ids, total = sorted_page(searcher, query, field_name, descending, offset, limit)
+        if field_name in engine.COUNT_FIELDS:
+            ids, total = counter_sorted_page(searcher, query, sort, descending, offset, limit, members=request.members)
+        else:
+            ids, total = sorted_page(searcher, query, field_name, descending, offset, limit)
         hits = [Hit(work_id=pk, score=0.0) for pk in ids]
     if snippets and highlight is not None and hits:
         _add_snippets(searcher, parsed, hits)
@@ -350,6 +355,63 @@ def sorted_page(
             page.extend(_work_ids(searcher, group))
         position += length
     return page, total
+
+
+# A counter sort reads every match's id from the index up to this many matches (about 1 µs
+# each); above it, it walks the works in counter order instead (see counter_sorted_page),
+# starting with this many candidates more than the matches' density suggests, and giving up
+# (reading every match) once a walk would take more than this fraction of the visible works.
+COLLECT_ALL_MATCHES = 20_000
+WALK_SLACK = 256
+WALK_FRACTION = 0.5
+
+
+def counter_sorted_page(
+    searcher: tantivy.Searcher,
+    query: tantivy.Query,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    *,
+    members: bool,
+) -> tuple[list[int], int]:
+    """Work ids at [offset, offset+limit) by a counter (hits, kudos, comments, bookmarks), exactly as
+    `ORDER BY counter, id`, and the number of matches.
+
+    The counters are not in the index (a hit would rewrite the work's whole document). The
+    in-memory filter index holds them, current to the last change (it follows the FilterChange
+    log every counter update writes), and orders; the index says which works match. Few
+    matches: all their ids are read and ordered. Many: the visible works are taken in counter
+    order, a growing prefix at a time, and the index keeps those that match until the page
+    is full, so a search matching a million works does not read a million ids.
+    """
+    total = _count(searcher.search(query, 1, count=True))
+    if not total or offset >= total:
+        return [], total
+    FILTER_INDEX.ensure_current()
+    wanted = offset + limit
+    if total > COLLECT_ALL_MATCHES:
+        universe = FILTER_INDEX.visible_ids(members=members)
+        # Matches are spread through the counter order about as they are through the archive.
+        take = min(len(universe), int(wanted * len(universe) / total * 1.5) + WALK_SLACK)
+        while True:
+            candidates = FILTER_INDEX.page(universe, sort, 0, take, descending=descending)
+            matching = _matching_ids(searcher, _and(query, _u64_any("work_id", candidates)), len(candidates))
+            page = [pk for pk in candidates if pk in matching]
+            if len(page) >= wanted or (take >= len(universe) and len(page) >= total):
+                return page[offset:wanted], total
+            if take >= len(universe) or take * 4 > len(universe) * WALK_FRACTION:
+                break  # as costly as reading every match (or a match the filter index lacks yet)
+            take = min(len(universe), take * 4)
+    # Ordered by the id's fast field: no scoring, and the key is the id itself.
+    ids = np.array(sorted(_matching_ids(searcher, query, total)), dtype=np.int64)
+    return FILTER_INDEX.page(ids, sort, offset, limit, descending=descending), total
+
+
+def _matching_ids(searcher: tantivy.Searcher, query: tantivy.Query, most: int) -> set[int]:
+    result = searcher.search(query, max(1, most), order_by_field="work_id")
+    return {int(key) for key, _a in result.hits}
 
 
 _BETWEEN_PHRASE_WORDS = re.compile(rb"[\W_]{1,6}")

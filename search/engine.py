@@ -8,14 +8,20 @@ rebuild. Any number of processes read.
 
 A document holds the work's searchable text (title, creators, summary, notes,
 tag names including the canonical and meta tags it is filtered under, story
-text) and the values listings filter and sort on, so a search with filters is
+text) and the values searches filter on and sort by, so a search with filters is
 answered by the index alone. Drafts and hidden works have no document; a
 restricted work's document is marked and left out for guests.
+
+The counters (hits, kudos, comments, bookmarks) are not in the document: they change
+all the time (every page view), and Tantivy can only replace a whole document, chapter
+text and all. A search sorted by a counter takes the matching ids from here and their
+order from the in-memory filter index, which holds the counters (search.backend).
 """
 
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import re
 import shutil
@@ -40,13 +46,16 @@ from works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
 
 from .text import prepare
 
+logger = logging.getLogger(__name__)
 ANALYZER_NAME = "fanarchive"
 TEXT_FIELDS = ("title", "creator", "summary", "notes", "tags", "text")
 # How much a match in each field counts towards "best match".
 FIELD_BOOSTS = {"title": 4.0, "creator": 3.0, "tags": 2.0, "summary": 1.5, "notes": 1.0, "text": 1.0}
+# Sorts whose keys are not in the document (see the module docstring).
 COUNT_FIELDS = ("hits", "kudos", "comments", "bookmarks")
 # Part of each index folder's name: an index of another version is not opened (rebuild it).
-SCHEMA_VERSION = "2"
+# 3: the counters left the document.
+SCHEMA_VERSION = "3"
 # Title and creator sort keys are stored with this in front, so no key is empty.
 TEXT_KEY_MARK = "="
 _FOLDER_PREFIX = f"index-v{SCHEMA_VERSION}-"
@@ -81,7 +90,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("words", indexed=True, fast=True)
     builder.add_integer_field("posted", fast=True)
     builder.add_integer_field("updated", indexed=True, fast=True)
-    for name in (*COUNT_FIELDS, "title_key", "creator_key"):
+    for name in ("title_key", "creator_key"):
         builder.add_unsigned_field(name, fast=True)
     # The whole sort keys, for exact title and creator order (the u64 keys above are their prefixes).
     for name in ("title_sort", "creator_sort"):
@@ -285,11 +294,22 @@ class _Writer:
         with self._mutex:
             yield self.get()
 
-    def close(self) -> None:
+    def close(self, *, wait_for_merges: float = 0.0) -> None:
+        """Let go of the writer and its lock. With `wait_for_merges` (seconds; the worker
+        stopping), commit and let the merges already running finish first, so a stop does not
+        throw them away and the next worker starts from fewer segments.
+
+        Otherwise (a rebuild wants the lock, the index was swapped) the writer is dropped:
+        that discards uncommitted changes and stops merges; committed data is safe either way,
+        as a merge only becomes part of the index when it is complete.
+        """
         with self._mutex:
-            # Dropping the writer discards uncommitted changes and stops merges; committed data is safe.
+            writer = self._writer
             self._writer = None
             self._name = None
+            if writer is not None and wait_for_merges > 0:
+                _finish_merges(writer, wait_for_merges)
+            del writer
             if self._lock_file is not None:
                 fcntl.flock(self._lock_file, fcntl.LOCK_UN)
                 self._lock_file.close()
@@ -307,6 +327,35 @@ class _Writer:
 
 
 WRITER = _Writer()
+
+
+def _finish_merges(writer: tantivy.IndexWriter, seconds: float) -> bool:
+    """Commit, then wait up to `seconds` for the writer's merge threads; True if they finished.
+
+    `wait_merging_threads` blocks without a limit, so it runs in a thread of its own: a stop
+    that takes too long (systemd's stop timeout, ./run's) leaves the merge unfinished, which
+    is the same as a kill during a merge: the index stays as of the last commit and the
+    next writer removes the half-written files.
+    """
+    finished = threading.Event()
+
+    def finish() -> None:
+        try:
+            writer.commit()  # every batch was committed already; this only makes sure of it
+            writer.wait_merging_threads()
+            finished.set()
+        except ValueError as error:
+            logger.warning("Search index: could not finish merges on stop (%s)", error)
+
+    thread = threading.Thread(target=finish, name="search-merges", daemon=True)
+    started = time.monotonic()
+    thread.start()
+    thread.join(seconds)
+    if finished.is_set():
+        logger.info("Search index: merges finished on stop in %.1f s", time.monotonic() - started)
+    else:
+        logger.warning("Search index: merges still running after %.0f s on stop; left unfinished", seconds)
+    return finished.is_set()
 
 
 def remove_orphan_files(path: Path) -> list[str]:
@@ -364,7 +413,6 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
         Work.objects.published().filter(pk__in=work_ids).only(
             "title", "title_sort", "creator_sort", "summary", "notes", "endnotes", "language", "complete",
             "restricted", "crossover", "word_count", "published_at", "revised_at",
-            "hits", "kudos_count", "comments_count", "bookmarks_count",
         )
     )  # fmt: skip
     if not works:
@@ -422,10 +470,6 @@ def build_documents(work_ids: list[int]) -> dict[int, tantivy.Document | None]:
         document.add_unsigned("words", work.word_count)
         document.add_integer("posted", day_start_seconds(work.published_at))
         document.add_integer("updated", _epoch_seconds(work.revised_at))
-        document.add_unsigned("hits", work.hits)
-        document.add_unsigned("kudos", work.kudos_count)
-        document.add_unsigned("comments", work.comments_count)
-        document.add_unsigned("bookmarks", work.bookmarks_count)
         document.add_unsigned("title_key", sort_key_prefix(work.title_sort))
         document.add_unsigned("creator_key", sort_key_prefix(work.creator_sort))
         document.add_text("title_sort", TEXT_KEY_MARK + work.title_sort)

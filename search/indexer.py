@@ -109,8 +109,9 @@ def _write_and_commit(documents: dict[int, tantivy.Document | None]) -> bool:
 
 
 def close_writer() -> None:
-    """Let go of the index (the worker stopping)."""
-    engine.WRITER.close()
+    """Let go of the index (the worker stopping), after the running merges finish (bounded by
+    SEARCH_STOP_MERGE_SECONDS)."""
+    engine.WRITER.close(wait_for_merges=settings.SEARCH_STOP_MERGE_SECONDS)
 
 
 def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = None, threads: int = 2) -> int:

@@ -109,11 +109,13 @@ def is_crossover(fandom_ids: set[int], graph: TagGraph) -> bool:
 
 
 def note_changed(work_ids: Iterable[int]) -> None:
-    """Tell every process's filter index, and the search index, that these works' listing data changed."""
+    """Tell every process's filter index that these works' listing data (counters, tags, flags) changed.
+
+    Not the search index: counters are not in its documents (search.engine), and the writes
+    that change a document's text or tags queue its rewrite themselves.
+    """
     ids = set(work_ids)
     FilterChange.objects.bulk_create([FilterChange(work_id=pk) for pk in ids])
-    # Counts and tag wrangling: the search document catches up after a short delay, batched.
-    hooks.works_changed(list(ids), False)
 
 
 @transaction.atomic
@@ -160,6 +162,9 @@ def refresh_filters(work_ids: Iterable[int]) -> None:
     Work.objects.filter(pk__in=list(own)).exclude(crossover=False).exclude(pk__in=crossover_ids).update(crossover=False)
     Work.objects.filter(pk__in=crossover_ids, crossover=False).update(crossover=True)
     note_changed(ids)
+    # Tag wrangling changes the tag names and filter tags in the search documents: rewritten
+    # after a short delay, batched (posting and editing queue their own rewrite at once).
+    hooks.works_changed(list(ids), False)
 
 
 @handler("prune_filter_changes")

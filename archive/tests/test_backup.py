@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import SimpleTestCase
 
@@ -26,6 +27,7 @@ from archive.tests.test_round_trip import drop_database, fresh_postgres
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # a subprocess: ./test --quick leaves it out
 class BackupWhileWritingTests(SimpleTestCase):
     def setUp(self) -> None:
         self.folder = Path(tempfile.mkdtemp())

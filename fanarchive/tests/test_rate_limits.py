@@ -8,6 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -163,6 +164,7 @@ class ProxySettingsTests(BaseTestCase):
         values: list[object] = json.loads(result.stdout)
         return values
 
+    @pytest.mark.slow  # a subprocess: ./test --quick leaves it out
     def test_proxy_ssl_header_hsts_and_trusted_proxies_come_from_the_environment(self):
         self.assertEqual(self.settings_in_a_fresh_process(), [None, 0, False, []])
         configured = self.settings_in_a_fresh_process(

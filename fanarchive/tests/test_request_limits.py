@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from django.conf import settings
 from django.test import SimpleTestCase
 
@@ -42,6 +43,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow  # a subprocess: ./test --quick leaves it out
 class SearchFitsTheRequestLineTests(SimpleTestCase):
     def test_the_longest_search_the_box_allows_passes_gunicorn(self):
         base = (BASE_DIR / "templates" / "base.html").read_text()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -398,6 +399,7 @@ class DryRunKeepsEditsTests(EFictionImportCase):
         self.assertFalse(Tag.objects.filter(name="Sherlock (TV 2010)").exists())
 
 
+@pytest.mark.slow  # a subprocess: ./test --quick leaves it out
 class LiveDatabaseTests(EFictionImportCase):
     """mysql://… reads a running MariaDB through mariadb-dump (skipped where there is none)."""
 

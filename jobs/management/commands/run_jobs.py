@@ -139,7 +139,8 @@ class Command(BaseCommand):
             for thread in self.threads:
                 thread.stopping.set()
             for thread in self.threads:
-                thread.join(stopper.grace + 5)
+                # A companion's close may wait for its own work (search: merges, SEARCH_STOP_MERGE_SECONDS).
+                thread.join(stopper.grace + settings.SEARCH_STOP_MERGE_SECONDS + 5)
             for companion in companions():
                 companion.close()
 
