@@ -66,9 +66,15 @@ class Archive:
         return work
 
     def context(
-        self, user: User | None = None, viewport: ViewportSize = DESKTOP, color_scheme: Any = "light"
+        self,
+        user: User | None = None,
+        viewport: ViewportSize = DESKTOP,
+        color_scheme: Any = "light",
+        javascript: bool = True,
     ) -> BrowserContext:
-        context = self.browser.new_context(base_url=self.url, viewport=viewport, color_scheme=color_scheme)
+        context = self.browser.new_context(
+            base_url=self.url, viewport=viewport, color_scheme=color_scheme, java_script_enabled=javascript
+        )
         context.add_init_script(LAYOUT_SHIFT_SCRIPT)
         if CPU_THROTTLE > 1:
             # E2E_CPU_THROTTLE=4: every tab runs as on a CPU that many times slower (a busy machine, a cheap phone).
