@@ -181,7 +181,7 @@ class ConfirmationBesideTheCommentTests(CommentsTestCase):
     def test_a_reply_is_confirmed_beside_it_on_its_thread_page(self):
         work = self.make_work()
         first = self.comment(work, "First!", user=self.alice, chapter=self.first_chapter(work))
-        self.client.get(first.url)  # its confirmation, seen
+        self.client.get(first["Location"])  # its confirmation, seen
         parent = self.last_comment()
         response = self.client.post(
             f"/works/{work.pk}/comments", {"content": "Réponse.", "parent_id": parent.pk}, follow=True
