@@ -62,6 +62,8 @@ async ([html, piece]) => {
     const now = new Map();
     if (!document.body) return now;
     for (const element of document.body.getElementsByTagName("*")) {
+      // Not what is never painted: inside a closed <details>, display: none.
+      if (!element.checkVisibility()) continue;
       const r = element.getBoundingClientRect();
       if (r.width > 0 && r.height > 0) now.set(element, r);
     }

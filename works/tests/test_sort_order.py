@@ -112,7 +112,7 @@ class DirectionControlTests(FilterTestCase):
     def test_the_order_choice_shows_what_the_url_asks_for_and_applies_it(self):
         for title in ["Alder", "Birch", "Ćedar"]:
             self.make_work(title=title)
-        for direction, selected in [("", "As"), ("asc", "Ascending"), ("desc", "Descending")]:
+        for direction, selected in [("", "Usual"), ("asc", "Ascending"), ("desc", "Descending")]:
             page = self.client.get(f"/works?sort=title&direction={direction}").content.decode()
             chosen = re.findall(r'<option value="(?:|asc|desc)" selected>([A-Z][a-z]+)', page)
             self.assertEqual(chosen, [selected], direction)
@@ -121,7 +121,7 @@ class DirectionControlTests(FilterTestCase):
         self.assertEqual(self.titles("/works?sort=title&direction=asc"), ["Alder", "Birch", "Ćedar"])
         page = self.client.get("/works").content.decode()
         self.assertIn('<label for="filter-direction">Order</label>', page)
-        self.assertIn('<select id="filter-direction" name="direction">', page)
+        self.assertIn('<select id="filter-direction" name="direction" aria-describedby="filter-direction-help">', page)
         # The search page's sidebar has the same choice.
         search = self.client.get("/search/?q=x").content.decode()
-        self.assertIn('<select id="filter-direction" name="direction">', search)
+        self.assertIn('<select id="filter-direction" name="direction"', search)
