@@ -19,6 +19,7 @@ from comments import actions, threads
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import COMMENT_MAX, Comment
 from comments.ratelimit import ip_hash
+from comments.templatetags.comment_messages import beside_tag
 from community.models import InboxItem
 from community.muting import muted_user_ids
 from lib.params import parse_id, parse_ids
@@ -84,7 +85,11 @@ def _parent_for_reader(request: HttpRequest, work: Work, parent_id: int) -> Comm
 
 
 def _after_posting(request: HttpRequest, comment: Comment, work: Work) -> HttpResponse:
-    messages.success(request, _posted_message(comment.status))
+    if comment.status == Comment.Status.PUBLISHED:
+        # Beside the comment the page is sent down to, not at the top of the page.
+        messages.success(request, _posted_message(comment.status), extra_tags=beside_tag(f"comment-{comment.pk}"))
+    else:
+        messages.success(request, _posted_message(comment.status))
     if comment.status == Comment.Status.SPAM:
         return redirect(work)
     page = 1

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from accounts.actions import create_account
 from accounts.models import User
@@ -23,6 +23,7 @@ from works.filter_index import INDEX
 from works.models import Chapter, Work
 
 PASSWORD = BaseTestCase.password
+CPU_THROTTLE = float(os.environ.get("E2E_CPU_THROTTLE") or 1)
 
 
 @pytest.fixture(scope="package")
@@ -65,10 +66,23 @@ class Archive:
         return work
 
     def context(
-        self, user: User | None = None, viewport: ViewportSize = DESKTOP, color_scheme: Any = "light"
+        self,
+        user: User | None = None,
+        viewport: ViewportSize = DESKTOP,
+        color_scheme: Any = "light",
+        javascript: bool = True,
     ) -> BrowserContext:
-        context = self.browser.new_context(base_url=self.url, viewport=viewport, color_scheme=color_scheme)
+        context = self.browser.new_context(
+            base_url=self.url, viewport=viewport, color_scheme=color_scheme, java_script_enabled=javascript
+        )
         context.add_init_script(LAYOUT_SHIFT_SCRIPT)
+        if CPU_THROTTLE > 1:
+            # E2E_CPU_THROTTLE=4: every tab runs as on a CPU that many times slower (a busy machine, a cheap phone).
+
+            def throttle(page: Page) -> None:
+                context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_THROTTLE})
+
+            context.on("page", throttle)
         context.set_default_timeout(10_000)
         if user is not None:
             client = Client()

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from e2e.conftest import Archive
-from e2e.helpers import DESKTOP, PHONE, assert_accessible, layout_shift, layout_shifts, screenshot
+from e2e.helpers import DESKTOP, PHONE, assert_accessible, assert_stable, screenshot
 from search.indexer import apply_pending
 
 WIDTHS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
@@ -16,8 +16,7 @@ def check(page: Page, name: str) -> None:
     assert_accessible(page)
     width = page.viewport_size["width"] if page.viewport_size else 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways at {width}px"
-    cls = layout_shift(page)
-    assert cls < 0.01, f"{name} shifted its layout while loading (CLS {cls:.3f}): {layout_shifts(page)}"
+    assert_stable(page, name)
     screenshot(page, name)
 
 

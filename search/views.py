@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lib.languages import LANGUAGES
 from works.access import visible_works
 from works.filter_form import SEARCH_SORT_LABELS
+from works.filter_sheet import count_json, wants_count
 from works.listing import CountedPages, Listing, parse_work_query_for, query_without_page, with_blurb_data
 from works.query import WorkQuery, WorkResult
 
@@ -35,6 +36,14 @@ def search(request: HttpRequest) -> HttpResponse:
     query = filters.work_query
     unavailable = False
     searched = bool(query.text) or filters.active
+    if wants_count(request):
+        # The filter sheet's live "Show N works": the same search, one hit long.
+        query.page, query.per_page = 1, 1
+        try:
+            total = SEARCH_ENGINE.run(query).total if searched and not filters.impossible else 0
+        except SearchUnavailable:
+            return JsonResponse({"error": "Search is not available right now."}, status=503)
+        return count_json(total)
     result = WorkResult(total=0, ids=[])
     if searched and not filters.impossible:
         try:

@@ -45,7 +45,11 @@ def count_response(
     request: HttpRequest, *, fixed_tag: Tag | None = None, only_ids: set[int] | None = None
 ) -> JsonResponse:
     """The listing's total through the same code as the page, so the button never promises another number."""
-    total = list_works(request, fixed_tag=fixed_tag, only_ids=only_ids, count_only=True).total
+    return count_json(list_works(request, fixed_tag=fixed_tag, only_ids=only_ids, count_only=True).total)
+
+
+def count_json(total: int) -> JsonResponse:
+    """The ?count=only answer of a listing or a search."""
     return JsonResponse({"count": total, "label": show_works_label(total)})
 
 

@@ -9,7 +9,7 @@ class AccountMenuTests(BaseTestCase):
     def test_the_menu_links_every_place_of_the_reader(self) -> None:
         self.login(self.bob)
         page = self.client.get("/").content.decode()
-        self.assertIn('<details class="account-menu">', page)
+        self.assertIn('<details class="account-menu" data-menu>', page)
         for href in [
             "/users/bob",
             "/inbox",

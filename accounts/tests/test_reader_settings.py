@@ -25,7 +25,7 @@ class ReaderSettingsTests(BaseTestCase):
             'data-theme="auto" data-font="serif" data-size="m" data-spacing="normal" data-width="normal"', html
         )
         self.assertNotIn("data-reader-saved", html)
-        self.assertIn('<details class="display-settings" hidden>', html)
+        self.assertIn('<details class="display-settings needs-js" data-menu>', html)
 
     def test_a_user_saves_settings_and_every_page_renders_them(self):
         self.login(self.bob)

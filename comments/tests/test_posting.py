@@ -152,3 +152,56 @@ class ListingCountTests(CommentsTestCase):
         for comment in Comment.objects.filter(work=busy):
             self.client.post(f"/comments/{comment.pk}/delete")
         self.assertEqual(order(), ["Quiet Harbour", "Busy Harbour"])
+
+
+class ConfirmationBesideTheCommentTests(CommentsTestCase):
+    """Without JavaScript the page lands on the new comment: its confirmation is there, not at the top."""
+
+    def test_a_new_comments_confirmation_is_beside_it_and_only_there(self):
+        work = self.make_work()
+        self.login(self.bob)
+        response = self.client.post(
+            f"/works/{work.pk}/comments",
+            {"content": "Ça m'a fait pleurer.", "chapter_id": self.first_chapter(work).pk},
+            follow=True,
+        )
+        comment = self.last_comment()
+        page = response.content.decode()
+        self.assertNotIn('<ul class="messages">', page)
+        beside = (
+            rf'<li class="comment" id="comment-{comment.pk}">\s*'
+            r'<p class="message message-success stay-message" role="status">Comment created!</p>\s*'
+            r'<article class="comment-body"'
+        )
+        self.assertRegex(page, beside)
+        self.assertEqual(page.count("Comment created!"), 1)
+        # Shown once: the next page has no confirmation anywhere.
+        self.assertNotContains(self.client.get(response.request["PATH_INFO"]), "Comment created!")
+
+    def test_a_reply_is_confirmed_beside_it_on_its_thread_page(self):
+        work = self.make_work()
+        first = self.comment(work, "First!", user=self.alice, chapter=self.first_chapter(work))
+        self.client.get(first["Location"])  # its confirmation, seen
+        parent = self.last_comment()
+        response = self.client.post(
+            f"/works/{work.pk}/comments", {"content": "Réponse.", "parent_id": parent.pk}, follow=True
+        )
+        reply = self.last_comment()
+        self.assertEqual(reply.parent, parent)
+        self.assertInHTML(
+            '<p class="message message-success stay-message" role="status">Comment created!</p>',
+            response.content.decode(),
+            count=1,
+        )
+        self.assertContains(response, f'id="comment-{reply.pk}"')
+        self.assertNotContains(response, '<ul class="messages">')
+
+    def test_a_comment_held_for_review_is_confirmed_at_the_top(self):
+        work = self.make_work(moderated_comments="on")
+        response = self.client.post(
+            f"/works/{work.pk}/comments",
+            {"content": "Waiting.", "chapter_id": self.first_chapter(work).pk, **GUEST},
+            follow=True,
+        )
+        self.assertContains(response, '<ul class="messages">')
+        self.assertContains(response, "It will appear publicly after the work&#x27;s creator has approved it.")

@@ -40,7 +40,7 @@ class WorkMetadataTests(WorksTestCase):
         self.assertEqual(data["genre"], ["Tidewater (TV)"])
         self.assertIn("Fluff", data["keywords"])
         self.assertEqual(data["isPartOf"][0]["name"], "Coastal")
-        self.assertEqual(head.count("</script>"), 4)  # three scripts of base.html and the data block: no early close
+        self.assertEqual(head.count("</script>"), 5)  # four scripts of base.html and the data block: no early close
         self.assertIn('<meta property="og:title" content="Über &lt;/script&gt; &amp; the Sea">', head)
         self.assertIn('<meta property="og:description" content="A storm, a lamp, a long night.">', head)
         self.assertIn('<meta name="twitter:card" content="summary">', head)

@@ -307,3 +307,30 @@ class IndexMaintenanceTests(SearchTestCase):
         name = engine._current_name()
         call_command("rebuild_search_index", "--if-missing", stdout=out, stderr=err)
         self.assertEqual(engine._current_name(), name, "--if-missing leaves an existing index alone")
+
+
+class LiveCountTests(SearchTestCase):
+    """The search page's "Show N works" follows the filters as they are chosen (?count=only)."""
+
+    def test_the_count_is_the_number_the_results_page_shows(self):
+        self.post_work(title="Short Harbour", content="The harbour at dawn.\n\nGulls.")
+        self.post_work(title="Long Harbour", content="The harbour at night. " + "Vague. " * 400, language="fr")
+        self.post_work(title="Inland", content="No sea here at all.")
+        self.index_search()
+        response = self.client.get("/search/", {"q": "harbour", "count": "only"})
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertEqual(response.json(), {"count": 2, "label": "Show 2 works"})
+        self.assertEqual(sorted(self.search("harbour")), ["Long Harbour", "Short Harbour"])
+        counted = self.client.get("/search/", {"q": "harbour", "words_from": "300", "count": "only"}).json()
+        self.assertEqual(counted, {"count": 1, "label": "Show 1 work"})
+        self.assertEqual(self.search("harbour", words_from="300"), ["Long Harbour"])
+        # A page number or a relevance sort changes nothing; nothing searched counts nothing.
+        self.assertEqual(self.client.get("/search/?q=harbour&page=9&count=only").json()["count"], 2)
+        self.assertEqual(self.client.get("/search/?count=only").json()["count"], 0)
+
+    def test_the_filter_form_asks_the_search_page_for_its_count(self):
+        self.post_work(title="Short Harbour", content="The harbour at dawn.")
+        self.index_search()
+        page = self.client.get("/search/", {"q": "harbour"}).content.decode()
+        self.assertIn('<form method="get" class="filter-form" data-count-url="/search/">', page)
+        self.assertIn('<button type="submit" class="filters-apply">Show 1 work</button>', page)

@@ -3,6 +3,8 @@
 (() => {
   "use strict";
   const root = document.documentElement;
+  // What needs JavaScript (.needs-js) is laid out from the first paint, not added after it.
+  root.classList.add("js");
   if (root.hasAttribute("data-reader-saved")) return;
   try {
     const stored = JSON.parse(localStorage.getItem("fanarchive-display") || "{}");

@@ -17,7 +17,6 @@
   const note = form.querySelector(".display-note");
   note.setAttribute("role", "status");
   form.querySelector(".display-save").hidden = true;
-  panel.hidden = false;
 
   const valueOf = (field) => (field.type === "checkbox" ? (field.checked ? "hide" : "show") : field.value);
 

@@ -29,7 +29,10 @@
   const showComment = (li, text) => {
     li.classList.add("comment-new");
     li.setAttribute("tabindex", "-1");
-    say(li.querySelector(".comment-body") || li, text, "beforebegin");
+    // The server puts the confirmation beside the new comment; an older page's at the top.
+    const note = li.querySelector(":scope > .stay-message");
+    if (note) setTimeout(() => { live.textContent = note.textContent.trim(); }, 50);
+    else say(li.querySelector(".comment-body") || li, text, "beforebegin");
     li.scrollIntoView({ block: "center" });
     li.focus({ preventScroll: true });
   };
@@ -67,14 +70,4 @@
       })
       .catch(() => form.submit());
   });
-
-  // After an ordinary post (no JavaScript then, or a fallback), the comment the page was sent to
-  // gets its confirmation beside it instead of at the top of the page.
-  const target = window.location.hash.match(/^#comment-\d+$/) && document.querySelector(window.location.hash);
-  const messages = document.querySelector(".messages");
-  if (target && messages) {
-    const text = messages.textContent.trim();
-    messages.closest("[role=status]").remove();
-    showComment(target, text);
-  }
 })();

@@ -5,6 +5,7 @@ and the listing came out in id order; these tests use real timestamps and counts
 any clipping or loss of precision shows.
 """
 
+import re
 from datetime import UTC, date, datetime
 
 from fanarchive.test import BaseTestCase
@@ -103,3 +104,24 @@ class BadSortValuesTests(BaseTestCase):
     def test_an_unknown_sort_or_direction_falls_back_to_the_default(self):
         response = self.client.get("/works?sort=nonsense&direction=sideways")
         self.assertEqual(response.status_code, 200)
+
+
+class DirectionControlTests(FilterTestCase):
+    """The sidebar's Order choice: the sort's usual direction, or either one on purpose."""
+
+    def test_the_order_choice_shows_what_the_url_asks_for_and_applies_it(self):
+        for title in ["Alder", "Birch", "Ćedar"]:
+            self.make_work(title=title)
+        for direction, selected in [("", "Usual"), ("asc", "Ascending"), ("desc", "Descending")]:
+            page = self.client.get(f"/works?sort=title&direction={direction}").content.decode()
+            chosen = re.findall(r'<option value="(?:|asc|desc)" selected>([A-Z][a-z]+)', page)
+            self.assertEqual(chosen, [selected], direction)
+        self.assertEqual(self.titles("/works?sort=title"), ["Alder", "Birch", "Ćedar"])
+        self.assertEqual(self.titles("/works?sort=title&direction=desc"), ["Ćedar", "Birch", "Alder"])
+        self.assertEqual(self.titles("/works?sort=title&direction=asc"), ["Alder", "Birch", "Ćedar"])
+        page = self.client.get("/works").content.decode()
+        self.assertIn('<label for="filter-direction">Order</label>', page)
+        self.assertIn('<select id="filter-direction" name="direction" aria-describedby="filter-direction-help">', page)
+        # The search page's sidebar has the same choice.
+        search = self.client.get("/search/?q=x").content.decode()
+        self.assertIn('<select id="filter-direction" name="direction"', search)
