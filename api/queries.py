@@ -71,7 +71,7 @@ def work_page(
     only_ids: set[int] | None = None,
 ) -> WorkPage:
     """The page of works a listing page shows for this query string, as this reader."""
-    listing = list_works(as_reader(request, user, params), fixed_tag=fixed_tag, only_ids=only_ids)
+    listing = list_works(as_reader(request, user, params), fixed_tag=fixed_tag, only_ids=only_ids, html=False)
     page = listing.page
     return WorkPage(
         works=list(page.object_list),

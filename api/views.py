@@ -208,7 +208,7 @@ def _absolute(request: HttpRequest, path: str) -> str:
 
 
 def tag_ref(request: HttpRequest, tag: Tag) -> dict[str, str]:
-    return {"name": tag.name, "type": tag.type, "url": _absolute(request, tag.get_absolute_url())}
+    return {"name": tag.name, "type": tag.type, "url": _absolute(request, tag.url)}
 
 
 def pseud_ref(request: HttpRequest, pseud: Pseud) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Server time of the main read pages at archive scale.
+"""Server time of the main read pages at archive scale (issue 11's and issue 17's page set).
 
 Usage:
     FANARCHIVE_DATA_DIR=/tmp/fa-bench .venv/bin/python bench/pages.py --generate 10000
@@ -6,9 +6,16 @@ Usage:
 
 --generate N migrates and fills an empty database with N synthetic works first
 (manage.py generate_archive). Each page is requested in-process through
-Django's test client as a guest (middleware, views, queries and template
-rendering; no network), after warm-up, and p50/p95/max are printed in ms along
-with the number of SQL queries.
+Django's test client (middleware, views, queries and template rendering; no
+network), after warm-up, and p50/p95/max wall and CPU time are printed in ms along
+with the number of SQL queries. The listings (works index, its page 50, the
+biggest fandom's tag page, a 3-include/10-exclude filter sorted by kudos) are
+requested as a guest and as a reader with 50 tags on their exclusion list; then a
+work page with a 100,000-word chapter, the search results for the index's most
+common word (when a search index exists), a tag's Atom feed, an OPDS acquisition
+feed and /api/v1/works with filters. CPU time is the steadier figure on a shared
+machine; the load average is printed before and after. --only TEXT runs the pages
+whose label contains TEXT (several: comma-separated).
 """
 
 import argparse
@@ -35,6 +42,7 @@ from django.test.utils import override_settings
 
 from accounts.models import TagExclusion, User
 from tags.models import Tag, TagType
+from works.filter_index import INDEX
 from works.models import Chapter, Work
 
 
@@ -57,10 +65,34 @@ def measure(client: Client, url: str, runs: int) -> tuple[list[float], list[floa
     return timings, cpu, queries, len(response.content)
 
 
+def percentile_95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def common_search_word() -> str | None:
+    """The most frequent content word of the search index (None when there is no index)."""
+    from search import engine
+
+    try:
+        searcher = engine.searcher()
+    except Exception:  # no index built: the search page is left out
+        return None
+    function_words = set(
+        "the and of to a in that it was he she her his they said for on with as at but not had be by from "
+        "this you there were so all would what which when them one".split()
+    )
+    terms = searcher.terms_with_prefix("text", "", limit=20000)
+    content = [(term, count) for term, count in terms if term not in function_words and term.isalpha()]
+    return max(content, key=lambda pair: pair[1])[0] if content else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--generate", type=int, default=0, help="Fill an empty database with N works first.")
     parser.add_argument("--runs", type=int, default=50, help="Timed requests per page (default 50).")
+    parser.add_argument(
+        "--only", default="", help="Only the pages whose label contains this text (several: comma-separated)."
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -69,6 +101,10 @@ def main() -> None:
     total = Work.objects.count()
     if not total:
         sys.exit("The database has no works: pass --generate N.")
+    started = time.perf_counter()
+    INDEX.reset()
+    INDEX.ensure_current()
+    index_seconds = time.perf_counter() - started
     biggest = (
         Tag.objects.filter(type=TagType.FANDOM)
         .annotate(n=Count("taggings"))
@@ -90,33 +126,51 @@ def main() -> None:
         .values_list("pk", flat=True)[:64]
     )
     filtered = "&".join([f"include={t}" for t in [big_fandom.pk, *common[:2]]] + [f"exclude={t}" for t in common[2:12]])
-    pages = [
-        ("works index, page 1", "/works", False),
-        ("works index, page 50, by word count", "/works?sort=words&page=50", False),
-        (f"tag page: biggest fandom ({biggest[1]:,} works)", big_fandom.get_works_url(), False),
-        ("3 incl + 10 excl, by kudos, page 1", f"/works?{filtered}&sort=kudos", False),
-        ("works index, reader with 50 exclusions", "/works", True),
-        ("tag page, reader with 50 exclusions", big_fandom.get_works_url(), True),
+    tag_works = big_fandom.get_works_url()
+    api_filters = f"include={big_fandom.pk}&include={common[0]}&sort=kudos&words_from=1000"
+    listings = [
+        ("works index", "/works"),
+        ("works index, page 50", "/works?page=50"),
+        (f"tag page: biggest fandom ({biggest[1]:,} works)", tag_works),
+        ("3 incl + 10 excl, by kudos", f"/works?{filtered}&sort=kudos"),
     ]
+    pages = [(label, url, False) for label, url in listings]
+    pages += [(f"{label}, 50 exclusions", url, True) for label, url in listings]
     if long_chapter:
         words = f"{long_chapter.word_count:,}"
-        pages.append((f"chapter of {words} words", long_chapter.get_absolute_url() + "?view_adult=true", False))
+        chapter_url = long_chapter.get_absolute_url() + "?view_adult=true"
+        pages.append((f"work page, chapter of {words} words", chapter_url, False))
+    word = common_search_word()
+    if word:
+        pages.append((f"search results: {word!r}", f"/search/?q={word}", False))
+    pages += [
+        ("tag Atom feed: biggest fandom", tag_works.removesuffix("/works") + "/feed.atom", False),
+        ("OPDS acquisition feed with filters", f"/opds/works?{api_filters}", False),
+        ("/api/v1/works with filters", f"/api/v1/works?{api_filters}", False),
+    ]
     reader, _new = User.objects.get_or_create(username="bench-reader", defaults={"email": "bench@example.invalid"})
     for tag_id in common[14:64]:
         TagExclusion.objects.get_or_create(user=reader, tag_id=tag_id)
     guest, member = Client(), Client()
     member.force_login(reader)
-    print(f"Database: {connection.vendor}, {total:,} works, {Chapter.objects.count():,} chapters")
+    print(
+        f"Database: {connection.vendor}, {total:,} works, {Chapter.objects.count():,} chapters; filter index "
+        f"built in {index_seconds:.1f} s; load average {os.getloadavg()[0]:.1f}"
+    )
     columns = ("p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95", "queries")
-    print(f"{'page':48} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6}")
-    for label, url, as_member in pages:
-        timings, cpu, queries, size = measure(member if as_member else guest, url, args.runs)
-        p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
-        cpu50, cpu95 = statistics.median(cpu), statistics.quantiles(cpu, n=20)[-1]
-        print(
-            f"{label:48} {p50:8.1f} {p95:8.1f} {max(timings):8.1f} {cpu50:8.1f} {cpu95:8.1f} {queries:8d} "
-            f"{size / 1024:6.0f}"
-        )
+    print(f"{'page':52} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6}")
+    # Readers' tools are rate limited per address; lifted for the run (they would answer 429).
+    with override_settings(API_RATE_LIMIT_ADDRESS=10**9, API_RATE_LIMIT_TOKEN=10**9):
+        for label, url, as_member in pages:
+            if args.only and not any(part in label for part in args.only.split(",")):
+                continue
+            timings, cpu, queries, size = measure(member if as_member else guest, url, args.runs)
+            print(
+                f"{label:52} {statistics.median(timings):8.1f} {percentile_95(timings):8.1f} {max(timings):8.1f} "
+                f"{statistics.median(cpu):8.1f} {percentile_95(cpu):8.1f} {queries:8d} {size / 1024:6.0f}",
+                flush=True,
+            )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

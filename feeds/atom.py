@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -18,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from lxml import etree
 
 from tags.models import DISPLAY_ORDER
+from works.blurbs import BLURB_CACHE_SECONDS, blurb_version
 from works.models import Work
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -93,7 +96,25 @@ def published_of(work: Work) -> datetime:
 
 
 def blurb_html(work: Work, absolute: Absolute) -> SafeString:
-    """The blurb as HTML for feed readers: absolute links, no classes or scripts."""
+    """The blurb as HTML for feed readers: absolute links, no classes or scripts.
+
+    Cached as the pages' blurbs are (works.blurbs): under the blurb's key (everything the page's
+    blurb shows, renames included) plus what only this one shows (word and chapter counts) and
+    the site's address; the same for every reader, since feeds show only what guests see."""
+    if "blurbs" not in settings.CACHES:
+        return _blurb_html(work, absolute)
+    shown = (work.word_count, work.chapter_count, work.chapter_total_display, absolute("/"))
+    extra = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+    key = f"{blurb_version(work)}:feed:{extra}"
+    cache = caches["blurbs"]
+    html = cache.get(key)
+    if html is None:
+        html = _blurb_html(work, absolute)
+        cache.set(key, html, BLURB_CACHE_SECONDS)
+    return SafeString(html)
+
+
+def _blurb_html(work: Work, absolute: Absolute) -> SafeString:
     groups = work.tag_groups
 
     def tag_links(type_value: str) -> SafeString:

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lib.languages import LANGUAGES
 from works.access import visible_works
+from works.blurbs import prefill_blurbs
 from works.filter_form import SEARCH_SORT_LABELS
 from works.filter_sheet import count_json, wants_count
-from works.listing import CountedPages, Listing, parse_work_query_for, query_without_page, with_blurb_data
+from works.listing import CountedPages, Listing, parse_work_query_for, query_without_page
 from works.query import WorkQuery, WorkResult
 
 from . import engine
@@ -51,9 +52,10 @@ def search(request: HttpRequest) -> HttpResponse:
         except SearchUnavailable:
             unavailable = True
     # The index decides what matches; the database still decides what this reader may see.
+    # Blurbs from the cache where they are (works.blurbs.prefill_blurbs); passages stay per search.
     works = {
         w.pk: w
-        for w in with_blurb_data(visible_works(request.user).filter(pk__in=result.ids).defer("notes", "endnotes"))
+        for w in prefill_blurbs(list(visible_works(request.user).filter(pk__in=result.ids).defer("notes", "endnotes")))
     }
     ordered = [works[pk] for pk in result.ids if pk in works]
     for work in ordered:

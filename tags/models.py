@@ -109,7 +109,12 @@ class Tag(models.Model):
     @property
     def works_url(self) -> str:
         """The same URL as get_works_url, built without reverse(): blurbs need hundreds per page."""
-        return f"/tags/{quote(tag_to_url_part(self.name), safe=_URL_SAFE)}/works"
+        return f"{self.url}/works"
+
+    @property
+    def url(self) -> str:
+        """The same URL as get_absolute_url, built without reverse(): API pages list hundreds of tags."""
+        return f"/tags/{quote(tag_to_url_part(self.name), safe=_URL_SAFE)}"
 
 
 class TagParent(models.Model):

@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -61,6 +62,11 @@ _FACET_CANDIDATES_TTL = 300
 _EPOCH = date(1970, 1, 1)
 REBUILD_AFTER_IDLE = 6 * 3600
 _RANK_STEP = 2000
+# Answers kept per process (see _CachedResult): at a million works, matching the whole archive,
+# counting its facets and ordering it cost ~20 ms, and the front pages of a listing are asked
+# for far more than any other. Bounded by count and by the bytes of the id arrays held.
+_RESULT_CACHE_ENTRIES = 128
+_RESULT_CACHE_BYTES = 64 * 2**20
 
 _WORK_FIELDS = (
     "pk",
@@ -121,6 +127,25 @@ class _State:
     facet_candidates_at: float = 0.0
     # Works added or renamed since the build, by rank column: id -> sort key (see _place_inserted).
     inserted: dict[str, dict[int, str]] = field(default_factory=lambda: {"title_rank": {}, "creator_rank": {}})
+    # Bumped when a change alters which works a tag or a visibility set holds, and per column when
+    # a change alters its values: a cached answer is reused only while what it read is unchanged.
+    membership_version: int = 0
+    column_versions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COLUMNS, 0))
+    results: "OrderedDict[tuple[Any, ...], _CachedResult]" = field(default_factory=OrderedDict)
+    results_bytes: int = 0
+
+
+@dataclass
+class _CachedResult:
+    """One query's matching ids (read-only), with the facets and pages asked of them since.
+
+    `depends` holds the versions of what the match read (the bitmaps, and the columns its range
+    filters use); a page also notes the version of its sort column."""
+
+    depends: tuple[int, ...]
+    ids: np.ndarray
+    facets: dict[int, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
+    pages: dict[tuple[str, bool, int, int], tuple[int, list[int]]] = field(default_factory=dict)
 
 
 def _day_number(value: date) -> int:
@@ -131,6 +156,8 @@ class FilterIndex:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._state: _State | None = None
+        # False answers every query afresh (bench/pages.py --cold measures the cost of a miss).
+        self.keep_results = True
 
     # Building and catching up
 
@@ -258,6 +285,10 @@ class FilterIndex:
             grow = max(needed, int(len(state.columns["revised"]) * 1.25))
             for name, column in state.columns.items():
                 state.columns[name] = np.concatenate((column, np.zeros(grow - len(column), dtype=column.dtype)))
+        changed = np.array(work_ids, dtype=np.int64)
+        columns_before = {name: column[changed].copy() for name, column in state.columns.items()}
+        visible_before = [(pk in state.public, pk in state.members) for pk in work_ids]
+        membership_changed = False
         unknown_tags = set()
         for work_id in work_ids:
             state.public.discard(work_id)
@@ -275,6 +306,7 @@ class FilterIndex:
             # Most changes (hits, edits of text) leave the tags alone: keep the compact copy.
             if np.array_equal(old_tags, tags):
                 continue
+            membership_changed = True
             for tag_id in old_tags.tolist():
                 bitmap = state.tag_bitmaps.get(tag_id)
                 if bitmap is not None:
@@ -287,8 +319,17 @@ class FilterIndex:
             state.patched_ids.add(work_id)
         if unknown_tags:
             state.tag_types = _load_tag_types()
+        ranks_moved = bool(state.inserted["title_rank"] or state.inserted["creator_rank"])
         state.title_keys = _place_inserted(state, "title_rank", state.title_keys)
         state.creator_keys = _place_inserted(state, "creator_rank", state.creator_keys)
+        visible_after = [(pk in state.public, pk in state.members) for pk in work_ids]
+        if membership_changed or visible_before != visible_after:
+            state.membership_version += 1
+        for name, before in columns_before.items():
+            # Placing added or renamed works may move ranks of works other than these.
+            moved = ranks_moved and name in ("title_rank", "creator_rank")
+            if moved or not np.array_equal(before, state.columns[name][changed]):
+                state.column_versions[name] += 1
 
     @staticmethod
     def _store_work(row: tuple[Any, ...], columns: dict[str, np.ndarray], public: BitMap, members: BitMap) -> None:
@@ -325,10 +366,16 @@ class FilterIndex:
     ) -> np.ndarray:
         """Ids of the works the query's filters match, in no particular order, leaving out
         `excluded_works` (the muted creators' works) and, unless told otherwise, the reader's
-        exclusion list."""
+        exclusion list. The array is shared with the result cache: read it, never change it."""
         state = self.ensure_current()
         none_of = spec.excluded_tags(with_list=with_exclusion_list)
+        key = _result_key(spec, none_of, excluded_works) if self.keep_results else None
         with self._lock:
+            depends = _depends(state, spec)
+            cached = state.results.get(key) if key is not None else None
+            if cached is not None and cached.depends == depends:
+                state.results.move_to_end(key)  # type: ignore[arg-type]
+                return cached.ids
             result = (state.members if spec.members else state.public).copy()
             if spec.any_of:
                 result &= BitMap.union(*[state.tag_bitmaps.get(t, BitMap()) for t in spec.any_of])
@@ -345,7 +392,11 @@ class FilterIndex:
             if excluded_works:
                 result -= BitMap(excluded_works)
             ids = np.frombuffer(result.to_array(), dtype=np.uint32).astype(np.int64)
-            return self._apply_ranges(state, spec, ids)
+            ids = self._apply_ranges(state, spec, ids)
+            ids.flags.writeable = False
+            if key is not None:
+                _remember(state, key, _CachedResult(depends=depends, ids=ids))
+            return ids
 
     @staticmethod
     def _apply_ranges(state: _State, spec: WorkQuery, ids: np.ndarray) -> np.ndarray:
@@ -398,26 +449,29 @@ class FilterIndex:
         if offset >= len(ids) or limit <= 0:
             return []
         chosen = SORTS[sort]
-        default_descending = chosen.descending
+        direction = chosen.descending if descending is None else descending
         with self._lock:
             state = self._current_state()
-            column = state.columns[chosen.index_column]
-            if not len(ids) or int(ids.max()) < len(column):
-                keys = column[ids].astype(np.int64)
+            column = chosen.index_column
+            cached = _cached_for(state, ids)
+            wanted = (column, direction, offset, limit)
+            if cached is not None:
+                version, page = cached.pages.get(wanted, (-1, []))
+                if version == state.column_versions[column]:
+                    return list(page)
+            values = state.columns[column]
+            if not len(ids) or int(ids.max()) < len(values):
+                keys = values[ids].astype(np.int64)
             else:
                 # Ids found elsewhere (a search) that this index has not seen yet: a work posted a
                 # moment ago, whose counters are all zero.
                 keys = np.zeros(len(ids), dtype=np.int64)
-                inside = ids < len(column)
-                keys[inside] = column[ids[inside]]
-        return [
-            int(i)
-            for i in ids[
-                exact_order(keys, ids, default_descending if descending is None else descending, offset + limit)[
-                    offset:
-                ]
-            ]
-        ]
+                inside = ids < len(values)
+                keys[inside] = values[ids[inside]]
+            page = [int(i) for i in ids[exact_order(keys, ids, direction, offset + limit)[offset:]]]
+            if cached is not None:
+                cached.pages[wanted] = (state.column_versions[column], page)
+        return list(page)
 
     def facets(self, ids: np.ndarray, top: int = 10) -> dict[str, list[tuple[int, int]]]:
         """For each facet type, the most common filter tags among these works, with their counts.
@@ -426,6 +480,9 @@ class FilterIndex:
         """
         with self._lock:
             state = self._current_state()
+            cached = _cached_for(state, ids)
+            if cached is not None and top in cached.facets:
+                return cached.facets[top]
             if len(ids) <= _SMALL_RESULT:
                 tag_ids, counts = self._count_tags(state, ids)
             else:
@@ -443,6 +500,9 @@ class FilterIndex:
                 of_type_ids, of_type_counts = of_type_ids[best], of_type_counts[best]
             order = np.lexsort((of_type_ids, -of_type_counts))
             result[tag_type.value] = list(zip(of_type_ids[order].tolist(), of_type_counts[order].tolist(), strict=True))
+        if cached is not None:
+            with self._lock:
+                cached.facets[top] = result
         return result
 
     def _count_tags(self, state: _State, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -500,6 +560,70 @@ class FilterIndex:
         }
         state.facet_candidates_at = now
         return state.facet_candidates
+
+
+def _result_key(spec: WorkQuery, none_of: list[int], excluded_works: Collection[int]) -> tuple[Any, ...] | None:
+    """What a match depends on besides the index's state; None for matches not worth keeping
+    (limited to given works: a creator's few, or a title search's)."""
+    if spec.only_ids is not None:
+        return None
+    dated = spec.updated_from is not None or spec.updated_to is not None
+    return (
+        spec.members,
+        tuple(sorted(set(spec.any_of))),
+        tuple(sorted(set(spec.all_of))),
+        tuple(sorted(set(none_of))),
+        frozenset(excluded_works),
+        spec.crossover,
+        spec.complete,
+        spec.words_from,
+        spec.words_to,
+        spec.updated_from,
+        spec.updated_to,
+        # Dates are days in the reader's time zone.
+        timezone.get_current_timezone_name() if dated else "",
+        spec.language,
+    )
+
+
+def _range_columns(spec: WorkQuery) -> list[str]:
+    columns = []
+    if spec.crossover != "include":
+        columns.append("crossover")
+    if spec.complete:
+        columns.append("complete")
+    if spec.words_from is not None or spec.words_to is not None:
+        columns.append("words")
+    if spec.updated_from is not None or spec.updated_to is not None:
+        columns.append("revised")
+    if spec.language:
+        columns.append("language")
+    return columns
+
+
+def _depends(state: _State, spec: WorkQuery) -> tuple[int, ...]:
+    return (state.membership_version, *(state.column_versions[name] for name in _range_columns(spec)))
+
+
+def _remember(state: _State, key: tuple[Any, ...], entry: _CachedResult) -> None:
+    old = state.results.pop(key, None)
+    if old is not None:
+        state.results_bytes -= old.ids.nbytes
+    if entry.ids.nbytes > _RESULT_CACHE_BYTES // 4:
+        return
+    state.results[key] = entry
+    state.results_bytes += entry.ids.nbytes
+    while len(state.results) > _RESULT_CACHE_ENTRIES or state.results_bytes > _RESULT_CACHE_BYTES:
+        _key, dropped = state.results.popitem(last=False)
+        state.results_bytes -= dropped.ids.nbytes
+
+
+def _cached_for(state: _State, ids: np.ndarray) -> _CachedResult | None:
+    """The cache entry these ids came from (match() hands out the cached array itself), if current."""
+    for entry in reversed(state.results.values()):
+        if entry.ids is ids:
+            return entry
+    return None
 
 
 def exact_order(keys: np.ndarray, ids: np.ndarray, descending: bool, wanted: int) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import numpy as np
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +22,13 @@ from accounts.models import SavedFilter, User
 from lib.languages import LANGUAGES
 from tags.models import Tag, TagType
 from works import hooks
+from works.blurbs import blurb_prefetches, prefill_blurbs
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_work_query
 from works.filter_index import FACET_TYPES, FILTER_ENGINE, INDEX
 from works.filters import refresh_pending
-from works.models import Creatorship, SerialWork, Work
+from works.models import Work
 from works.query import WorkEngine, WorkQuery, WorkResult
 
-BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
 FACET_SIZE = 10
 # ?muted=show lists the works of users the reader muted (which are otherwise left out, and counted).
 SHOW_MUTED_PARAM = "muted"
@@ -100,23 +100,18 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     """Prefetch tags, creators and series so a page of blurbs costs a fixed number of queries."""
     # Only the columns a blurb shows: a page holds ~300 tags, and building model
     # instances is most of a listing's Python time.
-    return works.prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.only(*BLURB_TAG_FIELDS).order_by("sort_order", "name")),
-        Prefetch(
-            "creatorships",
-            queryset=Creatorship.objects.select_related("pseud__user").only(
-                "work_id", "position", "pseud__name", "pseud__user__username"
-            ),
-        ),
-        Prefetch(
-            "serial_works",
-            queryset=SerialWork.objects.select_related("series").only("work_id", "position", "series__title"),
-        ),
-    )
+    return works.prefetch_related(*blurb_prefetches())
 
 
-def _load_works(ids: list[int], muted: set[int]) -> list[Work]:
-    works = {w.pk: w for w in with_blurb_data(Work.objects.filter(pk__in=ids).defer("notes", "endnotes"))}
+def _load_works(ids: list[int], muted: set[int], *, html: bool) -> list[Work]:
+    """The works of a page, in `ids` order. For an HTML page (`html`), with the cached parts of
+    their blurbs (works.blurbs.prefill_blurbs: tags and creators are loaded only for works whose
+    blurb is not cached); otherwise with their tags, creators and series, for callers that read them."""
+    if html:
+        loaded = prefill_blurbs(list(Work.objects.filter(pk__in=ids).defer("notes", "endnotes")))
+    else:
+        loaded = list(with_blurb_data(Work.objects.filter(pk__in=ids).defer("notes", "endnotes")))
+    works = {w.pk: w for w in loaded}
     if muted:
         _discount_muted(list(works.values()), muted)
     return [works[pk] for pk in ids if pk in works]
@@ -165,12 +160,15 @@ def list_works(
     fixed_tag: Tag | None = None,
     only_ids: set[int] | None = None,
     count_only: bool = False,
+    html: bool = True,
 ) -> Listing:
     """The filtered, sorted page of works for this request.
 
     `fixed_tag` is the tag of a tag page (its works are the base set);
     `only_ids` limits the listing to given works (a creator's);
     `count_only` stops once the total is known (the filter sheet's live count): no page, no facets.
+    `html=False` (feeds, the API) skips the sidebar's facets and loads the works' tags, creators
+    and series as models instead of their cached blurbs.
     """
     user = request.user
     parsed = parse_work_query_for(request)
@@ -207,12 +205,12 @@ def list_works(
     pages = CountedPages(
         pageable,
         lambda start, stop: _load_works(
-            INDEX.page(ids, spec.sort, start, stop - start, descending=spec.descending), muted
+            INDEX.page(ids, spec.sort, start, stop - start, descending=spec.descending), muted, html=html
         ),
     )
     paginator: Paginator[Work] = Paginator(cast(Any, pages), spec.per_page)
     page = paginator.get_page(spec.page)
-    facets = _facets(ids, parsed, fixed_tag)
+    facets = _facets(ids, parsed, fixed_tag) if html else []
     return Listing(
         page=page,
         sort=spec.sort,

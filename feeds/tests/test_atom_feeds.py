@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from community.actions import mute_user
 from feeds.tests.helpers import validated
+from tags.actions import rename_tag
+from tags.models import Tag
 from tags.tests.helpers import WranglingTestCase
 from works.models import Work
 
@@ -225,3 +227,23 @@ class FeedVisibilityTests(FeedTestCase):
     def test_a_series_of_only_restricted_works_has_no_feed(self):
         lone = self.post_work(title="Members", new_series_title="Members Saga", restricted="on")
         self.assertEqual(self.client.get(f"/series/{lone.serial_works.get().series_id}/feed.atom").status_code, 404)
+
+
+class CachedEntryTests(FeedTestCase):
+    """Entries' blurbs are cached by what they show (feeds.atom.blurb_html): never stale."""
+
+    def test_a_renamed_tag_or_pseud_and_a_new_word_count_show_at_once(self):
+        work = self.make_work(title="Lamp", freeforms="Found Family")
+        first = self.feed("/works/feed.atom").entries[0].content[0].value
+        self.assertIn(">Found Family</a>", first)
+        self.assertEqual(self.feed("/works/feed.atom").entries[0].content[0].value, first)  # from the cache
+        rename_tag(self.staff, Tag.objects.get(name="Found Family"), "Found Famiglia")
+        pseud = self.alice.default_pseud
+        pseud.name = "Lamplighter"
+        pseud.save(update_fields=["name"])
+        Work.objects.filter(pk=work.pk).update(word_count=123_456)
+        content = self.feed("/works/feed.atom").entries[0].content[0].value
+        self.assertIn(">Found Famiglia</a>", content)
+        self.assertNotIn("Found Family", content)
+        self.assertIn(">Lamplighter (alice)</a>", content)
+        self.assertIn("Words: 123456", content)

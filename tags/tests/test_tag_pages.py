@@ -1,5 +1,6 @@
 """Tag pages show wrangling, synonyms redirect, and tag listings follow AO3's filter semantics."""
 
+from tags.models import Tag, TagType
 from tags.tests.helpers import WranglingTestCase
 
 NOTICE = "Tag changes are still being applied: work counts may be out of date for a few minutes."
@@ -154,3 +155,13 @@ class FilterSemanticsTests(WranglingTestCase):
         self.assertEqual(
             self.work_titles("Mara Quill"), {"Canon", "Synonym", "Sub", "Sub synonym", "Unrelated", "Jonah"}
         )
+
+
+class TagUrlTests(WranglingTestCase):
+    def test_urls_built_without_reverse_are_the_pages_urls_and_open_them(self):
+        # Blurbs, feeds and the API build tag URLs by hand (hundreds per page); AO3's escapes included.
+        for name in ("Mara Quill/Jonah Reyes", "Tidewater (TV)", "Angst & Fluff", "Mr. Ñandú?", "100%. #1 * \\"):
+            tag = Tag.objects.create(name=name, type=TagType.FREEFORM, canonical=True)
+            self.assertEqual(tag.url, tag.get_absolute_url(), name)
+            self.assertEqual(tag.works_url, tag.get_works_url(), name)
+            self.assertEqual(self.client.get(tag.url).status_code, 200, name)

@@ -3,21 +3,18 @@ each, and a template loop per tag costs more than the page's queries.
 
 `{% blurb_cache work %}…{% endblurb_cache %}` keeps the rendered part of a blurb that is
 the same for every reader (title, creators, tags, summary, series) in the "blurbs" cache,
-under a key made of everything that part shows: the work's own fields, its tags' names,
-its creators' names, its series' titles, the language and time zone. A rename of a tag
-or a pseud, an edit of the work: the key changes, so nothing stale is ever shown and
-nothing needs invalidating. Per-reader parts (counts as a muter sees them, search
-passages, the restricted note) stay outside the tag.
+under a key made of everything that part shows (works.blurbs.blurb_version): the work's own
+fields, its tags' names, its creators' names, its series' titles, the language and time zone.
+A rename of a tag or a pseud, an edit of the work: the key changes, so nothing stale is ever
+shown and nothing needs invalidating. Per-reader parts (counts as a muter sees them, search
+passages, the restricted note) stay outside the tag. Listings find the cached parts first
+(works.blurbs.prefill_blurbs) and hand them in as `work.blurb_parts`.
 """
-
-import hashlib
-from typing import Any
 
 from django import template
 from django.conf import settings
 from django.core.cache import caches
 from django.template.base import FilterExpression, NodeList, Parser, Token
-from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -26,6 +23,7 @@ from django.utils.translation import ngettext
 from accounts.models import Pseud
 from tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS_APPLY, RATINGS
 from tags.models import Tag
+from works.blurbs import BLURB_CACHE_SECONDS, blurb_version
 from works.models import Work
 
 register = template.Library()
@@ -115,28 +113,6 @@ def creator_links(pseuds: list[Pseud]) -> SafeString:
     return format_html_join(", ", '<a rel="author" href="{}">{}</a>', ((p.get_absolute_url(), str(p)) for p in pseuds))
 
 
-# Rendered blurb parts live a day unless pushed out sooner (the cache is bounded).
-BLURB_CACHE_SECONDS = 24 * 3600
-
-
-def blurb_version(work: Work) -> str:
-    """A key that changes whenever anything the cached part of the blurb shows changes."""
-    shown: tuple[Any, ...] = (
-        work.pk,
-        work.title,
-        work.language,
-        work.summary,
-        work.complete,
-        work.revised_at.isoformat(),
-        [(tag.pk, tag.name, tag.type, tag.sort_order, tag.adult) for tag in work.tags.all()],
-        [(pseud.pk, pseud.name, pseud.user.username) for pseud in work.creator_pseuds],
-        [(link.position, link.series_id, link.series.title) for link in work.serial_works.all()],
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    )
-    return "blurb:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-
-
 class BlurbCacheNode(template.Node):
     def __init__(self, nodelist: NodeList, work: FilterExpression, part: str) -> None:
         self.nodelist = nodelist
@@ -146,6 +122,10 @@ class BlurbCacheNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         work = self.work.resolve(context)
+        # Found by works.blurbs.prefill_blurbs without building the work's tags and creators.
+        prefilled = getattr(work, "blurb_parts", None)
+        if prefilled is not None and self.part in prefilled:
+            return str(prefilled[self.part])
         if "blurbs" not in settings.CACHES:
             return str(self.nodelist.render(context))
         cache = caches["blurbs"]

@@ -5,12 +5,15 @@ shows; these tests change each of those things the way users do and read the lis
 """
 
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from accounts.actions import create_account
+from accounts.actions import change_username, create_account
+from accounts.models import Pseud
 from community.models import Mute
 from tags.actions import rename_tag
 from tags.models import Tag
-from works.models import Work
+from works.models import Creatorship, Series, Tagging, Work
 from works.tests.test_filtering import FilterTestCase
 
 
@@ -77,3 +80,71 @@ class BlurbCacheTests(FilterTestCase):
         second = self.client.get("/search/?q=lamp").content.decode()
         self.assertIn("<mark>lamp</mark>", second)
         self.assertNotIn("<mark>storm</mark>", second)
+
+
+class PrefilledBlurbTests(FilterTestCase):
+    """Listings find cached blurb parts from plain rows (works.blurbs.prefill_blurbs) under the key
+    the template computes from the models: the two must agree, or a rename could show stale text."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        caches["blurbs"].clear()
+        second = Pseud.objects.create(user=self.bob, name="Nachtfalter Ñ")
+        self.work = self.make_work(
+            title="Ünïcode Lighthouse",
+            freeforms="Found Family, Café AU, 灯台",
+            characters="Mara Quill, Jonah Reyes",
+            new_series_title="Tides",
+        )
+        # A co-creator whose pseud is not their username, listed after the first creator.
+        Creatorship.objects.create(work=self.work, pseud=second, position=1)
+
+    def listing(self) -> str:
+        return self.client.get("/works").content.decode()
+
+    def test_a_page_from_cached_parts_equals_a_freshly_rendered_page(self):
+        fresh = self.listing()
+        self.assertIn("Nachtfalter Ñ (bob)", fresh)
+        self.assertIn("Tides", fresh)
+        with CaptureQueriesContext(connection) as warm:
+            cached = self.listing()
+        self.assertEqual(cached, fresh)
+        # Served from the cache: no tag models were loaded, only the rows the key is made of.
+        self.assertFalse(any('"tags_tag"."sort_order" FROM' in q["sql"] for q in warm.captured_queries))
+        caches["blurbs"].clear()
+        self.assertEqual(self.listing(), fresh)
+
+    def test_a_co_creators_new_username_shows_at_once(self):
+        self.assertIn("Nachtfalter Ñ (bob)", self.listing())
+        change_username(self.bob, "robert")
+        page = self.listing()
+        self.assertIn("Nachtfalter Ñ (robert)", page)
+        self.assertNotIn("(bob)", page)
+
+    def test_a_renamed_series_and_a_renamed_fandom_show_at_once(self):
+        self.listing()
+        Series.objects.filter(title="Tides").update(title="Neap Tides")
+        staff = self.alice
+        staff.is_staff = True
+        staff.save(update_fields=["is_staff"])
+        rename_tag(staff, Tag.objects.get(name="Tidewater (TV)"), "Tidewater (Series)")
+        page = self.listing()
+        self.assertIn("Neap Tides", page)
+        self.assertIn("Tidewater (Series)", page)
+        self.assertNotIn("Tidewater (TV)", page)
+
+    def test_a_tag_taken_off_the_work_leaves_its_blurb(self):
+        def blurbs() -> str:
+            page = self.listing()
+            return page[page.index('<ol class="blurbs">') : page.index("</ol>")]
+
+        self.assertIn("Café AU", blurbs())
+        Tagging.objects.filter(work=self.work, tag__name="Café AU").delete()
+        self.assertNotIn("Café AU", blurbs())
+
+    def test_co_creators_in_a_new_order_show_in_that_order(self):
+        page = self.listing()
+        self.assertLess(page.index(">alice<"), page.index("Nachtfalter Ñ"))
+        Creatorship.objects.filter(work=self.work, pseud__user=self.alice).update(position=5)
+        page = self.listing()
+        self.assertLess(page.index("Nachtfalter Ñ"), page.index(">alice<"))

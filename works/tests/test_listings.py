@@ -57,13 +57,15 @@ class WorkIndexTests(BaseTestCase):
             response = self.client.get("/works")
         self.assertEqual(response.content.decode().count('class="blurb"'), 20)
         self.assertEqual(len(one), len(many), [q["sql"][:120] for q in many.captured_queries])
-        # Index catch-up, page, tags, creators, series, facet tag names, pending wrangling jobs.
+        # Index catch-up, page, tags, creators, series (as plain rows: the blurbs are cached),
+        # facet tag names, pending wrangling jobs.
         self.assertEqual(len(many), 7, [q["sql"][:120] for q in many.captured_queries])
         # Right after writes, catching up reloads the changed works: a few queries, not one per work.
+        # The new work's blurb is not cached yet, so its tags, creators and series load as models too.
         self.make_work(title="One more")
         with CaptureQueriesContext(connection) as after_write:
             self.client.get("/works")
-        self.assertLessEqual(len(after_write), 10)
+        self.assertLessEqual(len(after_write), 13)
 
     def test_tag_and_profile_listings_also_use_a_fixed_number_of_queries(self):
         for number in range(21):
