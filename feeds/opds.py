@@ -1,5 +1,5 @@
 """OPDS 1.2 catalogs (Atom with OPDS link relations) for reading apps: navigation feeds that lead to
-acquisition feeds whose entries link to each work's EPUB."""
+acquisition feeds whose entries link to each work's EPUB, and its PDF once that is built."""
 
 from datetime import datetime
 
@@ -17,6 +17,7 @@ OPENSEARCH = "application/opensearchdescription+xml"
 ACQUIRE = "http://opds-spec.org/acquisition/open-access"
 FACET = "http://opds-spec.org/facet"
 EPUB = "application/epub+zip"
+PDF = "application/pdf"
 NAMESPACES: dict[str | None, str] = {"opds": OPDS_NS}
 
 
@@ -33,8 +34,8 @@ def navigation_entry(
     return entry
 
 
-def acquisition_entry(work: Work, absolute: Absolute, epub_url: str) -> etree._Element:
-    """A work's blurb entry with the link a reading app follows to get its EPUB."""
+def acquisition_entry(work: Work, absolute: Absolute, epub_url: str, pdf_url: str | None = None) -> etree._Element:
+    """A work's blurb entry with the links a reading app follows to get its EPUB (and PDF, if given)."""
     entry = work_entry(work, absolute)
     # OPDS wants a plain-text summary (the blurb's HTML stays in the content).
     summary = entry.find(f"{{{ATOM_NS}}}summary")
@@ -42,6 +43,8 @@ def acquisition_entry(work: Work, absolute: Absolute, epub_url: str) -> etree._E
         summary.text = strip_html(work.summary)
         del summary.attrib["type"]
     add_link(entry, Link(href=absolute(epub_url), rel=ACQUIRE, type=EPUB))
+    if pdf_url is not None:
+        add_link(entry, Link(href=absolute(pdf_url), rel=ACQUIRE, type=PDF))
     return entry
 
 

@@ -2,7 +2,8 @@
 
 Apps sign in with a personal token (HTTP Basic with the token as password, or Bearer;
 api.middleware.TokenAuthMiddleware) and then see what the token's owner sees; without
-one, what a guest sees. EPUB links carry view_adult=true when the token's owner consented
+one, what a guest sees. Entries link the EPUB, and the PDF once the background printer has
+built the current version (downloads.built). Both links carry view_adult=true when the token's owner consented
 to adult works (or the catalog was opened with view_adult=true), so an app can follow them
 through the adult gate without a browser.
 """
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from api import queries
+from downloads.built import built_pdfs
 from feeds.atom import Feed, Link, build, updated_of
 from feeds.opds import (
     ACQUISITION,
@@ -54,8 +56,8 @@ def _adult_consent(request: HttpRequest) -> bool:
     return request.GET.get("view_adult") == "true" or bool(token and token.view_adult)
 
 
-def _epub_url(request: HttpRequest, work: Work, adult: bool) -> str:
-    url = reverse("download", args=[work.pk, "epub"])
+def _download_url(work: Work, extension: str, adult: bool) -> str:
+    url = reverse("download", args=[work.pk, extension])
     return url + "?view_adult=true" if adult and work.is_adult else url
 
 
@@ -182,6 +184,8 @@ def _acquisition_feed(
 ) -> HttpResponseBase:
     absolute = request.build_absolute_uri
     adult = _adult_consent(request)
+    # PDFs are printed in the background; only a built one is offered (an app cannot wait on a page).
+    pdfs = built_pdfs(page.works, request.user)
     links = [*_common_links(request, ACQUISITION), *(facets or [])]
     path, params = request.path, request.GET
     if page.number > 1:
@@ -194,7 +198,15 @@ def _acquisition_feed(
         title=title,
         links=links,
         updated=updated_of(page.works),
-        entries=[acquisition_entry(work, absolute, _epub_url(request, work, adult)) for work in page.works],
+        entries=[
+            acquisition_entry(
+                work,
+                absolute,
+                _download_url(work, "epub", adult),
+                _download_url(work, "pdf", adult) if work.pk in pdfs else None,
+            )
+            for work in page.works
+        ],
     )
     return _respond(request, feed, ACQUISITION)
 
