@@ -34,17 +34,16 @@ def navigation_entry(
     return entry
 
 
-def acquisition_entry(work: Work, absolute: Absolute, epub_url: str, pdf_url: str | None = None) -> etree._Element:
-    """A work's blurb entry with the links a reading app follows to get its EPUB (and PDF, if given)."""
+def acquisition_entry(work: Work, absolute: Absolute, acquisitions: list[Link]) -> etree._Element:
+    """A work's blurb entry with the links a reading app follows to get its EPUB (and PDF once built)."""
     entry = work_entry(work, absolute)
     # OPDS wants a plain-text summary (the blurb's HTML stays in the content).
     summary = entry.find(f"{{{ATOM_NS}}}summary")
     if summary is not None:
         summary.text = strip_html(work.summary)
         del summary.attrib["type"]
-    add_link(entry, Link(href=absolute(epub_url), rel=ACQUIRE, type=EPUB))
-    if pdf_url is not None:
-        add_link(entry, Link(href=absolute(pdf_url), rel=ACQUIRE, type=PDF))
+    for link in acquisitions:
+        add_link(entry, link)
     return entry
 
 
