@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from lib.languages import LANGUAGES, text_direction
 from tags.models import DISPLAY_ORDER, Tag, TagType
-from works.models import Chapter, Creatorship, SerialWork, Work
+from works.models import Chapter, Creatorship, SerialWork, Tagging, Work
 
 # Bump when the writers change, so files built by older code are rebuilt.
 FORMAT_VERSION = 1
@@ -151,6 +151,22 @@ def load_document(work: Work, chapters: QuerySet[Chapter], base_url: str, site_n
         Creatorship.objects.filter(work=work).select_related("pseud__user").only("pseud__name", "pseud__user__username")
     )
     serial_works = list(SerialWork.objects.filter(work=work).select_related("series").only("position", "series__title"))
+    # Only columns the covering index holds (works.Chapter "chapter_list_covering"): no chapter text is read.
+    rows = list(chapters.order_by("position").values_list("id", "title", "updated_at"))
+    return assemble(work, tags, creatorships, serial_works, rows, base_url, site_name)
+
+
+def assemble(
+    work: Work,
+    tags: list[Tag],
+    creatorships: list[Creatorship],
+    serial_works: list[SerialWork],
+    rows: list[tuple[int, str, datetime]],
+    base_url: str,
+    site_name: str,
+) -> WorkDocument:
+    """The document from what load_document (one work) or load_documents (a page of works) read:
+    one assembly, so both give the same version key."""
     by_type: dict[str, list[Tag]] = {}
     for tag in sorted(tags, key=lambda tag: tag.name.casefold()):
         by_type.setdefault(tag.type, []).append(tag)
@@ -163,8 +179,6 @@ def load_document(work: Work, chapters: QuerySet[Chapter], base_url: str, site_n
         for tag_type in DISPLAY_ORDER
         if by_type.get(tag_type.value)
     ]
-    # Only columns the covering index holds (works.Chapter "chapter_list_covering"): no chapter text is read.
-    rows = list(chapters.order_by("position").values_list("id", "title", "updated_at"))
     chapter_url = urljoin(base_url, reverse("chapter_detail", args=[work.pk, 0]))[:-1]
     entries = [
         ChapterEntry(
@@ -208,3 +222,54 @@ def load_document(work: Work, chapters: QuerySet[Chapter], base_url: str, site_n
         endnotes=work.endnotes,
         chapters=entries,
     )
+
+
+def load_documents(
+    works: list[Work], all_chapters_of: set[int], base_url: str, site_name: str
+) -> dict[int, WorkDocument]:
+    """The documents of a page of works in five queries, whatever the page size (no chapter text):
+    posted chapters, or all of them for the works in `all_chapters_of` (the reader's own, as
+    works.access.readable_chapters). Equal to load_document work by work, version keys included."""
+    ids = [work.pk for work in works]
+    if not ids:
+        return {}
+    tags: dict[int, list[Tag]] = {pk: [] for pk in ids}
+    # Tag's own ordering, as the single-work query (the casefold sort is stable on it).
+    taggings = (
+        Tagging.objects.filter(work_id__in=ids)
+        .select_related("tag")
+        .only("work_id", "tag__name", "tag__type")
+        .order_by("tag__sort_order", "tag__name")
+    )
+    for tagging in taggings:
+        tags[tagging.work_id].append(tagging.tag)
+    creatorships: dict[int, list[Creatorship]] = {pk: [] for pk in ids}
+    for creatorship in (
+        Creatorship.objects.filter(work_id__in=ids)
+        .select_related("pseud__user")
+        .only("work_id", "pseud__name", "pseud__is_archived", "pseud__user__username")
+    ):
+        creatorships[creatorship.work_id].append(creatorship)
+    serial_works: dict[int, list[SerialWork]] = {pk: [] for pk in ids}
+    for link in (
+        SerialWork.objects.filter(work_id__in=ids).select_related("series").only("work_id", "position", "series__title")
+    ):
+        serial_works[link.work_id].append(link)
+    rows: dict[int, list[tuple[int, str, datetime]]] = {pk: [] for pk in ids}
+    chapters = (
+        Chapter.objects.filter(work_id__in=ids)
+        .filter(Q(posted=True) | Q(work_id__in=[pk for pk in ids if pk in all_chapters_of]))
+        .order_by("work_id", "position")
+        .values_list("work_id", "id", "title", "updated_at")
+    )
+    for work_id, chapter_id, title, updated_at in chapters:
+        rows[work_id].append((chapter_id, title, updated_at))
+    # Listings defer the long notes; the documents need them (one query, not one per work).
+    notes = {pk: (n, e) for pk, n, e in Work.objects.filter(pk__in=ids).values_list("pk", "notes", "endnotes")}
+    documents = {}
+    for work in works:
+        work.notes, work.endnotes = notes[work.pk]
+        documents[work.pk] = assemble(
+            work, tags[work.pk], creatorships[work.pk], serial_works[work.pk], rows[work.pk], base_url, site_name
+        )
+    return documents

@@ -192,6 +192,11 @@ urlpatterns = [
     path("opds/opensearch.xml", opds_views.opds_opensearch, name="opds_opensearch"),
     path("opds/bookmarks", opds_views.opds_bookmarks, name="opds_bookmarks"),
     path("opds/later", opds_views.opds_later, name="opds_later"),
+    path("opds/v2/", opds_views.opds2_root, name="opds2_root"),
+    path("opds/v2/works", opds_views.opds_works, {"v2": True}, name="opds2_works"),
+    path("opds/v2/search", opds_views.opds_search, {"v2": True}, name="opds2_search"),
+    path("opds/v2/bookmarks", opds_views.opds_bookmarks, {"v2": True}, name="opds2_bookmarks"),
+    path("opds/v2/later", opds_views.opds_later, {"v2": True}, name="opds2_later"),
     # The read/write API (api app); its OpenAPI document is /api/v1/openapi.json.
     path("api/v1/", api.urls),
     path("api/v1/docs", api_docs, name="api_docs"),

@@ -1,5 +1,5 @@
 """OPDS 1.2 catalogs (Atom with OPDS link relations) for reading apps: navigation feeds that lead to
-acquisition feeds whose entries link to each work's EPUB."""
+acquisition feeds whose entries link to each work's EPUB, and its PDF once that is built."""
 
 from datetime import datetime
 
@@ -17,6 +17,7 @@ OPENSEARCH = "application/opensearchdescription+xml"
 ACQUIRE = "http://opds-spec.org/acquisition/open-access"
 FACET = "http://opds-spec.org/facet"
 EPUB = "application/epub+zip"
+PDF = "application/pdf"
 NAMESPACES: dict[str | None, str] = {"opds": OPDS_NS}
 
 
@@ -33,15 +34,16 @@ def navigation_entry(
     return entry
 
 
-def acquisition_entry(work: Work, absolute: Absolute, epub_url: str) -> etree._Element:
-    """A work's blurb entry with the link a reading app follows to get its EPUB."""
+def acquisition_entry(work: Work, absolute: Absolute, acquisitions: list[Link]) -> etree._Element:
+    """A work's blurb entry with the links a reading app follows to get its EPUB (and PDF once built)."""
     entry = work_entry(work, absolute)
     # OPDS wants a plain-text summary (the blurb's HTML stays in the content).
     summary = entry.find(f"{{{ATOM_NS}}}summary")
     if summary is not None:
         summary.text = strip_html(work.summary)
         del summary.attrib["type"]
-    add_link(entry, Link(href=absolute(epub_url), rel=ACQUIRE, type=EPUB))
+    for link in acquisitions:
+        add_link(entry, link)
     return entry
 
 

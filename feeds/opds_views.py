@@ -2,7 +2,8 @@
 
 Apps sign in with a personal token (HTTP Basic with the token as password, or Bearer;
 api.middleware.TokenAuthMiddleware) and then see what the token's owner sees; without
-one, what a guest sees. EPUB links carry view_adult=true when the token's owner consented
+one, what a guest sees. Entries link the EPUB, and the PDF once the background printer has
+built the current version (downloads.built). Both links carry view_adult=true when the token's owner consented
 to adult works (or the catalog was opened with view_adult=true), so an app can follow them
 through the adult gate without a browser.
 """
@@ -19,11 +20,16 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from api import queries
+from downloads.built import built_pdfs
+from feeds import opds2
 from feeds.atom import Feed, Link, build, updated_of
 from feeds.opds import (
+    ACQUIRE,
     ACQUISITION,
+    EPUB,
     NAVIGATION,
     OPENSEARCH,
+    PDF,
     acquisition_entry,
     catalog,
     facet,
@@ -54,8 +60,23 @@ def _adult_consent(request: HttpRequest) -> bool:
     return request.GET.get("view_adult") == "true" or bool(token and token.view_adult)
 
 
-def _epub_url(request: HttpRequest, work: Work, adult: bool) -> str:
-    url = reverse("download", args=[work.pk, "epub"])
+def _common_links_v2(request: HttpRequest) -> list[Link]:
+    absolute = request.build_absolute_uri
+    return [
+        Link(href=absolute(request.get_full_path()), rel="self", type=opds2.OPDS2),
+        Link(href=absolute(reverse("opds2_root")), rel="start", type=opds2.OPDS2),
+        Link(href=absolute(reverse("opds2_search")) + "{?q}", rel="search", type=opds2.OPDS2),
+    ]
+
+
+def _respond_v2(request: HttpRequest, body: bytes, updated: Any) -> HttpResponseBase:
+    response = respond(request, body, updated, opds2.OPDS2, public=False)
+    response["Vary"] = "Authorization, Cookie"
+    return response
+
+
+def _download_url(work: Work, extension: str, adult: bool) -> str:
+    url = reverse("download", args=[work.pk, extension])
     return url + "?view_adult=true" if adult and work.is_adult else url
 
 
@@ -111,6 +132,43 @@ def opds_root(request: HttpRequest) -> HttpResponseBase:
         entries=entries,
     )
     return _respond(request, feed, NAVIGATION)
+
+
+@require_safe
+def opds2_root(request: HttpRequest) -> HttpResponseBase:
+    """The OPDS 2.0 (JSON) start: the same navigation as opds_root. The fandoms browse stays
+    the 1.2 feeds (an OPDS 2.0 link may lead to an Atom catalog)."""
+    absolute = request.build_absolute_uri
+    now = timezone.now().replace(microsecond=0)
+    works = reverse("opds2_works")
+    navigation = [
+        Link(
+            href=absolute(works + "?sort=updated"),
+            rel="subsection",
+            type=opds2.OPDS2,
+            title=gettext("Recently updated"),
+        ),
+        Link(href=absolute(works + "?sort=kudos"), rel="subsection", type=opds2.OPDS2, title=gettext("Most kudos")),
+        Link(href=absolute(reverse("opds_media")), rel="subsection", type=NAVIGATION, title=gettext("Fandoms")),
+    ]
+    if request.user.is_authenticated:
+        navigation += [
+            Link(
+                href=absolute(reverse("opds2_bookmarks")),
+                rel="subsection",
+                type=opds2.OPDS2,
+                title=gettext("My bookmarks"),
+            ),
+            Link(
+                href=absolute(reverse("opds2_later")),
+                rel="subsection",
+                type=opds2.OPDS2,
+                title=gettext("Marked for Later"),
+            ),
+        ]
+    title = gettext("%(site)s catalog") % {"site": _site_name()}
+    body = opds2.feed(title, _common_links_v2(request), modified=now, navigation=navigation)
+    return _respond_v2(request, body, now)
 
 
 def _site_name() -> str:
@@ -178,23 +236,48 @@ def opds_media_fandoms(request: HttpRequest, media: str) -> HttpResponseBase:
 
 
 def _acquisition_feed(
-    request: HttpRequest, title: str, page: queries.WorkPage, facets: list[Link] | None = None
+    request: HttpRequest, title: str, page: queries.WorkPage, facets: list[Link] | None = None, v2: bool = False
 ) -> HttpResponseBase:
     absolute = request.build_absolute_uri
     adult = _adult_consent(request)
-    links = [*_common_links(request, ACQUISITION), *(facets or [])]
+    kind = opds2.OPDS2 if v2 else ACQUISITION
+    # PDFs are printed in the background; only a built one is offered (an app cannot wait on a page).
+    pdfs = built_pdfs(page.works, request.user)
+    links = _common_links_v2(request) if v2 else _common_links(request, ACQUISITION)
     path, params = request.path, request.GET
     if page.number > 1:
-        links.append(Link(href=absolute(with_params(path, params)), rel="first", type=ACQUISITION))
-        links.append(Link(href=absolute(_page(path, params, page.number - 1)), rel="previous", type=ACQUISITION))
+        links.append(Link(href=absolute(with_params(path, params)), rel="first", type=kind))
+        links.append(Link(href=absolute(_page(path, params, page.number - 1)), rel="previous", type=kind))
     if page.number < page.num_pages:
-        links.append(Link(href=absolute(_page(path, params, page.number + 1)), rel="next", type=ACQUISITION))
+        links.append(Link(href=absolute(_page(path, params, page.number + 1)), rel="next", type=kind))
+    acquisitions = {
+        work.pk: [
+            Link(href=absolute(_download_url(work, "epub", adult)), rel=ACQUIRE, type=EPUB),
+            *(
+                [Link(href=absolute(_download_url(work, "pdf", adult)), rel=ACQUIRE, type=PDF)]
+                if work.pk in pdfs
+                else []
+            ),
+        ]
+        for work in page.works
+    }
+    updated = updated_of(page.works)
+    if v2:
+        body = opds2.feed(
+            title,
+            links,
+            modified=updated,
+            publications=[opds2.publication(work, absolute, acquisitions[work.pk]) for work in page.works],
+            facets=facets,
+            total=page.total,
+        )
+        return _respond_v2(request, body, updated)
     feed = Feed(
         id=absolute(with_params(path, params)),
         title=title,
-        links=links,
-        updated=updated_of(page.works),
-        entries=[acquisition_entry(work, absolute, _epub_url(request, work, adult)) for work in page.works],
+        links=[*links, *(facets or [])],
+        updated=updated,
+        entries=[acquisition_entry(work, absolute, acquisitions[work.pk]) for work in page.works],
     )
     return _respond(request, feed, ACQUISITION)
 
@@ -235,14 +318,14 @@ def _facets(request: HttpRequest) -> list[Link]:
 
 
 @require_safe
-def opds_works(request: HttpRequest) -> HttpResponseBase:
+def opds_works(request: HttpRequest, v2: bool = False) -> HttpResponseBase:
     """Works with the listing's filters and sorts (include a fandom, a rating…), as an acquisition feed."""
     page = queries.work_page(request, request.user, request.GET)
-    return _acquisition_feed(request, gettext("Works"), page, _facets(request))
+    return _acquisition_feed(request, gettext("Works"), page, _facets(request), v2)
 
 
 @require_safe
-def opds_search(request: HttpRequest) -> HttpResponseBase:
+def opds_search(request: HttpRequest, v2: bool = False) -> HttpResponseBase:
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -252,7 +335,7 @@ def opds_search(request: HttpRequest) -> HttpResponseBase:
     except queries.SearchUnavailable:
         return HttpResponse(gettext("Search is unavailable right now."), status=503, content_type="text/plain")
     title = gettext("Search: %(query)s") % {"query": request.GET.get("q", "")}
-    return _acquisition_feed(request, title, page)
+    return _acquisition_feed(request, title, page, v2=v2)
 
 
 @require_safe
@@ -265,7 +348,7 @@ def opds_opensearch(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def opds_bookmarks(request: HttpRequest) -> HttpResponseBase:
+def opds_bookmarks(request: HttpRequest, v2: bool = False) -> HttpResponseBase:
     user = request.user
     if not isinstance(user, User):
         return _login_challenge()
@@ -274,12 +357,13 @@ def opds_bookmarks(request: HttpRequest) -> HttpResponseBase:
     page = queries.WorkPage(
         works=works, total=listing.total, number=listing.page.number, num_pages=listing.page.paginator.num_pages
     )
-    return _acquisition_feed(request, gettext("My bookmarks"), page)
+    return _acquisition_feed(request, gettext("My bookmarks"), page, v2=v2)
 
 
 @require_safe
-def opds_later(request: HttpRequest) -> HttpResponseBase:
+def opds_later(request: HttpRequest, v2: bool = False) -> HttpResponseBase:
     user = request.user
     if not isinstance(user, User):
         return _login_challenge()
-    return _acquisition_feed(request, gettext("Marked for Later"), queries.marked_for_later(user, request.GET))
+    page = queries.marked_for_later(user, request.GET)
+    return _acquisition_feed(request, gettext("Marked for Later"), page, v2=v2)
