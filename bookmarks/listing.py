@@ -16,7 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
-from bookmarks.models import Bookmark
+from bookmarks.models import PUBLIC, Bookmark
 from community.muting import muted_user_ids, works_by_muted_users
 from tags.models import Tag, TagType
 from works.access import AnyUser, visible_works
@@ -32,7 +32,7 @@ def bookmarks_by_muted(work_ids: list[int], muted: set[int]) -> dict[int, int]:
     """Per work, the counted bookmarks (public, not hidden) by these muted users: blurbs show counts
     as the muter sees them."""
     return dict(
-        Bookmark.objects.filter(work_id__in=work_ids, user_id__in=muted, private=False, hidden_by_admin=False)
+        Bookmark.objects.filter(PUBLIC, work_id__in=work_ids, user_id__in=muted)
         .values_list("work_id")
         .annotate(n=Count("pk"))
         .values_list("work_id", "n")
@@ -45,12 +45,12 @@ def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:
     deleted = Q(work__isnull=True, series__isnull=True)
     bookmarks = Bookmark.objects.filter(Q(work__in=works) | Q(series__in=series) | deleted)
     if reader.is_authenticated:
-        bookmarks = bookmarks.filter(Q(private=False, hidden_by_admin=False) | Q(user_id=reader.pk))
+        bookmarks = bookmarks.filter(PUBLIC | Q(user_id=reader.pk))
         muted = muted_user_ids(reader)
         if muted:
             bookmarks = bookmarks.exclude(user_id__in=muted).exclude(work__in=works_by_muted_users(reader))
     else:
-        bookmarks = bookmarks.filter(private=False, hidden_by_admin=False)
+        bookmarks = bookmarks.filter(PUBLIC)
     return bookmarks
 
 

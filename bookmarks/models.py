@@ -6,6 +6,9 @@ from accounts.models import Pseud, User
 from tags.models import Tag
 from works.models import Series, Work
 
+# A bookmark everyone may see and its work counts: public, not hidden by the moderators.
+PUBLIC = Q(private=False, hidden_by_admin=False)
+
 
 class Bookmark(models.Model):
     """A reader's bookmark of a work or a series, with notes and their own tags.

@@ -177,6 +177,19 @@ def check_rate(request: HttpRequest, scope: str, key: str | None, limit: int, wi
     return count_rate(scope, client_address(request) if key is None else key, limit, window)
 
 
+def check_address_then_member(request: HttpRequest, scope: str, limit: int, window: int) -> Limited | None:
+    """Count one action against the client address (`<scope>-address`), then, only if the address
+    allowed it, against the signed-in member (`<scope>-user`).
+
+    Two counters bumped side by side can reach the limit in different orders under parallel
+    requests and refuse more than they should; counted one after the other, they cannot.
+    """
+    by_address = check_rate(request, f"{scope}-address", None, limit, window)
+    if by_address or not request.user.is_authenticated:
+        return by_address
+    return check_rate(request, f"{scope}-user", str(request.user.pk), limit, window)
+
+
 def peek_rate(scope: str, key: str, limit: int, window: int) -> Limited | None:
     """Limited when (scope, key) has already used up its `limit`, without counting this request."""
     cache_key, retry_after = _cache_key(scope, key, window, time.time())

@@ -66,7 +66,7 @@ class StandingMiddleware:
         if standing is None:
             # Good standing (or an account that logged in during this very request, checked after the view).
             return None
-        reason = write_refusal(request.user, standing)
+        reason = write_refusal(standing)
         if reason is None:
             return None
         return render(request, "moderation/refused.html", {"reason": reason}, status=403)

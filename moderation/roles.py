@@ -9,10 +9,17 @@ groups carrying one permission each; a wrangler is a tags.WranglerAssignment, be
 limited to one fandom (tags.permissions says what it lets them wrangle).
 """
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -96,3 +103,24 @@ def members(role: str) -> list[tuple[User, Tag | None]]:
         assignments = WranglerAssignment.objects.select_related("user", "fandom")
         return [(a.user, a.fandom) for a in assignments.order_by("user__username", "fandom__name")]
     return [(user, None) for user in User.objects.filter(groups=role_group(role)).order_by("username")]
+
+
+View = Callable[..., HttpResponse]
+
+
+def requires(check: Callable[[AnyUser], bool], refusal: str) -> Callable[[View], View]:
+    """A view decorator for a role: guests go to log in; signed-in users failing `check` get a 403
+    saying `refusal`."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

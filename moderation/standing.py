@@ -47,16 +47,12 @@ def load_standing_and_roles(user: AnyUser) -> Standing | None:
     )
 
 
-def write_refusal(user: AnyUser, standing: Standing | None = None) -> str | None:
-    """Why this user may not post, comment, leave kudos, bookmark or message now; None if they may.
+def write_refusal(standing: Standing) -> str | None:
+    """Why an account in this standing may not post, comment, leave kudos, bookmark or message now; None if it may.
 
     Every write goes through `moderation.middleware.StandingMiddleware`, which asks this
     (passing the standing it already read for this request).
     """
-    if standing is None:
-        standing = standing_of(user)
-    if standing is None:
-        return None
     if standing.banned:
         return gettext("This account has been banned.")
     if standing.suspended_until is not None and standing.suspended_until > timezone.now():

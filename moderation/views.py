@@ -2,14 +2,11 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from comments.models import Comment
 from lib.params import parse_id
+from lib.ratelimit import too_many_requests
 from moderation import actions, consent
 from moderation.forms import (
     AnswerForm,
@@ -43,12 +41,12 @@ from moderation.models import (
     TargetKind,
 )
 from moderation.ratelimit import take_report_slot
-from moderation.roles import Role, can_manage_roles, can_moderate, members
+from moderation.roles import Role, can_manage_roles, can_moderate, members, requires
 from moderation.targets import find_target
 from sitecontent.models import NewsComment
 from tags.models import Tag
 from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
-from works.listing import with_blurb_data
+from works.listing import query_without_page, with_blurb_data
 from works.models import Work
 
 if TYPE_CHECKING:
@@ -57,36 +55,14 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
 
-def _requires(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Guests go to log in; signed-in users without the role get a 403."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise PermissionDenied("Only the archive's moderators and staff can do that.")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-moderators_only = _requires(can_moderate)
-staff_only = _requires(can_manage_roles)
+_REFUSAL = "Only the archive's moderators and staff can do that."
+moderators_only = requires(can_moderate, _REFUSAL)
+staff_only = requires(can_manage_roles, _REFUSAL)
 
 
 # Reporting
@@ -104,9 +80,7 @@ def report_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if limited:
             form.add_error(None, limited.message)
             context = {"form": form, "target": target, "kind_label": TargetKind(kind).label}
-            response = render(request, "moderation/report_form.html", context, status=429)
-            response["Retry-After"] = str(limited.retry_after)
-            return response
+            return too_many_requests(request, limited, "moderation/report_form.html", context)
         report = actions.file_report(
             target,
             None if guest else _user(request),
@@ -149,7 +123,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "statuses": Report.Status.choices,
         "categories": Category.choices,
         "kinds": TargetKind.choices,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     return render(request, "moderation/desk.html", context)
 
@@ -444,7 +418,7 @@ def log(request: HttpRequest) -> HttpResponse:
         "q": query,
         "action": action,
         "actions": LogEntry.Action.choices,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     return render(request, "moderation/log.html", context)
 

@@ -178,7 +178,7 @@ class ProgressBar:
 
 def index_health() -> dict[str, Any]:
     """What /healthz and the worker's check report: is there an index, and does it hold every visible work?"""
-    visible = Work.objects.filter(posted=True, hidden_by_admin=False).count()
+    visible = Work.objects.published().count()
     present = engine.has_index()
     indexed = engine.searcher().num_docs if present else 0
     # Works changed a moment ago are short in the index until the worker applies them.

@@ -26,10 +26,11 @@ def send_support_reply_email(payload: dict[str, Any]) -> None:
     if not SupportReply.objects.filter(pk=answer.pk, emailed=False).update(emailed=True):
         return
     request = answer.request
-    context = {"request": request, "answer": answer, "site_name": site_name()}
+    site = site_name()
+    context = {"request": request, "answer": answer, "site_name": site}
     message = EmailMessage(
         subject=gettext("[%(site)s] Re: %(subject)s (%(reference)s)")
-        % {"site": site_name(), "subject": request.subject, "reference": request.reference},
+        % {"site": site, "subject": request.subject, "reference": request.reference},
         body=render_to_string("emails/support_reply.txt", context),
         to=[request.email],
     )

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from lib.ratelimit import Limited, check_rate
+from lib.ratelimit import Limited, check_address_then_member
 
 SUPPORT_RATE_LIMIT = 5
 SUPPORT_RATE_WINDOW_SECONDS = 60 * 60
@@ -10,7 +10,4 @@ SUPPORT_RATE_WINDOW_SECONDS = 60 * 60
 
 def take_support_slot(request: HttpRequest) -> Limited | None:
     """Count one request against the address, then (only if that allowed it) the member, as reports do."""
-    by_address = check_rate(request, "support-address", None, SUPPORT_RATE_LIMIT, SUPPORT_RATE_WINDOW_SECONDS)
-    if by_address or not request.user.is_authenticated:
-        return by_address
-    return check_rate(request, "support-user", str(request.user.pk), SUPPORT_RATE_LIMIT, SUPPORT_RATE_WINDOW_SECONDS)
+    return check_address_then_member(request, "support", SUPPORT_RATE_LIMIT, SUPPORT_RATE_WINDOW_SECONDS)

@@ -1,13 +1,10 @@
 """Contacting support, support's queue, and support's account lookup (moderation.roles.can_support says who)."""
 
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -22,31 +19,21 @@ from accounts.models import EmailVerification, User
 from accounts.signup import HONEYPOT_FIELD, take_signup_slot
 from comments.ratelimit import ip_hash
 from community.models import InboxItem
+from lib.ratelimit import too_many_requests
 from moderation.models import Standing
-from moderation.roles import can_support
+from moderation.roles import can_support, requires
 from support import actions
 from support.forms import ContactForm, LookupForm, NoteForm, ReplyForm
 from support.models import SupportRequest
 from support.ratelimit import take_support_slot
+from works.listing import query_without_page
 
 PAGE_SIZE = 50
 LOOKUP_RESULTS = 20
 View = Any
 
 
-def support_only(view: View) -> View:
-    """Guests go to log in; members who are neither support nor staff get a 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_support(request.user):
-            raise PermissionDenied("Only the archive's support volunteers and staff can do that.")
-        response: HttpResponse = view(request, *args, **kwargs)
-        return response
-
-    return wrapper
+support_only = requires(can_support, "Only the archive's support volunteers and staff can do that.")
 
 
 def _user(request: HttpRequest) -> User:
@@ -71,9 +58,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     limited = take_support_slot(request)
     if limited:
         form.add_error(None, limited.message)
-        response = render(request, "support/contact.html", {"form": form}, status=429)
-        response["Retry-After"] = str(limited.retry_after)
-        return response
+        return too_many_requests(request, limited, "support/contact.html", {"form": form})
     data = form.cleaned_data
     asked = actions.ask(
         None if guest else _user(request),
@@ -117,14 +102,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             chosen[name] = ""
     if request.GET.get("mine"):
         requests = requests.filter(claimed_by=_user(request))
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "page": Paginator(requests.order_by("created_at", "id"), PAGE_SIZE).get_page(request.GET.get("page")),
         "chosen": chosen,
         "statuses": SupportRequest.Status.choices,
         "categories": SupportRequest.Category.choices,
-        "query": params.urlencode(),
+        "query": query_without_page(request),
     }
     return render(request, "support/queue.html", context)
 
