@@ -3,10 +3,9 @@
 from downloads import cache, formats
 from downloads.document import WorkDocument
 from jobs.models import Job
-from jobs.queue import enqueue
+from jobs.queue import ACTIVE, enqueue
 
 PDF_JOB = "build_pdf"
-_ACTIVE = [Job.Status.PENDING, Job.Status.RUNNING]
 
 
 def build_now(document: WorkDocument, extension: str, version: str) -> None:
@@ -38,12 +37,12 @@ def request_pdf(document: WorkDocument, version: str) -> None:
 
 def pdf_progress(version: str) -> tuple[str, int]:
     """Where the PDF of this version is: ("printing", 0), or ("waiting", jobs ahead of it in the queue)."""
-    job = Job.objects.filter(key=_pdf_key(version), status__in=_ACTIVE).order_by("-id").first()
+    job = Job.objects.filter(key=_pdf_key(version), status__in=ACTIVE).order_by("-id").first()
     if job is None:
         return ("waiting", 0)
     if job.status == Job.Status.RUNNING:
         return ("printing", 0)
-    return ("waiting", Job.objects.filter(status__in=_ACTIVE, id__lt=job.id).count())
+    return ("waiting", Job.objects.filter(status__in=ACTIVE, id__lt=job.id).count())
 
 
 def pdf_failed(version: str) -> bool:

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from accounts.hooks import export_files
 from accounts.models import User
-from downloads.formats import build_epub, build_html
+from downloads.formats import load, load_texts, write_epub, write_html
 from works.models import Creatorship, Work
 
 
@@ -17,8 +17,10 @@ def member_work_files(user: User, archive: zipfile.ZipFile) -> None:
     work_ids = Creatorship.objects.filter(pseud__user=user).values_list("work_id", flat=True)
     for work in Work.objects.filter(pk__in=work_ids).order_by("id"):
         # Drafts too: the member's own copy of everything they wrote.
-        chapters = work.chapters.all()
-        if not chapters.exists():
+        # One document and one read of the chapter texts serve both formats.
+        document = load(work, base_url, work.chapters.all())
+        if not document.chapters:
             continue
-        archive.writestr(f"works/{work.pk}.epub", build_epub(work, base_url, chapters))
-        archive.writestr(f"works/{work.pk}.html", build_html(work, base_url, chapters))
+        texts = load_texts(document)
+        archive.writestr(f"works/{work.pk}.epub", write_epub(document, texts))
+        archive.writestr(f"works/{work.pk}.html", write_html(document, texts))

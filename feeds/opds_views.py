@@ -51,10 +51,6 @@ SORT_FACETS = {
 }
 
 
-def _absolute(request: HttpRequest) -> Any:
-    return request.build_absolute_uri
-
-
 def _adult_consent(request: HttpRequest) -> bool:
     token = getattr(request, "api_token", None)
     return request.GET.get("view_adult") == "true" or bool(token and token.view_adult)

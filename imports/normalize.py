@@ -4,8 +4,6 @@ What the files say is mapped onto what the posting form accepts; everything
 changed, moved or dropped is said in a remark the preview shows.
 """
 
-import re
-
 from django.utils.translation import gettext
 
 from imports.parsed import ImportRefused, ParsedWork
@@ -288,10 +286,3 @@ def normalize(work: ParsedWork, *, fallback_title: str) -> ParsedWork:
     work.detected = list(dict.fromkeys(work.detected))
     work.warnings_found = list(dict.fromkeys(work.warnings_found))
     return work
-
-
-def plain_preview(value: str, words: int = 40) -> str:
-    """The first words of an HTML fragment, for the preview page."""
-    text = " ".join(strip_html(value).split())
-    parts = re.split(r"\s+", text)
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
