@@ -9,10 +9,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from moderation import actions as moderation_actions
-from moderation.roles import Role
+from moderation.roles import Role, can_manage_roles, requires
 from tags.forms import AppointWranglerForm
 from tags.models import WranglerAssignment
-from tags.views import _signed_in_user, _staff_only
+from tags.views import _signed_in_user
+
+_staff_only = requires(can_manage_roles, "Only archive staff can do that.")
 
 
 @_staff_only

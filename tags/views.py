@@ -184,18 +184,6 @@ def _wranglers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-def _staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied("Only archive staff can do that.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @dataclass
 class FandomRow:
     """One line of the dashboard: a fandom (None: tags in no canonical fandom) and its unwrangled counts."""
