@@ -81,8 +81,8 @@ KINDS = [
     Kind("site_settings", "sitecontent.SiteSettings"),
     Kind("page_versions", "sitecontent.PageVersion"),
     Kind("terms_acceptances", "accounts.TermsAcceptance"),
-    Kind("news_posts", "sitecontent.NewsPost"),
-    Kind("news_comments", "sitecontent.NewsComment"),
+    Kind("news_posts", "news.NewsPost"),
+    Kind("news_comments", "news.NewsComment"),
     # Members' tools and requests.
     Kind("personal_tokens", "api.PersonalToken"),
     Kind("data_exports", "accounts.DataExport"),

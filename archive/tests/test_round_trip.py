@@ -47,10 +47,11 @@ from moderation.consent import invite_co_creators
 from moderation.models import InvitationSetting, Notice
 from moderation.roles import Role
 from moderation.targets import find_target
-from sitecontent.actions import publish_news, publish_page, save_settings
+from news.actions import publish_news
+from news.news_comments import post_news_comment
+from sitecontent.actions import publish_page, save_settings
 from sitecontent.config import archive_settings
 from sitecontent.forms import SettingsForm
-from sitecontent.news_comments import post_news_comment
 from support import actions as support_actions
 from tags.actions import add_parent, make_canonical, make_synonym
 from tags.models import Tag
