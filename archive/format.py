@@ -81,8 +81,8 @@ KINDS = [
     Kind("site_settings", "sitecontent.SiteSettings"),
     Kind("page_versions", "sitecontent.PageVersion"),
     Kind("terms_acceptances", "accounts.TermsAcceptance"),
-    Kind("news_posts", "sitecontent.NewsPost"),
-    Kind("news_comments", "sitecontent.NewsComment"),
+    Kind("news_posts", "news.NewsPost"),
+    Kind("news_comments", "news.NewsComment"),
     # Members' tools and requests.
     Kind("personal_tokens", "api.PersonalToken"),
     Kind("data_exports", "accounts.DataExport"),
@@ -114,8 +114,17 @@ NOT_EXPORTED = {
 }
 # Rows refer to these models by natural key, not id: their ids are made by migrate and differ between databases.
 PERMISSION = "auth.Permission"
+# Models that moved to another app (their kinds, files and fields did not change): an export made before
+# the move names their permissions with the old app label, which loading reads as the new one.
+MOVED_MODELS = {"sitecontent.newspost": "news.newspost", "sitecontent.newscomment": "news.newscomment"}
 # The users' password hashes are left out unless the export is asked for them.
 PASSWORD_FIELD = ("accounts.User", "password")
+
+
+def current_permission_key(key: str) -> str:
+    """`app_label.model.codename` as this archive names it ("sitecontent.newspost.x" -> "news.newspost.x")."""
+    app_model, dot, codename = key.rpartition(".")
+    return f"{MOVED_MODELS.get(app_model, app_model)}{dot}{codename}"
 
 
 def columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:

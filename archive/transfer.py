@@ -20,7 +20,17 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from accounts.export import EXPORT_JOB
 from accounts.models import DataExport, User
-from archive.format import FORMAT, KINDS, PASSWORD_FIELD, PERMISSION, VERSION, Kind, columns, to_json
+from archive.format import (
+    FORMAT,
+    KINDS,
+    PASSWORD_FIELD,
+    PERMISSION,
+    VERSION,
+    Kind,
+    columns,
+    current_permission_key,
+    to_json,
+)
 from jobs.queue import enqueue
 from search.indexer import rebuild
 from sitecontent.config import forget_pages, forget_settings
@@ -89,6 +99,7 @@ class Permissions:
 
     def id(self, key: str) -> int:
         """The permission's id here; a permission this database lacks (made at run time) is made."""
+        key = current_permission_key(key)
         if key not in self._ids:
             app_label, _dot, rest = key.partition(".")
             model, _dot, codename = rest.partition(".")

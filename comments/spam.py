@@ -32,7 +32,7 @@ _LINK = re.compile(r"<a\s|https?://|www\.", re.IGNORECASE)
 class Candidate:
     """What a spam checker may look at. `content` is the sanitized HTML about to be stored.
 
-    `work` is None for a comment on a news post (sitecontent.news_comments goes through this check too).
+    `work` is None for a comment on a news post (news.news_comments goes through this check too).
     """
 
     work: Work | None

@@ -91,7 +91,7 @@ class Skeleton:
 
     @classmethod
     def load(cls, condition: Q, viewer: Viewer, model: type[Model] = Comment) -> "Skeleton":
-        """`model` is Comment or sitecontent's NewsComment: the same columns and status values."""
+        """`model` is Comment or news' NewsComment: the same columns and status values."""
         rows = (
             model._default_manager.filter(condition)
             .order_by("id")

@@ -18,10 +18,11 @@ from e2e.helpers import assert_accessible
 from moderation import actions as moderation_actions
 from moderation.roles import Role
 from moderation.targets import find_target
+from news.models import NewsComment, NewsPost
+from news.news_comments import post_news_comment
 from search.indexer import apply_pending
 from sitecontent.config import forget_pages, forget_settings
-from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
-from sitecontent.news_comments import post_news_comment
+from sitecontent.models import PageVersion, SiteSettings
 from support import actions as support_actions
 from tags.models import WranglerAssignment
 from works.models import Series

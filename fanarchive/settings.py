@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "feeds",
     "api",
     "sitecontent",
+    "news",
     "support",
     "migration",
     "archive",

@@ -172,8 +172,10 @@ urlpatterns = [
     path("staff/invitations", identity_views.staff_invitations, name="staff_invitations"),
     # Contacting support, support's queue and account lookup (support app; moderation.roles says who).
     path("support/", include("support.urls")),
-    # Archive settings, site pages, news and the banner (sitecontent app).
+    # Archive settings, site pages and the banner (sitecontent app).
     path("", include("sitecontent.urls")),
+    # The archive's news and members' comments on it (news app).
+    path("", include("news.urls")),
     path("admin/", admin.site.urls),
     # Atom feeds (feeds app): the same query string as the listing page, always as a guest sees it.
     path("works/feed.atom", feeds_views.works_feed, name="works_feed"),

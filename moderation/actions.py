@@ -20,8 +20,8 @@ from jobs.queue import enqueue
 from moderation.models import CaseNote, Category, LogEntry, Notice, Report, Standing, TargetKind
 from moderation.roles import Role, role_group
 from moderation.targets import Target, comment_snapshot, news_comment_snapshot, user_snapshot, work_snapshot
-from sitecontent import news_comments
-from sitecontent.models import NewsComment
+from news import news_comments
+from news.models import NewsComment
 from tags.models import Tag, TagType, WranglerAssignment
 from works import actions as work_actions
 from works.models import Work

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Pseud, User
 from bookmarks.models import Bookmark
 from comments.models import Comment
-from sitecontent.models import NewsComment
+from news.models import NewsComment
 from tags.models import Tag
 from works.models import Chapter, Work
 

@@ -18,7 +18,7 @@ from comments.models import Comment
 from comments.threads import comment_url
 from lib.html import strip_html
 from moderation.models import TargetKind
-from sitecontent.models import NewsComment
+from news.models import NewsComment
 from tags.models import Tag
 from works.access import get_work_for_reader, readable_chapters
 from works.models import Chapter, Work

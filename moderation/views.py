@@ -43,7 +43,7 @@ from moderation.models import (
 from moderation.ratelimit import take_report_slot
 from moderation.roles import Role, can_manage_roles, can_moderate, members, requires
 from moderation.targets import find_target
-from sitecontent.models import NewsComment
+from news.models import NewsComment
 from tags.models import Tag
 from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
 from works.listing import query_without_page, with_blurb_data

@@ -1,15 +1,15 @@
-"""Every write to the archive's settings, site pages, news and banner."""
+"""Every write to the archive's settings, site pages and banner."""
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import User
 from sitecontent.config import forget_pages, forget_settings
 from sitecontent.forms import SettingsForm
-from sitecontent.models import NewsPost, PageVersion, SiteSettings
+from sitecontent.models import PageVersion, SiteSettings
 
 
 def save_settings(form: SettingsForm) -> SiteSettings:
@@ -24,8 +24,11 @@ def save_settings(form: SettingsForm) -> SiteSettings:
     return row
 
 
-def publish_page(slug: str, data: dict[str, Any], author: User) -> PageVersion:
-    """A new version of a site page (the old ones stay, numbered)."""
+def publish_page(slug: str, data: dict[str, Any], author: AbstractBaseUser) -> PageVersion:
+    """A new version of a site page (the old ones stay, numbered).
+
+    `author` is typed as Django's base user, not accounts.User: sitecontent sits below accounts
+    (CONTRIBUTING.md "Layers"), and the page only records who published it."""
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -36,7 +39,7 @@ def publish_page(slug: str, data: dict[str, Any], author: User) -> PageVersion:
                     title=data["title"],
                     body=data["body"],
                     summary_of_changes=data.get("summary_of_changes", ""),
-                    created_by=author,
+                    created_by_id=author.pk,
                 )
         except IntegrityError:
             # Two staff published at once: the unique (slug, number) refused one; number it again.
@@ -45,9 +48,3 @@ def publish_page(slug: str, data: dict[str, Any], author: User) -> PageVersion:
         forget_pages()
         return version
     raise IntegrityError("Could not number the page version")
-
-
-def publish_news(data: dict[str, Any], author: User) -> NewsPost:
-    return NewsPost.objects.create(
-        title=data["title"], body=data["body"], comments_enabled=data["comments_enabled"], author=author
-    )

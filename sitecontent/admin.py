@@ -1,5 +1,5 @@
-"""Site content in the admin, to look things up. Settings, pages and news are edited on the staff
-pages (/staff/settings, /staff/pages, /news), which sanitize, number versions and clear the caches."""
+"""Site content in the admin, to look things up. Settings and pages are edited on the staff pages
+(/staff/settings, /staff/pages), which sanitize, number versions and clear the caches."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from lib.admin import ReadOnlyAdmin
-from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from sitecontent.models import PageVersion, SiteSettings
 
 
 @admin.register(SiteSettings)
@@ -28,21 +28,3 @@ class PageVersionAdmin(ReadOnlyAdmin):
     list_filter = ("slug",)
     search_fields = ("title", "body", "summary_of_changes")
     list_select_related = ("created_by",)
-
-
-@admin.register(NewsPost)
-class NewsPostAdmin(ReadOnlyAdmin):
-    deletable = True
-    list_display = ("title", "author", "comments_enabled", "published_at")
-    list_filter = ("comments_enabled",)
-    search_fields = ("title", "body")
-    list_select_related = ("author",)
-    date_hierarchy = "published_at"
-
-
-@admin.register(NewsComment)
-class NewsCommentAdmin(ReadOnlyAdmin):
-    deletable = True
-    list_display = ("post", "user", "created_at")
-    search_fields = ("body", "user__username", "post__title")
-    list_select_related = ("post", "user")

@@ -2,10 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.html import clean_html
-from sitecontent.models import NewsPost, SiteSettings
+from sitecontent.models import SiteSettings
 
 PAGE_MAX = 200_000
-NEWS_MAX = 100_000
 
 
 class SettingsForm(forms.ModelForm[SiteSettings]):
@@ -55,24 +54,4 @@ class PageForm(forms.Form):
         body = clean_html(self.cleaned_data["body"])
         if not body:
             raise forms.ValidationError(_("The page can't be empty."))
-        return body
-
-
-class NewsForm(forms.ModelForm[NewsPost]):
-    body = forms.CharField(
-        label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 12}),
-        max_length=NEWS_MAX,
-        help_text=_("HTML is allowed (the same as in works)."),
-    )
-
-    class Meta:
-        model = NewsPost
-        fields = ("title", "body", "comments_enabled")
-        labels = {"title": _("Title"), "comments_enabled": _("Members may comment")}
-
-    def clean_body(self) -> str:
-        body = clean_html(self.cleaned_data["body"])
-        if not body:
-            raise forms.ValidationError(_("The post can't be empty."))
         return body

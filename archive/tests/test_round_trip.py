@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -47,10 +47,11 @@ from moderation.consent import invite_co_creators
 from moderation.models import InvitationSetting, Notice
 from moderation.roles import Role
 from moderation.targets import find_target
-from sitecontent.actions import publish_news, publish_page, save_settings
+from news.actions import publish_news
+from news.news_comments import post_news_comment
+from sitecontent.actions import publish_page, save_settings
 from sitecontent.config import archive_settings
 from sitecontent.forms import SettingsForm
-from sitecontent.news_comments import post_news_comment
 from support import actions as support_actions
 from tags.actions import add_parent, make_canonical, make_synonym
 from tags.models import Tag
@@ -378,3 +379,29 @@ class FormatTests(BaseTestCase):
         alice = User.objects.get(username="alice")
         self.assertEqual((alice.hide_creator_style, alice.theme), (False, "dark"))
         self.assertFalse(alice.has_usable_password())  # exported without its hash
+
+    def test_permissions_on_news_exported_before_it_had_its_own_app_load_as_news(self):
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        editors = Group.objects.create(name="Rédaction")
+        editors.permissions.add(Permission.objects.get(codename="change_newspost"))
+        editors.permissions.add(Permission.objects.get(codename="delete_newscomment"))
+        call_command("export_archive", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+        # As an export made when news was part of sitecontent: its permissions carry that app label.
+        groups = folder / "groups.jsonl"
+        text = groups.read_text(encoding="utf-8")
+        self.assertIn('"news.newspost.change_newspost"', text)
+        groups.write_bytes(text.replace('"news.news', '"sitecontent.news').encode())
+        manifest = json.loads((folder / "manifest.json").read_text())
+        for entry in manifest["kinds"]:
+            if entry["name"] == "groups":
+                entry["sha256"] = hashlib.sha256(groups.read_bytes()).hexdigest()
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+        User.objects.all().delete()
+        Group.objects.all().delete()
+        load_archive(folder, rebuild_search=False)
+        self.assertEqual(
+            sorted(Group.objects.get(name="Rédaction").permissions.values_list("content_type__app_label", "codename")),
+            [("news", "change_newspost"), ("news", "delete_newscomment")],
+        )
+        self.assertFalse(Permission.objects.filter(content_type__app_label="sitecontent", codename__contains="news"))

@@ -18,10 +18,12 @@ from moderation import actions
 from moderation.models import CaseNote, CoCreatorInvitation, InvitationSetting, LogEntry, Notice, Report, Standing
 from moderation.roles import Role
 from moderation.tests.helpers import ModerationTestCase
-from sitecontent.actions import publish_news, publish_page
+from news.actions import publish_news
+from news.models import NewsComment, NewsPost
+from news.news_comments import post_news_comment
+from sitecontent.actions import publish_page
 from sitecontent.config import archive_settings
-from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
-from sitecontent.news_comments import post_news_comment
+from sitecontent.models import PageVersion, SiteSettings
 from tags.models import Tag, WranglerAssignment
 
 READ_ONLY: list[type[Model]] = [

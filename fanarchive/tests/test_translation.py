@@ -37,9 +37,10 @@ from moderation import actions as moderation_actions
 from moderation.models import Report
 from moderation.roles import Role
 from moderation.tests.helpers import moderation_texts
-from sitecontent import news_comments
+from news import news_comments
+from news.models import NewsComment, NewsPost
 from sitecontent.config import forget_pages, forget_settings
-from sitecontent.models import NewsComment, NewsPost, PageVersion, SiteSettings
+from sitecontent.models import PageVersion, SiteSettings
 from support import actions as support_actions
 from support.models import SupportNote, SupportReply, SupportRequest
 from tags.models import Tag

@@ -32,7 +32,7 @@ from comments.actions import (
 from comments.models import THREAD_DISPLAY_DEPTH
 from comments.threads import THREADS_PER_PAGE, Skeleton, Viewer
 from community.muting import muted_user_ids
-from sitecontent.models import NewsComment, NewsPost
+from news.models import NewsComment, NewsPost
 from works.access import AnyUser
 
 Status = NewsComment.Status

@@ -13,7 +13,7 @@ from community.models import Block, Mute
 from fanarchive.test import ParallelTestCase
 from moderation.models import LogEntry, Notice, Report
 from moderation.tests.helpers import ModerationTestCase
-from sitecontent.models import NewsComment, NewsPost
+from news.models import NewsComment, NewsPost
 
 Status = NewsComment.Status
 
