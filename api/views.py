@@ -44,7 +44,6 @@ from lib.tagurl import url_part_to_tag
 from search.query import MAX_QUERY_CHARS
 from tags.actions import TagTypeConflict
 from tags.models import Tag, TagType, tag_name_key
-from tags.views import fandoms_by_media
 from works import actions as work_actions
 from works.access import (
     AnyUser,
@@ -58,6 +57,7 @@ from works.filter_form import MAX_QUERY_LENGTH
 from works.filter_index import INDEX
 from works.forms import ChapterForm, WorkForm
 from works.models import Chapter, Creatorship, Series, Work
+from works.tag_views import fandoms_by_media
 from works.views import _initial_from_work
 
 API_DESCRIPTION = """\

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from bookmarks.models import PUBLIC, Bookmark
@@ -52,6 +52,13 @@ def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:
     else:
         bookmarks = bookmarks.filter(PUBLIC)
     return bookmarks
+
+
+def tags_on_bookmarks(reader: AnyUser) -> tuple[Q, Q]:
+    """Where bookmarks use tags (tags.hooks.TAG_USES): a tag (OuterRef "pk") on a bookmark this
+    reader may see, and on any bookmark."""
+    used = Bookmark.tags.through.objects.filter(tag_id=OuterRef("pk"))
+    return Q(Exists(used.filter(bookmark__in=visible_bookmarks(reader)))), Q(Exists(used))
 
 
 @dataclass

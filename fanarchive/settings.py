@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "imports",
     "downloads",
+    "wrangling",
     "moderation",
     "feeds",
     "api",

@@ -20,7 +20,9 @@ from moderation import views as moderation_views
 from moderation import wranglers as moderation_wranglers
 from search import views as search_views
 from tags import views as tags_views
+from works import tag_views
 from works import views as works_views
+from wrangling import views as wrangling_views
 
 register_converter(TagNameConverter, "tag")
 
@@ -141,18 +143,18 @@ urlpatterns = [
     path("history", community_views.history, name="history"),
     path("history/clear", community_views.history_clear, name="history_clear"),
     path("later", community_views.later, name="later"),
-    path("tags/<tag:name>", tags_views.tag_detail, name="tag_detail"),
-    path("tags/<tag:name>/works", tags_views.tag_works, name="tag_works"),
-    path("media", tags_views.fandom_index, name="fandom_index"),
-    # Tag wrangling: wranglers and staff (tags.permissions); appointing wranglers is staff-only.
-    path("tags/<tag:name>/edit", tags_views.tag_edit, name="tag_edit"),
-    path("wrangling", tags_views.wrangling_dashboard, name="wrangling_dashboard"),
-    path("wrangling/log", tags_views.wrangling_log, name="wrangling_log"),
+    path("tags/<tag:name>", tag_views.tag_detail, name="tag_detail"),
+    path("tags/<tag:name>/works", tag_views.tag_works, name="tag_works"),
+    path("media", tag_views.fandom_index, name="fandom_index"),
+    # Tag wrangling: wranglers and staff (wrangling.permissions); appointing wranglers is staff-only.
+    path("tags/<tag:name>/edit", wrangling_views.tag_edit, name="tag_edit"),
+    path("wrangling", wrangling_views.wrangling_dashboard, name="wrangling_dashboard"),
+    path("wrangling/log", wrangling_views.wrangling_log, name="wrangling_log"),
     path("wrangling/wranglers", moderation_wranglers.wranglers, name="wranglers"),
     path(
         "wrangling/wranglers/<int:assignment_id>/remove", moderation_wranglers.wrangler_remove, name="wrangler_remove"
     ),
-    path("autocomplete/tags", tags_views.tag_autocomplete, name="tag_autocomplete"),
+    path("autocomplete/tags", tag_views.tag_autocomplete, name="tag_autocomplete"),
     path("users/<str:username>", works_views.user_profile, name="user_profile"),
     path("users/<str:username>/pseuds/<str:pseud_name>", works_views.pseud_profile, name="pseud_profile"),
     path("users/<str:username>/bookmarks", bookmarks_views.user_bookmarks, name="user_bookmarks"),

@@ -40,8 +40,8 @@ from feeds.opds import (
 from feeds.views import respond
 from tags.fixed import RATINGS
 from tags.models import Tag, TagType
-from tags.views import fandoms_by_media
 from works.models import Work
+from works.tag_views import fandoms_by_media
 
 SORT_FACETS = {
     "updated": _("Recently updated"),

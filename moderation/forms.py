@@ -9,9 +9,9 @@ from moderation.actions import MAX_SUSPENSION_DAYS
 from moderation.models import DESCRIPTION_MAX, REASON_MAX, Category
 from moderation.roles import Role
 from tags.fixed import RATINGS, WARNINGS
-from tags.forms import tag_by_name, tag_input
 from tags.models import Tag, TagType
 from tags.parsing import TAG_NAME_MAX
+from wrangling.forms import tag_by_name, tag_input
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -6,7 +6,7 @@ and dismiss, from the roles page or the wranglers page), and may do everything m
 Moderators work the moderation desk; they are not staff, so drafts stay private to them
 (works.access shows drafts only to creators and staff). Moderators and support are Django
 groups carrying one permission each; a wrangler is a tags.WranglerAssignment, because it may be
-limited to one fandom (tags.permissions says what it lets them wrangle).
+limited to one fandom (wrangling.permissions says what it lets them wrangle).
 """
 
 from collections.abc import Callable
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from moderation.models import Report
 from tags.models import Tag, WranglerAssignment
-from tags.permissions import is_wrangler
+from wrangling.permissions import is_wrangler
 
 AnyUser = User | AnonymousUser
 

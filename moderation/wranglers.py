@@ -1,6 +1,6 @@
 """Appointing tag wranglers from the wrangling side (/wrangling/wranglers): the same verbs as the
 roles page (moderation.actions.appoint/dismiss), so every appointment is in the moderation log.
-It lives here, above tags, because tags may not import moderation (see CONTRIBUTING, Layers)."""
+It lives here, above wrangling, because wrangling may not import moderation (see CONTRIBUTING, Layers)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from moderation import actions as moderation_actions
 from moderation.roles import Role, can_manage_roles, requires
-from tags.forms import AppointWranglerForm
 from tags.models import WranglerAssignment
-from tags.views import _signed_in_user
+from wrangling.forms import AppointWranglerForm
+from wrangling.views import _signed_in_user
 
 _staff_only = requires(can_manage_roles, "Only archive staff can do that.")
 
@@ -37,7 +37,7 @@ def wranglers(request: HttpRequest) -> HttpResponse:
             )
             return redirect("wranglers")
     assignments = WranglerAssignment.objects.select_related("user", "fandom").order_by("user__username", "fandom__name")
-    return render(request, "tags/wranglers.html", {"form": form, "assignments": assignments})
+    return render(request, "wrangling/wranglers.html", {"form": form, "assignments": assignments})
 
 
 @require_POST

@@ -4,7 +4,8 @@ Every wrangling verb runs in one transaction, writes a WranglingLog row, and
 queues a background filter refresh (works.filters) for every tag whose filter
 meaning changed. They refuse invalid changes with a WranglingError whose
 message is shown to the wrangler. Every verb checks that the actor may wrangle
-every tag it touches (tags.permissions); the verbs also enforce the staff-only operations.
+every tag it touches (tags.hooks.may_wrangle, answered by wrangling.permissions); the
+verbs also enforce the staff-only operations.
 """
 
 import unicodedata
@@ -28,7 +29,6 @@ from tags.models import (
     tag_name_key,
 )
 from tags.parsing import FORBIDDEN_CHARACTERS, TAG_NAME_MAX, describe_type, split_tag_names
-from tags.permissions import can_wrangle
 
 
 class TagTypeConflict(Exception):
@@ -107,10 +107,10 @@ def _require_wrangleable(*tags: Tag) -> None:
 
 
 def _require_scope(actor: User, *tags: Tag) -> None:
-    """Every tag an action touches must be one this wrangler may wrangle (tags.permissions), or
+    """Every tag an action touches must be one this wrangler may wrangle (wrangling.permissions), or
     a wrangler of one fandom could rewire another through a target, meta or parent tag.
     Fixed tags (a fandom's media) are refused, or allowed as parents, by each verb's own rules."""
-    refused = [tag for tag in tags if tag.type in USER_DEFINED_TYPES and not can_wrangle(actor, tag)]
+    refused = [tag for tag in tags if tag.type in USER_DEFINED_TYPES and not hooks.may_wrangle(actor, tag)]
     if refused:
         raise WranglingError(
             gettext("You can't wrangle %(names)s: they are outside your fandoms.") % {"names": _names(refused)}

@@ -15,13 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lib.hooks import Provider
-from works.models import Chapter, Work
+from works.models import Chapter, Tagging, Work
 
 AnyUser = User | AnonymousUser
 
@@ -55,6 +55,16 @@ def listed_works(user: AnyUser) -> QuerySet[Work]:
     (A muted creator's work still opens from a direct link; it just never shows up in lists.)
     """
     return Work.objects.listed_to(user)
+
+
+def tags_on_works(reader: AnyUser) -> tuple[Q, Q]:
+    """Where works use tags (tags.hooks.TAG_USES): a tag (OuterRef "pk") on a work this reader may
+    see or on one of their own drafts (its tags come back to them as suggestions), and on any work."""
+    used = Tagging.objects.filter(tag_id=OuterRef("pk"))
+    seen = Q(Exists(used.filter(work__in=visible_works(reader))))
+    if reader.is_authenticated:
+        seen |= Q(Exists(used.filter(work__creatorships__pseud__user=reader.pk)))
+    return seen, Q(Exists(used))
 
 
 def is_creator(user: AnyUser, work: Work) -> bool:

@@ -4,7 +4,7 @@ from moderation.models import LogEntry
 from moderation.roles import can_moderate
 from moderation.tests.helpers import ModerationTestCase
 from tags.models import Tag, WranglerAssignment
-from tags.permissions import can_wrangle
+from wrangling.permissions import can_wrangle
 
 
 class StaffAppointAndRemoveRoles(ModerationTestCase):

@@ -3,7 +3,7 @@ bookmarks) are neither suggested nor shown to that reader (review finding 4)."""
 
 from bookmarks.models import Bookmark
 from fanarchive.test import BaseTestCase
-from tags.models import Tag, tag_name_key
+from tags.models import Tag, TagType, tag_name_key
 from works.models import Work
 
 URL = "/autocomplete/tags"
@@ -58,3 +58,17 @@ class TagNamesDoNotLeakTests(BaseTestCase):
         Tag.objects.filter(name_key=tag_name_key("Zephyr Draftonly")).update(merger=public)
         page = self.client.get("/tags/Zephyr Public")
         self.assertNotContains(page, "Zephyr Draftonly")
+
+    def test_public_bookmarks_tags_and_tags_nothing_uses_any_more_are_shown(self):
+        public = Work.objects.get(title="Public")
+        self.login(self.bob)
+        response = self.client.post(
+            f"/works/{public.pk}/bookmarks/new",
+            {"pseud": self.bob.default_pseud.pk, "notes": "", "tags": "Zephyr Publicbookmark"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        # What a deleted work leaves behind: a tag on nothing hides nothing.
+        Tag.objects.create(name="Zephyr Unused", type=TagType.FREEFORM)
+        self.assertEqual(self.suggested(), {"Zephyr Public", "Zephyr Publicbookmark", "Zephyr Unused"})
+        self.assertEqual(self.client.get("/tags/Zephyr Publicbookmark").status_code, 200)

@@ -12,7 +12,7 @@ from lib.params import IdMultipleChoiceField
 from tags.actions import BULK_ACTIONS, PARENT_TYPES, TARGETED_ACTIONS, TagEdit
 from tags.models import USER_DEFINED_TYPES, Tag, TagType, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
-from tags.permissions import can_wrangle
+from wrangling.permissions import can_wrangle
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise

@@ -13,9 +13,9 @@ fandom) may wrangle every tag. A wrangler appointed for a fandom may wrangle:
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
-from tags.bins import fandom_scope, has_parent_fandom
 from tags.models import USER_DEFINED_TYPES, Tag, TagParent, TagType, WranglerAssignment
 from works.models import Tagging
+from wrangling.bins import fandom_scope, has_parent_fandom
 
 AnyUser = User | AnonymousUser
 
