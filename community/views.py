@@ -310,6 +310,8 @@ def stats(request: HttpRequest) -> HttpResponse:
     order = f"-{sort}" if sort in STAT_COLUMNS else "title_sort"
     works = list(
         Work.objects.filter(pk__in=Creatorship.objects.filter(pseud__user=request.user).values("work_id"))
+        # Not the readers' rule (WorkQuerySet.visible_to): creators see their own posted works'
+        # figures, those the moderators hid included (marked so in the table); drafts have none.
         .filter(posted=True)
         .annotate(subscriber_count=Count("subscriptions"))
         .only("title", "hidden_by_admin", *(c for c in STAT_COLUMNS if c != "subscriber_count"))
