@@ -10,7 +10,6 @@ through the adult gate without a browser.
 
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +37,7 @@ from feeds.opds import (
     with_params,
 )
 from feeds.views import respond
+from sitecontent.config import site_name
 from tags.fixed import RATINGS
 from tags.models import Tag, TagType
 from tags.views import fandoms_by_media
@@ -122,7 +122,7 @@ def opds_root(request: HttpRequest) -> HttpResponseBase:
         ]
     feed = Feed(
         id=absolute(reverse("opds_root")),
-        title=gettext("%(site)s catalog") % {"site": _site_name()},
+        title=gettext("%(site)s catalog") % {"site": site_name()},
         links=_common_links(request, NAVIGATION),
         updated=now,
         entries=entries,
@@ -162,13 +162,9 @@ def opds2_root(request: HttpRequest) -> HttpResponseBase:
                 title=gettext("Marked for Later"),
             ),
         ]
-    title = gettext("%(site)s catalog") % {"site": _site_name()}
+    title = gettext("%(site)s catalog") % {"site": site_name()}
     body = opds2.feed(title, _common_links_v2(request), modified=now, navigation=navigation)
     return _respond_v2(request, body, now)
-
-
-def _site_name() -> str:
-    return str(settings.SITE_NAME)
 
 
 @require_safe
@@ -338,7 +334,7 @@ def opds_search(request: HttpRequest, v2: bool = False) -> HttpResponseBase:
 def opds_opensearch(request: HttpRequest) -> HttpResponse:
     template = request.build_absolute_uri(reverse("opds_search")) + "?q={searchTerms}"
     body = opensearch_description(
-        _site_name(), gettext("Search the works of %(site)s") % {"site": _site_name()}, template
+        site_name(), gettext("Search the works of %(site)s") % {"site": site_name()}, template
     )
     return HttpResponse(body, content_type="application/opensearchdescription+xml; charset=utf-8")
 
