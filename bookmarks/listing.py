@@ -18,6 +18,7 @@ from django.http import HttpRequest, QueryDict
 
 from bookmarks.models import PUBLIC, Bookmark
 from community.muting import muted_user_ids
+from lib.querystring import query_without_page
 from tags.models import Tag, TagType
 from works.access import AnyUser, listed_works, visible_works
 from works.hooks import muted_count
@@ -120,13 +121,11 @@ def list_bookmarks(request: HttpRequest, bookmarks: QuerySet[Bookmark]) -> Bookm
         .order_by("-created_at", "-id")
     )
     page = Paginator(page_of, settings.WORKS_PER_PAGE).get_page(request.GET.get("page", 1))
-    params = request.GET.copy()
-    params.pop("page", None)
     return BookmarkListing(
         page=page,
         filters=filters,
         total=page.paginator.count,
         tag_facet=[(tags[pk], n) for pk, n in tag_counts if pk in tags],
         fandom_facet=[(tags[pk], n) for pk, n in fandom_counts if pk in tags],
-        query=params.urlencode(),
+        query=query_without_page(request),
     )

@@ -37,6 +37,7 @@ from feeds.opds import (
     with_params,
 )
 from feeds.views import respond
+from lib.querystring import link_to_page
 from sitecontent.config import site_name
 from tags.fixed import RATINGS
 from tags.models import Tag, TagType
@@ -239,9 +240,9 @@ def _acquisition_feed(
     path, params = request.path, request.GET
     if page.number > 1:
         links.append(Link(href=absolute(with_params(path, params)), rel="first", type=kind))
-        links.append(Link(href=absolute(_page(path, params, page.number - 1)), rel="previous", type=kind))
+        links.append(Link(href=absolute(link_to_page(path, params, page.number - 1)), rel="previous", type=kind))
     if page.number < page.num_pages:
-        links.append(Link(href=absolute(_page(path, params, page.number + 1)), rel="next", type=kind))
+        links.append(Link(href=absolute(link_to_page(path, params, page.number + 1)), rel="next", type=kind))
     acquisitions = {
         work.pk: [
             Link(href=absolute(_download_url(work, "epub", adult)), rel=ACQUIRE, type=EPUB),
@@ -272,12 +273,6 @@ def _acquisition_feed(
         entries=[acquisition_entry(work, absolute, acquisitions[work.pk]) for work in page.works],
     )
     return _respond(request, feed, ACQUISITION)
-
-
-def _page(path: str, params: Any, number: int) -> str:
-    query = params.copy()
-    query["page"] = str(number)
-    return f"{path}?{query.urlencode()}"
 
 
 def _facets(request: HttpRequest) -> list[Link]:
