@@ -17,7 +17,7 @@ from community.actions import CommunityError
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Mute, Reading, Subscription
 from lib.params import parse_id
 from lib.ratelimit import check_rate, client_address, too_many_requests
-from works.access import LoginRequiredForWork, get_work_for_reader, visible_works
+from works.access import LoginRequiredForWork, get_work_for_reader, listed_works, visible_works
 from works.listing import with_blurb_data
 from works.models import Creatorship, Series, Work
 
@@ -129,7 +129,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 
 
 def _reading_page(request: HttpRequest, readings: QuerySet[Reading]) -> Page[Reading]:
-    readings = readings.filter(work__in=visible_works(request.user)).prefetch_related(
+    # Lists, so muted creators' works leave them (listed_works), as in the API's and OPDS's Marked for Later.
+    readings = readings.filter(work__in=listed_works(request.user)).prefetch_related(
         Prefetch("work", queryset=with_blurb_data(Work.objects.defer("notes", "endnotes"))),
     )
     readings = readings.select_related("last_chapter").defer("last_chapter__content")
