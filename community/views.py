@@ -117,6 +117,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         .select_related("work", "creator", "series")
         .order_by("-created_at", "-id")
     )
+    # visible_works, not listed_works: a subscription to a muted creator's work stays here to be ended.
     visible = set(
         visible_works(request.user)
         .filter(pk__in=[s.work_id for s in subscriptions if s.work_id])
