@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 
 from api import tokens
 from api.ratelimit import retry_after
-from lib.hashing import keyed_hash
 from lib.ratelimit import client_address
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -57,7 +56,7 @@ class TokenAuthMiddleware:
 
     After Django's authentication: a valid token replaces the session's user; a bad one is a 401
     (never silently a guest). A request with a token counts against the token, one without against
-    its address (keyed-hashed), so one client cannot starve the others.
+    its address (stored only as a keyed hash, by lib.ratelimit), so one client cannot starve the others.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -83,10 +82,8 @@ class TokenAuthMiddleware:
         if auth is not None:
             bucket, limit = f"token:{auth.token.pk}", settings.API_RATE_LIMIT_TOKEN
         else:
-            bucket, limit = (
-                f"addr:{keyed_hash(client_address(request))}",
-                settings.API_RATE_LIMIT_ADDRESS,
-            )
+            # The address as it is: lib.ratelimit keys every count by a keyed hash of its key already.
+            bucket, limit = f"addr:{client_address(request)}", settings.API_RATE_LIMIT_ADDRESS
         wait = retry_after(bucket, limit, settings.API_RATE_WINDOW_SECONDS)
         if wait is not None:
             response = _json_error(429, "rate_limited", f"Too many requests: try again in {wait} seconds.")

@@ -40,6 +40,7 @@ from api.schemas import (
     WorkWrite,
 )
 from bookmarks.models import Bookmark
+from lib.querystring import link_to_page
 from lib.tagurl import url_part_to_tag
 from search.query import MAX_QUERY_CHARS
 from tags.actions import TagTypeConflict
@@ -262,9 +263,7 @@ def work_out(request: HttpRequest, work: Work) -> dict[str, Any]:
 
 
 def _page_link(request: HttpRequest, number: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(number)
-    return _absolute(request, f"{request.path}?{params.urlencode()}")
+    return _absolute(request, link_to_page(request.path, request.GET, number))
 
 
 def page_fields(request: HttpRequest, count: int, number: int, pages: int) -> dict[str, Any]:

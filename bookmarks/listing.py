@@ -17,9 +17,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from bookmarks.models import PUBLIC, Bookmark
-from community.muting import muted_user_ids, works_by_muted_users
+from community.muting import muted_user_ids
+from lib.querystring import query_without_page
 from tags.models import Tag, TagType
-from works.access import AnyUser, visible_works
+from works.access import AnyUser, listed_works, visible_works
 from works.hooks import muted_count
 from works.listing import with_blurb_data
 from works.models import Series, Tagging, Work
@@ -40,15 +41,16 @@ def bookmarks_by_muted(work_ids: list[int], muted: set[int]) -> dict[int, int]:
 
 
 def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:
-    works = visible_works(reader)
-    series = Series.objects.filter(serial_works__work__in=works).values("pk")
+    # A work's bookmark shows where the work would be listed (works.access.listed_works: muted
+    # creators' works left out); a series' shows while any of its works is visible.
+    series = Series.objects.filter(serial_works__work__in=visible_works(reader)).values("pk")
     deleted = Q(work__isnull=True, series__isnull=True)
-    bookmarks = Bookmark.objects.filter(Q(work__in=works) | Q(series__in=series) | deleted)
+    bookmarks = Bookmark.objects.filter(Q(work__in=listed_works(reader)) | Q(series__in=series) | deleted)
     if reader.is_authenticated:
         bookmarks = bookmarks.filter(PUBLIC | Q(user_id=reader.pk))
         muted = muted_user_ids(reader)
         if muted:
-            bookmarks = bookmarks.exclude(user_id__in=muted).exclude(work__in=works_by_muted_users(reader))
+            bookmarks = bookmarks.exclude(user_id__in=muted)
     else:
         bookmarks = bookmarks.filter(PUBLIC)
     return bookmarks
@@ -126,13 +128,11 @@ def list_bookmarks(request: HttpRequest, bookmarks: QuerySet[Bookmark]) -> Bookm
         .order_by("-created_at", "-id")
     )
     page = Paginator(page_of, settings.WORKS_PER_PAGE).get_page(request.GET.get("page", 1))
-    params = request.GET.copy()
-    params.pop("page", None)
     return BookmarkListing(
         page=page,
         filters=filters,
         total=page.paginator.count,
         tag_facet=[(tags[pk], n) for pk, n in tag_counts if pk in tags],
         fandom_facet=[(tags[pk], n) for pk, n in fandom_counts if pk in tags],
-        query=params.urlencode(),
+        query=query_without_page(request),
     )

@@ -22,6 +22,7 @@ from comments import actions
 from comments.forms import CommentForm
 from comments.models import THREAD_DISPLAY_DEPTH, Comment
 from community.muting import muted_user_ids
+from lib.querystring import page_query
 from works.access import AnyUser
 from works.hooks import muted_count
 from works.models import Chapter, Work
@@ -256,9 +257,7 @@ def _page_links(request: HttpRequest, page: Page[int]) -> list[tuple[int, str]]:
         return []
     links = []
     for number in page.paginator.page_range:
-        query = request.GET.copy()
-        query["page"] = str(number)
-        links.append((number, f"?{query.urlencode()}#comments"))
+        links.append((number, f"?{page_query(request.GET, number)}#comments"))
     return links
 
 

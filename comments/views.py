@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +16,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from comments import actions, threads
 from comments.forms import CommentEditForm, CommentForm
+from comments.inbox import inbox_items
 from comments.models import COMMENT_MAX, Comment
 from comments.ratelimit import ip_hash
 from comments.templatetags.comment_messages import beside_tag
 from community.models import InboxItem
-from community.muting import muted_user_ids
 from lib.params import parse_id, parse_ids
 from works.access import get_work_for_creator, get_work_for_reader, readable_chapters, require_login_for_restricted
 from works.models import Chapter, Work
@@ -250,21 +249,6 @@ def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
 # The inbox
 
 
-def _inbox_items(user: User, unread_only: bool) -> QuerySet[InboxItem]:
-    """The user's inbox: news, and comments still there to read, less anything from users they muted
-    and anything about a work the moderators hid (unless it is the user's own)."""
-    items = InboxItem.objects.filter(user=user).filter(Q(comment__isnull=True) | Q(comment__status__in=actions.LIVE))
-    own = Work.objects.filter(creatorships__pseud__user=user).values("pk")
-    hidden = Q(work__hidden_by_admin=True) | Q(comment__work__hidden_by_admin=True)
-    items = items.exclude(hidden & ~Q(work_id__in=own) & ~Q(comment__work_id__in=own))
-    muted = muted_user_ids(user)
-    if muted:
-        items = items.exclude(comment__user_id__in=muted)
-    if unread_only:
-        items = items.filter(read=False)
-    return items
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -288,7 +272,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         target = reverse("inbox") + ("?filter=unread" if unread_only else "")
         return redirect(target)
     items = (
-        _inbox_items(user, unread_only)
+        inbox_items(user, unread_only=unread_only)
         .select_related("comment__pseud__user", "comment__user", "work", "chapter")
         .defer("chapter__content", "chapter__notes", "chapter__endnotes", "chapter__summary")
     )
@@ -296,7 +280,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "unread_only": unread_only,
-        "unread_count": _inbox_items(user, unread_only=True).count(),
+        "unread_count": inbox_items(user, unread_only=True).count(),
         "query": "filter=unread" if unread_only else "",
         "current_url": request.get_full_path(),
         "comment_max": COMMENT_MAX,

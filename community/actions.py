@@ -4,6 +4,7 @@ Each verb runs in one transaction and refuses what is not allowed with a
 CommunityError whose message is shown to the reader.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,7 +45,7 @@ def leave_kudos(work: Work, user: User | None, address: str = "") -> Kudo:
     if user is None:
         if not archive_settings().guest_kudos:
             raise CommunityError(gettext("Only logged-in users can leave kudos on this archive. Please log in."))
-        if work.restricted:
+        if not work.is_visible_to(AnonymousUser()):
             raise CommunityError(gettext("Only logged-in users can leave kudos on this work. Please log in."))
     else:
         if is_creator(user, work):

@@ -1,15 +1,13 @@
 """Who a reader has muted or been blocked by: the questions other apps ask before showing or allowing things.
 
 Muting is applied on the server (unlike AO3's CSS rule), so lists and their counts leave the muted
-users' things out. Listings of works do it in works.listing; bookmark lists in bookmarks.listing;
-comments use `muted_user_ids`.
+users' things out. Muted creators' works are left out of lists by the visibility rule itself
+(works.access.listed_works, which bookmark lists use too); comments and bookmarkers use `muted_user_ids`.
 """
-
-from django.db.models import QuerySet
 
 from community.models import Block, Mute
 from works.access import AnyUser
-from works.models import Creatorship, Work
+from works.models import Work
 
 
 def muted_user_ids(user: AnyUser) -> set[int]:
@@ -17,11 +15,6 @@ def muted_user_ids(user: AnyUser) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(Mute.objects.filter(muter_id=user.pk).values_list("muted_id", flat=True))
-
-
-def works_by_muted_users(user: AnyUser) -> QuerySet[Creatorship, int]:
-    """Work ids (as a subquery) of works credited to anyone this reader has muted."""
-    return Creatorship.objects.filter(pseud__user__muted_by__muter_id=user.pk).values_list("work_id", flat=True)
 
 
 def blocked_by_creators(user: AnyUser, work: Work) -> bool:

@@ -17,7 +17,7 @@ from community.actions import CommunityError
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Mute, Reading, Subscription
 from lib.params import parse_id
 from lib.ratelimit import check_rate, client_address, too_many_requests
-from works.access import LoginRequiredForWork, get_work_for_reader, visible_works
+from works.access import LoginRequiredForWork, get_work_for_reader, listed_works, visible_works
 from works.listing import with_blurb_data
 from works.models import Creatorship, Series, Work
 
@@ -117,6 +117,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         .select_related("work", "creator", "series")
         .order_by("-created_at", "-id")
     )
+    # visible_works, not listed_works: a subscription to a muted creator's work stays here to be ended.
     visible = set(
         visible_works(request.user)
         .filter(pk__in=[s.work_id for s in subscriptions if s.work_id])
@@ -129,7 +130,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 
 
 def _reading_page(request: HttpRequest, readings: QuerySet[Reading]) -> Page[Reading]:
-    readings = readings.filter(work__in=visible_works(request.user)).prefetch_related(
+    # Lists, so muted creators' works leave them (listed_works), as in the API's and OPDS's Marked for Later.
+    readings = readings.filter(work__in=listed_works(request.user)).prefetch_related(
         Prefetch("work", queryset=with_blurb_data(Work.objects.defer("notes", "endnotes"))),
     )
     readings = readings.select_related("last_chapter").defer("last_chapter__content")
@@ -310,6 +312,8 @@ def stats(request: HttpRequest) -> HttpResponse:
     order = f"-{sort}" if sort in STAT_COLUMNS else "title_sort"
     works = list(
         Work.objects.filter(pk__in=Creatorship.objects.filter(pseud__user=request.user).values("work_id"))
+        # Not the readers' rule (WorkQuerySet.visible_to): creators see their own posted works'
+        # figures, those the moderators hid included (marked so in the table); drafts have none.
         .filter(posted=True)
         .annotate(subscriber_count=Count("subscriptions"))
         .only("title", "hidden_by_admin", *(c for c in STAT_COLUMNS if c != "subscriber_count"))

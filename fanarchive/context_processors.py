@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from accounts.forms import READER_LABELS, ReaderSettingsForm
 from accounts.models import User
+from comments.inbox import inbox_items
 
 # User field -> the <html> data attribute site.css reads (reader-settings.js uses the same names).
 READER_ATTRIBUTES = {
@@ -69,18 +70,7 @@ def account_menu(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def unread() -> int:
-        from django.db.models import Q
-
-        from comments.actions import LIVE
-        from community.models import InboxItem, Mute
-
-        # The inbox's own rule (comments/views.py: _inbox_items): news, and live comments by users
-        # not muted; test_account_menu checks that both agree. The mutes go in as a subquery, so
-        # every logged-in page pays one query, not two.
-        muted = Mute.objects.filter(muter=user).values("muted_id")
-        items = InboxItem.objects.filter(user=user, read=False).filter(
-            Q(comment__isnull=True) | Q(comment__status__in=LIVE)
-        )
-        return items.exclude(comment__user_id__in=muted).count()
+        # The inbox's own rule (comments.inbox), so the badge and the inbox page never disagree.
+        return inbox_items(user, unread_only=True).count()
 
     return {"inbox_unread_count": SimpleLazyObject(unread)}

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
 
 from accounts import identity_views
 from accounts import views as accounts_views
@@ -19,6 +20,7 @@ from migration import views as migration_views
 from moderation import views as moderation_views
 from moderation import wranglers as moderation_wranglers
 from search import views as search_views
+from sitecontent.config import site_name
 from tags import views as tags_views
 from works import tag_views
 from works import views as works_views
@@ -97,7 +99,12 @@ account_urls = [
     path("blocked", community_views.blocked_users, name="blocked_users"),
     path("muted", community_views.muted_users, name="muted_users"),
     path("tokens", personal_tokens, name="personal_tokens"),
-    path("password_reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # Django would name the site by the request's host; the email names it as staff set it (lazy: read per email).
+    path(
+        "password_reset",
+        auth_views.PasswordResetView.as_view(extra_email_context={"site_name": lazy(site_name, str)()}),
+        name="password_reset",
+    ),
     path("password_reset/done", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>",

@@ -1,6 +1,8 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from lib.querystring import link_to_page
+
 # A listing page's route -> its Atom feed's route (same arguments, same query string). A tag's
 # own page is not a listing (and media tags have none): its works page carries the feed.
 FEED_OF_PAGE = {
@@ -21,8 +23,4 @@ def feed(request: HttpRequest) -> dict[str, str]:
         return {}
     if match.url_name == "search" and not request.GET.get("q"):
         return {}
-    params = request.GET.copy()
-    params.pop("page", None)
-    query = params.urlencode()
-    url = reverse(FEED_OF_PAGE[match.url_name], kwargs=match.kwargs)
-    return {"feed_url": url + (f"?{query}" if query else "")}
+    return {"feed_url": link_to_page(reverse(FEED_OF_PAGE[match.url_name], kwargs=match.kwargs), request.GET)}

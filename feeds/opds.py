@@ -8,6 +8,7 @@ from lxml import etree
 
 from feeds.atom import ATOM_NS, Absolute, Feed, Link, add_link, element, stamp, work_entry
 from lib.html import strip_html
+from lib.querystring import link_to_page
 from works.models import Work
 
 OPDS_NS = "http://opds-spec.org/2010/catalog"
@@ -57,13 +58,11 @@ def facet(href: str, title: str, group: str, active: bool) -> Link:
 def with_params(path: str, params: QueryDict, **changes: str | None) -> str:
     """`path` with the current query string, some parameters changed (None: removed), back to page 1."""
     query = params.copy()
-    query.pop("page", None)
     for name, value in changes.items():
         query.pop(name, None)
         if value is not None:
             query[name] = value
-    encoded = query.urlencode()
-    return f"{path}?{encoded}" if encoded else path
+    return link_to_page(path, query)
 
 
 def catalog(feed: Feed) -> Feed:

@@ -10,7 +10,6 @@ through the adult gate without a browser.
 
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +37,8 @@ from feeds.opds import (
     with_params,
 )
 from feeds.views import respond
+from lib.querystring import link_to_page
+from sitecontent.config import site_name
 from tags.fixed import RATINGS
 from tags.models import Tag, TagType
 from works.models import Work
@@ -122,7 +123,7 @@ def opds_root(request: HttpRequest) -> HttpResponseBase:
         ]
     feed = Feed(
         id=absolute(reverse("opds_root")),
-        title=gettext("%(site)s catalog") % {"site": _site_name()},
+        title=gettext("%(site)s catalog") % {"site": site_name()},
         links=_common_links(request, NAVIGATION),
         updated=now,
         entries=entries,
@@ -162,13 +163,9 @@ def opds2_root(request: HttpRequest) -> HttpResponseBase:
                 title=gettext("Marked for Later"),
             ),
         ]
-    title = gettext("%(site)s catalog") % {"site": _site_name()}
+    title = gettext("%(site)s catalog") % {"site": site_name()}
     body = opds2.feed(title, _common_links_v2(request), modified=now, navigation=navigation)
     return _respond_v2(request, body, now)
-
-
-def _site_name() -> str:
-    return str(settings.SITE_NAME)
 
 
 @require_safe
@@ -243,9 +240,9 @@ def _acquisition_feed(
     path, params = request.path, request.GET
     if page.number > 1:
         links.append(Link(href=absolute(with_params(path, params)), rel="first", type=kind))
-        links.append(Link(href=absolute(_page(path, params, page.number - 1)), rel="previous", type=kind))
+        links.append(Link(href=absolute(link_to_page(path, params, page.number - 1)), rel="previous", type=kind))
     if page.number < page.num_pages:
-        links.append(Link(href=absolute(_page(path, params, page.number + 1)), rel="next", type=kind))
+        links.append(Link(href=absolute(link_to_page(path, params, page.number + 1)), rel="next", type=kind))
     acquisitions = {
         work.pk: [
             Link(href=absolute(_download_url(work, "epub", adult)), rel=ACQUIRE, type=EPUB),
@@ -276,12 +273,6 @@ def _acquisition_feed(
         entries=[acquisition_entry(work, absolute, acquisitions[work.pk]) for work in page.works],
     )
     return _respond(request, feed, ACQUISITION)
-
-
-def _page(path: str, params: Any, number: int) -> str:
-    query = params.copy()
-    query["page"] = str(number)
-    return f"{path}?{query.urlencode()}"
 
 
 def _facets(request: HttpRequest) -> list[Link]:
@@ -338,7 +329,7 @@ def opds_search(request: HttpRequest, v2: bool = False) -> HttpResponseBase:
 def opds_opensearch(request: HttpRequest) -> HttpResponse:
     template = request.build_absolute_uri(reverse("opds_search")) + "?q={searchTerms}"
     body = opensearch_description(
-        _site_name(), gettext("Search the works of %(site)s") % {"site": _site_name()}, template
+        site_name(), gettext("Search the works of %(site)s") % {"site": site_name()}, template
     )
     return HttpResponse(body, content_type="application/opensearchdescription+xml; charset=utf-8")
 

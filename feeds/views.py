@@ -10,7 +10,7 @@ about what its listing page costs, and answers 304 to a feed reader that has it.
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import Pseud, User
 from api import queries
 from feeds.atom import ATOM_TYPE, Feed, Link, build, entry_count_subtitle, etag_for, updated_of, work_entry
+from lib.querystring import link_to_page
 from tags.models import Tag, TagType, tag_name_key
 from works.models import Creatorship, Series, Work
 
@@ -47,42 +48,31 @@ def respond(
     return response
 
 
-def _without_page(params: QueryDict) -> str:
-    rest = params.copy()
-    rest.pop("page", None)
-    return rest.urlencode()
-
-
-def _with_page(path: str, params: QueryDict, page: int) -> str:
-    rest = params.copy()
-    rest["page"] = str(page)
-    return f"{path}?{rest.urlencode()}"
-
-
 def _page_links(request: HttpRequest, page: queries.WorkPage) -> list[Link]:
     """RFC 5005 paging, so a reader can fetch older entries of a long listing."""
     links = []
     absolute = request.build_absolute_uri
     if page.number > 1:
-        links.append(Link(href=absolute(_with_page(request.path, request.GET, 1)), rel="first", type=ATOM_TYPE))
+        links.append(Link(href=absolute(link_to_page(request.path, request.GET, 1)), rel="first", type=ATOM_TYPE))
         links.append(
-            Link(href=absolute(_with_page(request.path, request.GET, page.number - 1)), rel="previous", type=ATOM_TYPE)
+            Link(
+                href=absolute(link_to_page(request.path, request.GET, page.number - 1)), rel="previous", type=ATOM_TYPE
+            )
         )
     if page.number < page.num_pages:
         links.append(
-            Link(href=absolute(_with_page(request.path, request.GET, page.number + 1)), rel="next", type=ATOM_TYPE)
+            Link(href=absolute(link_to_page(request.path, request.GET, page.number + 1)), rel="next", type=ATOM_TYPE)
         )
     return links
 
 
 def _base_links(request: HttpRequest, page_url: str) -> tuple[str, list[Link]]:
     """The feed's id (its address without a page number) and its self and page links."""
-    query = _without_page(request.GET)
     absolute = request.build_absolute_uri
-    feed_id = absolute(request.path + (f"?{query}" if query else ""))
+    feed_id = absolute(link_to_page(request.path, request.GET))
     links = [
         Link(href=absolute(request.get_full_path()), rel="self", type=ATOM_TYPE),
-        Link(href=absolute(page_url + (f"?{query}" if query else "")), type="text/html"),
+        Link(href=absolute(link_to_page(page_url, request.GET)), type="text/html"),
     ]
     return feed_id, links
 

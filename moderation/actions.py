@@ -413,7 +413,11 @@ def _standing(user: User) -> Standing:
 
 
 def _works_of(user: User) -> list[int]:
-    """The user's works not hidden yet (so lifting a ban shows only what the ban hid)."""
+    """The user's works not hidden yet (so lifting a ban shows only what the ban hid).
+
+    The moderators' own flag, not the readers' rule (WorkQuerySet.published): drafts are included,
+    so a draft of a suspended or banned account stays hidden if it is posted before the decision
+    is lifted."""
     works = Work.objects.filter(creatorships__pseud__user=user, hidden_by_admin=False)
     return list(works.values_list("pk", flat=True).distinct())
 

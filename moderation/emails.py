@@ -12,6 +12,7 @@ from jobs.queue import handler
 from moderation.actions import OUTCOME_EMAIL_JOB
 from moderation.consent import INVITATION_EMAIL_JOB
 from moderation.models import CoCreatorInvitation, Report
+from sitecontent.config import site_name
 
 
 @handler(OUTCOME_EMAIL_JOB)
@@ -22,11 +23,11 @@ def send_report_outcome_email(payload: dict[str, Any]) -> None:
     # Claim it first: whoever flips the flag sends the email; a failure releases the claim for the retry.
     if not Report.objects.filter(pk=report.pk, outcome_emailed=False).update(outcome_emailed=True):
         return
+    site = site_name()
     try:
         EmailMessage(
-            subject=gettext("[%(site)s] Your report %(reference)s")
-            % {"site": settings.SITE_NAME, "reference": report.reference},
-            body=render_to_string("emails/report_outcome.txt", {"report": report, "SITE_NAME": settings.SITE_NAME}),
+            subject=gettext("[%(site)s] Your report %(reference)s") % {"site": site, "reference": report.reference},
+            body=render_to_string("emails/report_outcome.txt", {"report": report, "SITE_NAME": site}),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[report.reporter_email],
         ).send()
@@ -46,7 +47,7 @@ def send_co_creator_invitation_emails(payload: dict[str, Any]) -> None:
         try:
             EmailMessage(
                 subject=gettext("[%(site)s] An invitation to co-create “%(title)s”")
-                % {"site": settings.SITE_NAME, "title": invitation.work.title},
+                % {"site": site_name(), "title": invitation.work.title},
                 body=render_to_string(
                     "emails/co_creator_invitation.txt",
                     {"invitation": invitation, "url": url},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from comments.models import Comment
 from lib.params import parse_id
+from lib.querystring import query_without_page
 from lib.ratelimit import too_many_requests
 from moderation import actions, consent
 from moderation.forms import (
@@ -46,7 +47,7 @@ from moderation.targets import find_target
 from news.models import NewsComment
 from tags.models import Tag
 from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
-from works.listing import query_without_page, with_blurb_data
+from works.listing import with_blurb_data
 from works.models import Work
 
 if TYPE_CHECKING:

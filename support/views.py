@@ -19,6 +19,7 @@ from accounts.models import EmailVerification, User
 from accounts.signup import HONEYPOT_FIELD, take_signup_slot
 from comments.ratelimit import ip_hash
 from community.models import InboxItem
+from lib.querystring import query_without_page
 from lib.ratelimit import too_many_requests
 from moderation.models import Standing
 from moderation.roles import can_support, requires
@@ -26,7 +27,6 @@ from support import actions
 from support.forms import ContactForm, LookupForm, NoteForm, ReplyForm
 from support.models import SupportRequest
 from support.ratelimit import take_support_slot
-from works.listing import query_without_page
 
 PAGE_SIZE = 50
 LOOKUP_RESULTS = 20

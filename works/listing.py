@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, User
 from lib.languages import LANGUAGES
+from lib.querystring import query_without_page as query_without_page  # search.views imports it from here
 from tags.models import Tag, TagType
 from works import hooks
 from works.blurbs import blurb_prefetches, prefill_blurbs
@@ -247,10 +248,3 @@ def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> li
                 break
         facets.append(Facet(type=tag_type.value, label=str(FACET_LABELS[tag_type]), tags=shown))
     return facets
-
-
-def query_without_page(request: HttpRequest) -> str:
-    """The request's query string without its page number, for page links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

@@ -49,7 +49,14 @@ class Series(models.Model):
 # *listed* to a reader unless one of its creators is muted by them. Queries use WorkQuerySet,
 # single works `Work.is_published` / `Work.is_visible_to`; the filter index and the search
 # index store exactly this (published works, and which of them are restricted).
-PUBLISHED = models.Q(posted=True, hidden_by_admin=False)
+PUBLISHED_FIELDS = {"posted": True, "hidden_by_admin": False}
+PUBLISHED = models.Q(**PUBLISHED_FIELDS)
+
+
+def published_through(relation: str) -> models.Q:
+    """PUBLISHED for the work a relation leads to (`"work"`, `"comment__work"`): a join, where a
+    `work__in=Work.objects.published()` subquery would read every published work's id."""
+    return models.Q(**{f"{relation}__{name}": value for name, value in PUBLISHED_FIELDS.items()})
 
 
 class WorkQuerySet(models.QuerySet["Work"]):

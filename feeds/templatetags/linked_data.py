@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from lib.html import strip_html
+from sitecontent.config import site_name
 from works.models import Work
 
 register = template.Library()
@@ -52,7 +52,7 @@ def linked_data(work: Work, url: str, absolute: Any) -> dict[str, Any]:
         "contentRating": groups["rating"][0].name if groups["rating"] else "",
         "isFamilyFriendly": not work.is_adult,
         "wordCount": work.word_count,
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+        "publisher": {"@type": "Organization", "name": site_name(), "url": absolute("/")},
     }
     description = _preview(work)
     if description:
@@ -75,7 +75,7 @@ def work_metadata(context: dict[str, Any], work: Work) -> SafeString:
         ("og:type", "book"),
         ("og:title", work.title),
         ("og:url", url),
-        ("og:site_name", settings.SITE_NAME),
+        ("og:site_name", site_name()),
         ("og:locale", work.language),
     ]
     names = [("twitter:card", "summary"), ("twitter:title", work.title)]
