@@ -1,4 +1,4 @@
-"""The filter sidebar's checkbox lists, rendered in Python (a page has ~140 of them)."""
+"""The filter sidebar's checkbox lists and long <select>s, rendered in Python (a page has ~140 checkboxes)."""
 
 from html import escape
 
@@ -31,3 +31,26 @@ def facet_items(listing: Listing, facet: Facet, mode: str) -> SafeString:
         if t.pk not in skip
     ]
     return SafeString("".join(items))
+
+
+@register.simple_tag
+def sort_options(listing: Listing) -> SafeString:
+    """The "Sort by" <option>s, the listing's sort selected."""
+    return SafeString(
+        "".join(
+            f'<option value="{escape(key)}"{" selected" if key == listing.sort else ""}>{escape(label)}</option>'
+            for key, label in listing.sorts
+        )
+    )
+
+
+@register.simple_tag
+def language_options(listing: Listing) -> SafeString:
+    """The language filter's <option>s (one per language the archive knows), the chosen one selected."""
+    chosen = listing.filters.spec.language
+    return SafeString(
+        "".join(
+            f'<option value="{escape(code)}"{" selected" if code == chosen else ""}>{escape(name)}</option>'
+            for code, name in listing.languages
+        )
+    )
