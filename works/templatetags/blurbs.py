@@ -11,6 +11,8 @@ passages, the restricted note) stay outside the tag. Listings find the cached pa
 (works.blurbs.prefill_blurbs) and hand them in as `work.blurb_parts`.
 """
 
+from collections.abc import Iterable
+
 from django import template
 from django.conf import settings
 from django.core.cache import caches
@@ -26,7 +28,7 @@ from accounts.models import Pseud
 from lib.languages import LANGUAGE_NAMES
 from tags.fixed import CHOSE_NOT_TO_WARN, NO_WARNINGS_APPLY, RATINGS
 from tags.models import Tag
-from works.blurbs import BLURB_CACHE_SECONDS, blurb_version
+from works.blurbs import BLURB_CACHE_SECONDS, BLURB_PARTS, blurb_version
 from works.models import Work
 
 register = template.Library()
@@ -130,6 +132,29 @@ def blurb_stats(work: Work) -> SafeString:
             f'<dd class="restricted-note">{label["restricted"]}</dd>'
         )
     html.append("</dl>")
+    return SafeString("".join(html))
+
+
+@register.simple_tag(takes_context=True)
+def blurb_list(context: template.Context, works: Iterable[Work]) -> SafeString:
+    """A listing's blurbs, as templates/works/_blurb.html renders each: from the cached parts
+    prefill_blurbs found, joined here (an include per blurb cost more than the rest of a cached
+    blurb); through the template for a work whose parts are not cached yet, or a search result."""
+    blurb_template = None
+    html = []
+    for work in works:
+        parts = getattr(work, "blurb_parts", None)
+        if (
+            parts is not None
+            and all(part in parts for part in BLURB_PARTS)
+            and not getattr(work, "search_snippets", None)
+        ):
+            html.append(f'<li class="blurb">{parts["head"]}{parts["body"]}{blurb_stats(work)}</li>\n')
+            continue
+        if blurb_template is None:
+            blurb_template = context.template.engine.get_template("works/_blurb.html")  # type: ignore[union-attr]
+        with context.push(work=work):
+            html.append(blurb_template.render(context))
     return SafeString("".join(html))
 
 
