@@ -160,7 +160,19 @@ def blurb_list(context: template.Context, works: Iterable[Work]) -> SafeString:
 
 @register.simple_tag
 def symbol_key() -> SafeString:
-    """The key to the blurb symbols. Ratings and warnings are the archive's tag names (data, not translated)."""
+    """The key to the blurb symbols. Ratings and warnings are the archive's tag names (data, not translated).
+    The same for every listing in a language: built once per language."""
+    language = translation.get_language()
+    html = _SYMBOL_KEYS.get(language)
+    if html is None:
+        html = _SYMBOL_KEYS[language] = _symbol_key()
+    return html
+
+
+_SYMBOL_KEYS: dict[str | None, SafeString] = {}
+
+
+def _symbol_key() -> SafeString:
     ratings = format_html_join(
         " · ", '<span aria-hidden="true">{}</span> {}', ((symbol, name) for name, symbol, _adult in RATINGS)
     )
