@@ -160,6 +160,9 @@ def _page(params: QueryDict, per_page: int) -> int:
 def _filter_meaning(tags: list[Tag]) -> list[Tag]:
     """Filtering by a synonym means filtering by its canonical tag, as on AO3."""
     mergers = {t.merger_id for t in tags if t.merger_id and not t.canonical}
+    if not mergers:
+        # Most listings name no synonym: not even an empty query (building one costs ~0.2 ms).
+        return tags
     canonical = {t.pk: t for t in Tag.objects.filter(pk__in=mergers, canonical=True)}
     return [canonical.get(t.merger_id, t) if t.merger_id else t for t in tags]
 
@@ -187,8 +190,10 @@ def parse_work_query(params: QueryDict, user: AnyUser, *, search: bool = False) 
     include_names = split_tag_names(parsed.other_include)[:MAX_TAGS_PER_QUERY]
     exclude_names = split_tag_names(parsed.other_exclude)[:MAX_TAGS_PER_QUERY]
     wanted_keys = [tag_name_key(n) for n in include_names + exclude_names]
-    found = {t.pk: t for t in Tag.objects.filter(pk__in=include_ids + exclude_ids)}
-    by_key = {t.name_key: t for t in Tag.objects.filter(name_key__in=wanted_keys)}
+    found = (
+        {t.pk: t for t in Tag.objects.filter(pk__in=include_ids + exclude_ids)} if include_ids or exclude_ids else {}
+    )
+    by_key = {t.name_key: t for t in Tag.objects.filter(name_key__in=wanted_keys)} if wanted_keys else {}
     for name in include_names:
         if tag_name_key(name) not in by_key:
             errors.append(gettext("There is no tag called “%(name)s”, so no works match it.") % {"name": name})

@@ -362,12 +362,19 @@ class FilterIndex:
     # Queries
 
     def match(
-        self, spec: WorkQuery, *, excluded_works: Collection[int] = (), with_exclusion_list: bool | None = None
+        self,
+        spec: WorkQuery,
+        *,
+        excluded_works: Collection[int] = (),
+        with_exclusion_list: bool | None = None,
+        catch_up: bool = True,
     ) -> np.ndarray:
         """Ids of the works the query's filters match, in no particular order, leaving out
         `excluded_works` (the muted creators' works) and, unless told otherwise, the reader's
-        exclusion list. The array is shared with the result cache: read it, never change it."""
-        state = self.ensure_current()
+        exclusion list. The array is shared with the result cache: read it, never change it.
+        `catch_up=False` answers from the index as the caller's previous match left it (a second
+        count for the same page: one look at the change log per request, not one per count)."""
+        state = self.ensure_current() if catch_up else self._current_state()
         none_of = spec.excluded_tags(with_list=with_exclusion_list)
         key = _result_key(spec, none_of, excluded_works) if self.keep_results else None
         with self._lock:
@@ -780,8 +787,14 @@ class FilterIndexEngine:
         ids = INDEX.match(query, excluded_works=muted_works)
         hidden = 0
         if query.use_exclusion_list and query.exclusion_list:
-            hidden = len(INDEX.match(query, excluded_works=muted_works, with_exclusion_list=False)) - len(ids)
+            unlisted = INDEX.match(query, excluded_works=muted_works, with_exclusion_list=False, catch_up=False)
+            hidden = len(unlisted) - len(ids)
         return ids, hidden
+
+    def count_with_muted(self, query: WorkQuery) -> int:
+        """How many works would match if the reader's muted creators were not left out (after a
+        `matching` of the same query: the index is not caught up again)."""
+        return len(INDEX.match(query, catch_up=False))
 
     def run(self, query: WorkQuery) -> WorkResult:
         ids, hidden = self.matching(query)

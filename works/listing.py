@@ -8,7 +8,7 @@ the 20 on the page in a fixed number of queries.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -44,11 +44,19 @@ FACET_LABELS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class FacetTag:
+    """A tag as the filter sidebar shows it: its id and name."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class Facet:
     type: str
     label: str
-    tags: list[tuple[Tag, int]]
+    tags: list[tuple[FacetTag, int]]
 
 
 @dataclass
@@ -195,8 +203,7 @@ def list_works(
     hidden_by_mutes = 0
     if spec.muted_users:
         # Said above the results, with a way to show them: works never vanish without a word.
-        unmuted_ids, _hidden = FILTER_ENGINE.matching(replace(spec, muted_users=[]))
-        hidden_by_mutes = len(unmuted_ids) - len(ids)
+        hidden_by_mutes = FILTER_ENGINE.count_with_muted(spec) - len(ids)
 
     total = len(ids)
     if count_only:
@@ -233,17 +240,20 @@ def list_works(
 def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> list[Facet]:
     counted = INDEX.facets(ids, top=FACET_SIZE)
     wanted = {tag_id for pairs in counted.values() for tag_id, _n in pairs}
-    wanted |= {t.pk for t in parsed.included} | {t.pk for t in parsed.excluded}
-    tags = {t.pk: t for t in Tag.objects.filter(pk__in=wanted).only("name", "type", "canonical", "merger_id")}
+    # Plain rows: a sidebar counts ~140 tags, and building a model for each cost more than its query.
+    rows = {
+        pk: (name, merger_id)
+        for pk, name, merger_id in Tag.objects.filter(pk__in=wanted).values_list("pk", "name", "merger_id")
+    }
     facets = []
     for tag_type in FACET_TYPES:
-        shown: list[tuple[Tag, int]] = []
+        shown: list[tuple[FacetTag, int]] = []
         for tag_id, count in counted[tag_type.value]:
-            tag = tags.get(tag_id)
+            row = rows.get(tag_id)
             # A synonym is counted under its canonical tag already; the page's own tag is not a choice.
-            if tag is None or tag.merger_id or (fixed_tag is not None and tag.pk == fixed_tag.pk):
+            if row is None or row[1] or (fixed_tag is not None and tag_id == fixed_tag.pk):
                 continue
-            shown.append((tag, count))
+            shown.append((FacetTag(pk=tag_id, name=row[0]), count))
             if len(shown) == FACET_SIZE:
                 break
         facets.append(Facet(type=tag_type.value, label=str(FACET_LABELS[tag_type]), tags=shown))

@@ -1,8 +1,12 @@
 """The header's account menu: every place a reader keeps things, and the inbox's unread count."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from comments import actions as comment_actions
 from community.actions import mute_user
 from fanarchive.test import BaseTestCase
+from tags.models import WranglerAssignment
 
 
 class AccountMenuTests(BaseTestCase):
@@ -52,3 +56,21 @@ class AccountMenuTests(BaseTestCase):
         page = self.client.get("/").content.decode()
         self.assertNotIn("account-menu", page)
         self.assertIn("Log in", page)
+
+    def test_the_wrangling_link_is_for_wranglers_and_staff_and_costs_no_query_of_its_own(self) -> None:
+        self.login(self.bob)
+        self.assertNotIn('"/wrangling"', self.client.get("/works").content.decode())
+        WranglerAssignment.objects.create(user=self.bob, fandom=None)
+        with CaptureQueriesContext(connection) as queries:
+            page = self.client.get("/works").content.decode()
+        self.assertIn('"/wrangling"', page)
+        # Read with the account's standing and roles, in the middleware's one query.
+        on_its_own = [
+            q["sql"] for q in queries if 'FROM "tags_wranglerassignment"' in q["sql"] and "EXISTS" not in q["sql"]
+        ]
+        self.assertEqual(on_its_own, [])
+        WranglerAssignment.objects.filter(user=self.bob).delete()
+        self.assertNotIn('"/wrangling"', self.client.get("/works").content.decode())
+        self.bob.is_staff = True
+        self.bob.save(update_fields=["is_staff"])
+        self.assertIn('"/wrangling"', self.client.get("/works").content.decode())

@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from moderation.models import CoCreatorInvitation, LogEntry, Notice
-from moderation.roles import AnyUser, Role, can_manage_roles, can_moderate, can_support
+from moderation.roles import AnyUser, Role, can_manage_roles, can_moderate, can_support, has_role, is_staff_member
 from works.models import Work
 
 register = template.Library()
@@ -17,6 +17,12 @@ def moderates(user: AnyUser) -> bool:
 @register.filter
 def supports(user: AnyUser) -> bool:
     return can_support(user)
+
+
+@register.filter
+def wrangles(user: AnyUser) -> bool:
+    """Staff or an assigned wrangler (read with the account's standing: no query of its own)."""
+    return is_staff_member(user) or has_role(user, Role.WRANGLER)
 
 
 @register.filter

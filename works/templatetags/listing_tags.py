@@ -1,9 +1,11 @@
-"""The filter sidebar's checkbox lists, rendered in Python (a page has ~140 of them)."""
+"""The filter sidebar's checkbox lists and long <select>s, rendered in Python (a page has ~140 checkboxes)."""
 
 from html import escape
 
 from django import template
+from django.core.paginator import Page
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from works.listing import Facet, Listing
 
@@ -31,3 +33,49 @@ def facet_items(listing: Listing, facet: Facet, mode: str) -> SafeString:
         if t.pk not in skip
     ]
     return SafeString("".join(items))
+
+
+@register.simple_tag
+def sort_options(listing: Listing) -> SafeString:
+    """The "Sort by" <option>s, the listing's sort selected."""
+    return SafeString(
+        "".join(
+            f'<option value="{escape(key)}"{" selected" if key == listing.sort else ""}>{escape(label)}</option>'
+            for key, label in listing.sorts
+        )
+    )
+
+
+@register.simple_tag
+def language_options(listing: Listing) -> SafeString:
+    """The language filter's <option>s (one per language the archive knows), the chosen one selected."""
+    chosen = listing.filters.spec.language
+    return SafeString(
+        "".join(
+            f'<option value="{escape(code)}"{" selected" if code == chosen else ""}>{escape(name)}</option>'
+            for code, name in listing.languages
+        )
+    )
+
+
+@register.simple_tag
+def pagination(listing: Listing, page: Page[object]) -> SafeString:
+    """Links to the other pages of a listing (nothing when there is one page)."""
+    if not page.has_other_pages():
+        return SafeString("")
+    prefix = f"?{escape(listing.query)}&amp;page=" if listing.query else "?page="
+    items = []
+    if page.has_previous():
+        items.append(
+            f'<li><a rel="prev" href="{prefix}{page.previous_page_number():d}">{escape(_("← Previous"))}</a></li>'
+        )
+    for number in listing.page_numbers:
+        if number == page.number:
+            items.append(f'<li><span aria-current="page">{number}</span></li>')
+        elif not isinstance(number, int):  # the paginator's ELLIPSIS
+            items.append("<li><span>…</span></li>")
+        else:
+            items.append(f'<li><a href="{prefix}{number}">{number}</a></li>')
+    if page.has_next():
+        items.append(f'<li><a rel="next" href="{prefix}{page.next_page_number():d}">{escape(_("Next →"))}</a></li>')
+    return SafeString(f'<nav class="pagination" aria-label="{escape(_("Pages"))}"><ul>{"".join(items)}</ul></nav>')

@@ -3,8 +3,10 @@
 import re
 
 from accounts.actions import create_account
+from accounts.models import TagExclusion
 from community.actions import mute_user
 from fanarchive.test import BaseTestCase
+from tags.models import Tag
 
 
 class AdultGateBlurbTests(BaseTestCase):
@@ -59,3 +61,34 @@ class MutedNoticeTests(BaseTestCase):
     def test_readers_who_mute_nobody_see_no_notice(self) -> None:
         self.login(self.bob)
         self.assertNotIn("you muted", self.client.get("/works").content.decode())
+
+
+class MutedAndExcludedCountsTests(BaseTestCase):
+    """A reader who mutes and keeps an exclusion list: each notice counts its own works (a work both
+    muted and excluded is counted once, under the exclusion list, as the listing left it out for that)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.make_work(title="Angst By Alice", freeforms="Angst")
+        self.make_work(title="Fluff By Alice", freeforms="Fluff")
+        self.make_work(title="Angst By Bob", author=self.bob, freeforms="Angst")
+        self.make_work(title="Fluff By Bob", author=self.bob, freeforms="Fluff")
+        self.carol = create_account("carol", "carol@example.org", self.password)
+        mute_user(self.carol, self.alice)
+        TagExclusion.objects.create(user=self.carol, tag=Tag.objects.get(name="Angst"))
+        self.login(self.carol)
+
+    def test_each_notice_counts_the_works_it_hid(self) -> None:
+        for url in ("/works", "/tags/Tidewater (TV)/works"):
+            page = self.client.get(url).content.decode()
+            self.assertEqual(
+                re.findall(r'<h3 class="blurb-title">\s*<a href="/works/\d+/"[^>]*>(.*?)</a>', page), ["Fluff By Bob"]
+            )
+            self.assertIn("Your exclusion list hid 1 work.", page)
+            self.assertIn("1 work by a user you muted is hidden.", page)
+        shown = self.client.get("/works?muted=show").content.decode()
+        self.assertIn("Your exclusion list hid 2 works.", shown)
+        self.assertNotIn("you muted is hidden", shown)
+        unlisted = self.client.get("/works?exclusions=off").content.decode()
+        self.assertNotIn("Your exclusion list hid", unlisted)
+        self.assertIn("2 works by users you muted are hidden.", unlisted)
