@@ -186,6 +186,39 @@ class VisibilityTests(SearchTestCase):
         return create_account("carol", "carol@example.org", self.password)
 
 
+def blurb_counts(response: "TestResponse") -> tuple[int, int]:
+    """The Comments: and Bookmarks: figures of the only blurb on a page (0 when not shown)."""
+    page = response.content.decode()
+    comments = re.search(r"Comments:</dt>\s*<dd>(\d+)", page)
+    bookmarks = re.search(r"Bookmarks:</dt>\s*<dd>(?:<a [^>]*>)?(\d+)", page)
+    return int(comments.group(1)) if comments else 0, int(bookmarks.group(1)) if bookmarks else 0
+
+
+class MutedCountsTests(SearchTestCase):
+    def test_blurb_counts_leave_out_muted_users_comments_and_bookmarks_as_listings_do(self):
+        from accounts.actions import create_account
+
+        work = self.post_work(title="Harbour Lights", content=STORY)
+        carol = create_account("carol", "carol@example.org", self.password)
+        for user in (carol, self.bob):
+            self.login(user)
+            self.client.post(f"/works/{work.pk}/comments", {"content": f"{user.username} loved the lamp."})
+            self.client.post(
+                f"/works/{work.pk}/bookmarks/new", {"pseud": user.default_pseud.pk, "notes": f"{user.username}'s rec"}
+            )
+        self.index_search()
+        self.client.logout()
+        self.assertEqual(blurb_counts(self.client.get("/works")), (2, 2))
+        self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (2, 2))
+        Mute.objects.create(muter=self.bob, muted=carol)
+        self.login(self.bob)
+        self.assertEqual(blurb_counts(self.client.get("/works")), (1, 1))
+        self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (1, 1))
+        # Nobody else's counts change.
+        self.login(self.alice)
+        self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (2, 2))
+
+
 class FilterAndSortTests(SearchTestCase):
     def test_listing_filters_apply_to_search(self):
         self.post_work(title="Short Harbour", content=STORY, rating="Teen And Up Audiences", fandoms="Tidewater (TV)")
