@@ -242,17 +242,7 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
     if sort == "relevance" and highlight is None:
         sort = "updated"
     if sort == "relevance":
-        result = searcher.search(query, limit, count=True, offset=offset)
-        addresses = [address for _key, address in result.hits]
-        work_ids = searcher.fast_field_values("work_id", addresses) if addresses else []
-        hits = [
-            Hit(work_id=int(cast(int, pk)), score=float(key))
-            for (key, _a), pk in zip(result.hits, work_ids, strict=True)
-        ]
-        # Equal scores in id order, at least within the page: Tantivy orders ties by where a
-        # document sits in its segments, which differs between two builds of the same index.
-        hits.sort(key=lambda hit: (-hit.score, hit.work_id))
-        total = _count(result)
+        hits, total = best_match_page(searcher, query, offset, limit)
     else:
         field_name, descending = SORT_FIELDS[sort]
         if request.descending is not None:
@@ -265,6 +255,46 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
     if snippets and highlight is not None and hits:
         _add_snippets(searcher, parsed, hits)
     return SearchResponse(total=total, hits=hits, notices=notices)
+
+
+def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int) -> tuple[list[Hit], int]:
+    """The hits at [offset, offset+limit) ordered exactly as `ORDER BY score DESC, id`, and the
+    number of matches.
+
+    Tantivy orders equal scores by where a document sits in its segments (which differs between
+    two builds of the same index, and moves when a work is rewritten), so a work whose score ties
+    across a page boundary could show on two pages or none. The hits are read in a window a little
+    wider than the page, widened until it holds every hit whose score equals the page's first
+    score (a higher score just before it) and its last (a lower one just after it, or the end):
+    then, ordered by (-score, id), the window's hits from the page's offset on are the page.
+    Without ties at the edges that is one search of limit + 2 hits.
+    """
+    low, high = max(0, offset - 1), offset + limit + 1
+    widen = max(limit, 1)
+    total = 0
+    while True:
+        result = searcher.search(query, high - low, count=not total, offset=low)
+        total = total or _count(result)
+        scores = [float(score) for score, _a in result.hits]
+        if len(scores) <= offset - low:
+            return [], total
+        first, last = scores[offset - low], scores[min(offset + limit, low + len(scores)) - 1 - low]
+        whole_front = low == 0 or scores[0] > first
+        whole_back = low + len(scores) < high or scores[-1] < last
+        if whole_front and whole_back:
+            break
+        if not whole_front:
+            low = max(0, low - widen)
+        if not whole_back:
+            high += widen
+        widen *= 2
+    addresses = [address for _score, address in result.hits]
+    work_ids = searcher.fast_field_values("work_id", addresses)
+    window = sorted(
+        (Hit(work_id=int(cast(int, pk)), score=score) for score, pk in zip(scores, work_ids, strict=True)),
+        key=lambda hit: (-hit.score, hit.work_id),
+    )
+    return window[offset - low : offset - low + limit], total
 
 
 def _count(result: tantivy.SearchResult) -> int:
