@@ -13,12 +13,14 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
 import tantivy
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -581,6 +583,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             .values_list("work_id", "tag__name")
         ):
             tag_names[work_id].append(name)
+    first_chapters = _first_chapters([pk for pk in ids if pk in matched["text"]])
     for hit in hits:
         work = works.get(hit.work_id)
         if work is None:
@@ -597,29 +600,53 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             if found is not None:
                 hit.snippets.append(Snippet(where=name, html=_marked(found, prepare(value), phrase_length)))
         if hit.work_id in matched["text"]:
-            text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length)
+            text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length, first_chapters.get(hit.work_id))
             if text_snippet is not None:
                 hit.snippets.append(text_snippet)
 
 
-def _text_snippet(work_id: int, snip: Any, needles: list[str], phrase_length: int) -> Snippet | None:
+ChapterRow = tuple[int, int, str, str]
+
+
+def _first_chapters(work_ids: list[int]) -> dict[int, ChapterRow]:
+    """Each work's first posted chapter (id, position, title, content), for all of a page's works in
+    one query: the passage is most often there."""
+    if not work_ids:
+        return {}
+    first = Chapter.objects.filter(work_id=OuterRef("work_id"), posted=True).order_by("position").values("pk")[:1]
+    rows = Chapter.objects.filter(work_id__in=work_ids, pk=Subquery(first)).values_list(
+        "work_id", "pk", "position", "title", "content"
+    )
+    return {work_id: (pk, position, title, content) for work_id, pk, position, title, content in rows}
+
+
+def _text_snippet(
+    work_id: int, snip: Any, needles: list[str], phrase_length: int, first: ChapterRow | None = None
+) -> Snippet | None:
     """The first chapter passage that matches, with the chapter and paragraph to link to.
 
-    Chapters are read one at a time, in order. Where a needle occurs, only a few
-    thousand characters around it are tokenized, so a 100,000-word chapter costs no
-    more than a short one. Only if the needles find nothing (an accent the query
-    lacks, a stem that isn't a prefix) are whole chapters tried, within a budget.
+    Chapters are read one at a time, in order (the first one may be given, read with the
+    page's others). Where a needle occurs, only a few thousand characters around it are
+    tokenized, so a 100,000-word chapter costs no more than a short one. Only if the needles
+    find nothing (an accent the query lacks, a stem that isn't a prefix) are whole chapters
+    tried, within a budget.
     """
-    chapters = Chapter.objects.filter(work_id=work_id, posted=True).order_by("position")
+
+    def chapters() -> Iterator[ChapterRow]:
+        if first is not None:
+            yield first
+        later = Chapter.objects.filter(work_id=work_id, posted=True, position__gt=first[1] if first else 0)
+        yield from later.order_by("position").values_list("pk", "position", "title", "content").iterator(chunk_size=4)
+
     if needles:
-        for row in chapters.values_list("pk", "position", "title", "content").iterator(chunk_size=4):
+        for row in chapters():
             lowered = row[3].lower()
             for at in _needle_positions(lowered, needles):
                 found = _snippet_in(row, snip, phrase_length, window_around=at)
                 if found is not None:
                     return found
     budget = SNIPPET_BUDGET_CHARS
-    for row in chapters.values_list("pk", "position", "title", "content").iterator(chunk_size=4):
+    for row in chapters():
         if budget <= 0:
             break
         budget -= len(row[3])
@@ -640,9 +667,7 @@ def _needle_positions(lowered: str, needles: list[str], most: int = 5) -> list[i
     return sorted(positions)[:most]
 
 
-def _snippet_in(
-    row: tuple[int, int, str, str], snip: Any, phrase_length: int, window_around: int | None = None
-) -> Snippet | None:
+def _snippet_in(row: ChapterRow, snip: Any, phrase_length: int, window_around: int | None = None) -> Snippet | None:
     chapter_id, position, title, content = row
     first_paragraph = 0
     if window_around is not None:

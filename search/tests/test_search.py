@@ -64,6 +64,28 @@ class FindingTests(SearchTestCase):
         self.assertContains(response, "<mark>albatross</mark> <mark>finally</mark> <mark>landed</mark>")
         self.assertContains(self.client.get(chapter.get_absolute_url()), '<p id="c1p312">Here the albatross')
 
+    def test_a_passage_comes_from_the_first_chapter_that_has_one(self):
+        first_only = self.post_work(title="Early", content="The cormorant dived at once.\n\nThen rain.")
+        later = self.post_work(title="Late", content="Fog all morning.\n\nNothing moved.", expected_chapters="3")
+        self.login(self.alice)
+        draft = self.client.post(
+            f"/works/{later.pk}/chapters/new",
+            {"chapter_title": "Unposted", "content": "A cormorant in a draft.", "action": "save"},
+        )
+        self.assertEqual(draft.status_code, 302)
+        posted = self.client.post(
+            f"/works/{later.pk}/chapters/new",
+            {"chapter_title": "Birds", "content": "Calm.\n\nA cormorant at last.", "action": "post"},
+        )
+        self.assertEqual(posted.status_code, 302, posted.content.decode()[:2000])
+        self.index_search()
+        response = self.client.get("/search/", {"q": "cormorant"})
+        early_chapter = first_only.chapters.get()
+        birds = later.chapters.get(title="Birds")
+        self.assertContains(response, f'href="/works/{first_only.pk}/chapters/{early_chapter.pk}#c1p1"')
+        self.assertContains(response, f'href="/works/{later.pk}/chapters/{birds.pk}#c{birds.position}p2"')
+        self.assertNotContains(response, "in a draft")
+
     def test_every_word_must_match_somewhere(self):
         self.post_work(title="Harbour Lights", content=STORY)
         self.post_work(title="Dry Land", content="Nothing but fields and a barn.\n\nA long quiet summer.")
