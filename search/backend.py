@@ -554,6 +554,16 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
     ids = [h.work_id for h in hits]
     needles = _needles(parsed)
     phrase_length = _phrase_length(parsed)
+    # When every searched term is one word, a short field matched exactly where its text has one of
+    # the query's tokens: found here, without a search of the index per field. (Phrases are asked
+    # of the index: it knows where they are whole. So is the chapter text: reading it costs.)
+    terms = [term for clause in parsed.positive for term in clause.alternatives]
+    words_only = all(len(_tokens(term.text)) == 1 for term in terms)
+    words = (
+        {name: {_tokens(t.text)[0] for t in terms if t.field in (None, name)} for name in SNIPPET_FIELDS}
+        if words_only
+        else {}
+    )
     generators: dict[str, tantivy.SnippetGenerator] = {}
     matched: dict[str, set[int]] = {}
     for name in SNIPPET_FIELDS:
@@ -561,7 +571,10 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
         if field_query is None:
             matched[name] = set()
             continue
-        matched[name] = _matched_in(searcher, field_query, ids)
+        if words_only and name != "text":
+            matched[name] = set(ids)
+        else:
+            matched[name] = _matched_in(searcher, field_query, ids)
         generator = tantivy.SnippetGenerator.create(searcher, field_query, engine.SCHEMA, name)
         generator.set_max_num_chars(SNIPPET_CHARS)
         generators[name] = generator
@@ -595,6 +608,8 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             ("notes", strip_html(work.notes) + "\n" + strip_html(work.endnotes)),
         ):
             if hit.work_id not in matched[name]:
+                continue
+            if words_only and not words[name].intersection(engine.ANALYZER.analyze(prepare(value))):
                 continue
             found = snip(name, value)
             if found is not None:

@@ -86,6 +86,29 @@ class FindingTests(SearchTestCase):
         self.assertContains(response, f'href="/works/{later.pk}/chapters/{birds.pk}#c{birds.position}p2"')
         self.assertNotContains(response, "in a draft")
 
+    def test_passages_are_quoted_from_the_fields_that_matched_and_only_those(self):
+        self.post_work(
+            title="Heron at Dusk",
+            summary="A quiet evening.",
+            freeforms="Herons, Fluff",
+            notes="<p>Written for a heron fan.</p>",
+            content="Nothing here.\n\nThe heron waited by the water.",
+        )
+        self.post_work(title="Harbour", summary="A heron and a gull.", content="Nothing but the sea.")
+        self.index_search()
+        page = self.client.get("/search/", {"q": "heron"}).content.decode()
+        passages = dict(re.findall(r'<li class="snippet snippet-(\w+)">.*?<q>(.*?)</q>', page, re.DOTALL))
+        blurbs = page.split('<li class="blurb')
+        first = next(b for b in blurbs if "Heron at Dusk" in b)
+        second = next(b for b in blurbs if ">Harbour<" in b)
+        self.assertEqual(re.findall(r"snippet snippet-(\w+)", first), ["title", "tags", "notes", "text"])
+        self.assertEqual(re.findall(r"snippet snippet-(\w+)", second), ["summary"])
+        self.assertIn("<mark>Heron</mark> at Dusk", passages["title"])
+        self.assertIn("The <mark>heron</mark> waited", passages["text"])
+        # A phrase is quoted only where it is whole.
+        page = self.client.get("/search/", {"q": '"heron waited"'}).content.decode()
+        self.assertEqual(re.findall(r"snippet snippet-(\w+)", page), ["text"])
+
     def test_every_word_must_match_somewhere(self):
         self.post_work(title="Harbour Lights", content=STORY)
         self.post_work(title="Dry Land", content="Nothing but fields and a barn.\n\nA long quiet summer.")
