@@ -266,13 +266,15 @@ def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: in
     Tantivy orders equal scores by where a document sits in its segments (which differs between
     two builds of the same index, and moves when a work is rewritten), so a work whose score ties
     across a page boundary could show on two pages or none. The hits are read in a window a little
-    wider than the page, widened until it holds every hit whose score equals the page's first
-    score (a higher score just before it) and its last (a lower one just after it, or the end):
-    then, ordered by (-score, id), the window's hits from the page's offset on are the page.
-    Without ties at the edges that is one search of limit + 2 hits.
+    wider than the page (more so deeper down), widened until it holds every hit whose score equals
+    the page's first score (a higher score just before it) and its last (a lower one just after it,
+    or the end): then, ordered by (-score, id), the window's hits from the page's offset on are the
+    page. Without long ties at the edges that is one search, as before.
     """
-    low, high = max(0, offset - 1), offset + limit + 1
-    widen = max(limit, 1)
+    # Deeper pages sit in longer runs of equal scores: their first window is wider.
+    margin = 1 + offset // 16
+    low, high = max(0, offset - margin), offset + limit + margin
+    widen = max(limit, 64, 8 * margin)
     total = 0
     while True:
         result = searcher.search(query, high - low, count=not total, offset=low)
@@ -289,14 +291,18 @@ def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: in
             low = max(0, low - widen)
         if not whole_back:
             high += widen
-        widen *= 2
-    addresses = [address for _score, address in result.hits]
-    work_ids = searcher.fast_field_values("work_id", addresses)
-    window = sorted(
-        (Hit(work_id=int(cast(int, pk)), score=score) for score, pk in zip(scores, work_ids, strict=True)),
-        key=lambda hit: (-hit.score, hit.work_id),
-    )
-    return window[offset - low : offset - low + limit], total
+        # Each try is a whole search again: few, growing fast (deep pages of a common word tie in
+        # runs of thousands).
+        widen *= 8
+    # Only the runs of the page's first and last scores, and what lies between, need their ids:
+    # every match before `start` scores higher than the page's first (those before the window too).
+    start = next(i for i, score in enumerate(scores) if score <= first)
+    end = next((i for i in range(len(scores) - 1, -1, -1) if scores[i] >= last), start) + 1
+    addresses = [address for _score, address in result.hits[start:end]]
+    work_ids = [int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)]
+    ranked = sorted(zip(scores[start:end], work_ids, strict=True), key=lambda pair: (-pair[0], pair[1]))
+    skip = offset - (low + start)
+    return [Hit(work_id=pk, score=score) for score, pk in ranked[skip : skip + limit]], total
 
 
 def _count(result: tantivy.SearchResult) -> int:
