@@ -13,12 +13,14 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
 import tantivy
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -242,17 +244,7 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
     if sort == "relevance" and highlight is None:
         sort = "updated"
     if sort == "relevance":
-        result = searcher.search(query, limit, count=True, offset=offset)
-        addresses = [address for _key, address in result.hits]
-        work_ids = searcher.fast_field_values("work_id", addresses) if addresses else []
-        hits = [
-            Hit(work_id=int(cast(int, pk)), score=float(key))
-            for (key, _a), pk in zip(result.hits, work_ids, strict=True)
-        ]
-        # Equal scores in id order, at least within the page: Tantivy orders ties by where a
-        # document sits in its segments, which differs between two builds of the same index.
-        hits.sort(key=lambda hit: (-hit.score, hit.work_id))
-        total = _count(result)
+        hits, total = best_match_page(searcher, query, offset, limit)
     else:
         field_name, descending = SORT_FIELDS[sort]
         if request.descending is not None:
@@ -265,6 +257,52 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
     if snippets and highlight is not None and hits:
         _add_snippets(searcher, parsed, hits)
     return SearchResponse(total=total, hits=hits, notices=notices)
+
+
+def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int) -> tuple[list[Hit], int]:
+    """The hits at [offset, offset+limit) ordered exactly as `ORDER BY score DESC, id`, and the
+    number of matches.
+
+    Tantivy orders equal scores by where a document sits in its segments (which differs between
+    two builds of the same index, and moves when a work is rewritten), so a work whose score ties
+    across a page boundary could show on two pages or none. The hits are read in a window a little
+    wider than the page (more so deeper down), widened until it holds every hit whose score equals
+    the page's first score (a higher score just before it) and its last (a lower one just after it,
+    or the end): then, ordered by (-score, id), the window's hits from the page's offset on are the
+    page. Without long ties at the edges that is one search, as before.
+    """
+    # Deeper pages sit in longer runs of equal scores: their first window is wider.
+    margin = 1 + offset // 16
+    low, high = max(0, offset - margin), offset + limit + margin
+    widen = max(limit, 64, 8 * margin)
+    total = 0
+    while True:
+        result = searcher.search(query, high - low, count=not total, offset=low)
+        total = total or _count(result)
+        scores = [float(score) for score, _a in result.hits]
+        if len(scores) <= offset - low:
+            return [], total
+        first, last = scores[offset - low], scores[min(offset + limit, low + len(scores)) - 1 - low]
+        whole_front = low == 0 or scores[0] > first
+        whole_back = low + len(scores) < high or scores[-1] < last
+        if whole_front and whole_back:
+            break
+        if not whole_front:
+            low = max(0, low - widen)
+        if not whole_back:
+            high += widen
+        # Each try is a whole search again: few, growing fast (deep pages of a common word tie in
+        # runs of thousands).
+        widen *= 8
+    # Only the runs of the page's first and last scores, and what lies between, need their ids:
+    # every match before `start` scores higher than the page's first (those before the window too).
+    start = next(i for i, score in enumerate(scores) if score <= first)
+    end = next((i for i in range(len(scores) - 1, -1, -1) if scores[i] >= last), start) + 1
+    addresses = [address for _score, address in result.hits[start:end]]
+    work_ids = [int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)]
+    ranked = sorted(zip(scores[start:end], work_ids, strict=True), key=lambda pair: (-pair[0], pair[1]))
+    skip = offset - (low + start)
+    return [Hit(work_id=pk, score=score) for score, pk in ranked[skip : skip + limit]], total
 
 
 def _count(result: tantivy.SearchResult) -> int:
@@ -522,6 +560,16 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
     ids = [h.work_id for h in hits]
     needles = _needles(parsed)
     phrase_length = _phrase_length(parsed)
+    # When every searched term is one word, a short field matched exactly where its text has one of
+    # the query's tokens: found here, without a search of the index per field. (Phrases are asked
+    # of the index: it knows where they are whole. So is the chapter text: reading it costs.)
+    terms = [term for clause in parsed.positive for term in clause.alternatives]
+    words_only = all(len(_tokens(term.text)) == 1 for term in terms)
+    words = (
+        {name: {_tokens(t.text)[0] for t in terms if t.field in (None, name)} for name in SNIPPET_FIELDS}
+        if words_only
+        else {}
+    )
     generators: dict[str, tantivy.SnippetGenerator] = {}
     matched: dict[str, set[int]] = {}
     for name in SNIPPET_FIELDS:
@@ -529,7 +577,10 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
         if field_query is None:
             matched[name] = set()
             continue
-        matched[name] = _matched_in(searcher, field_query, ids)
+        if words_only and name != "text":
+            matched[name] = set(ids)
+        else:
+            matched[name] = _matched_in(searcher, field_query, ids)
         generator = tantivy.SnippetGenerator.create(searcher, field_query, engine.SCHEMA, name)
         generator.set_max_num_chars(SNIPPET_CHARS)
         generators[name] = generator
@@ -551,6 +602,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             .values_list("work_id", "tag__name")
         ):
             tag_names[work_id].append(name)
+    first_chapters = _first_chapters([pk for pk in ids if pk in matched["text"]])
     for hit in hits:
         work = works.get(hit.work_id)
         if work is None:
@@ -563,33 +615,59 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
         ):
             if hit.work_id not in matched[name]:
                 continue
+            if words_only and not words[name].intersection(engine.ANALYZER.analyze(prepare(value))):
+                continue
             found = snip(name, value)
             if found is not None:
                 hit.snippets.append(Snippet(where=name, html=_marked(found, prepare(value), phrase_length)))
         if hit.work_id in matched["text"]:
-            text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length)
+            text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length, first_chapters.get(hit.work_id))
             if text_snippet is not None:
                 hit.snippets.append(text_snippet)
 
 
-def _text_snippet(work_id: int, snip: Any, needles: list[str], phrase_length: int) -> Snippet | None:
+ChapterRow = tuple[int, int, str, str]
+
+
+def _first_chapters(work_ids: list[int]) -> dict[int, ChapterRow]:
+    """Each work's first posted chapter (id, position, title, content), for all of a page's works in
+    one query: the passage is most often there."""
+    if not work_ids:
+        return {}
+    first = Chapter.objects.filter(work_id=OuterRef("work_id"), posted=True).order_by("position").values("pk")[:1]
+    rows = Chapter.objects.filter(work_id__in=work_ids, pk=Subquery(first)).values_list(
+        "work_id", "pk", "position", "title", "content"
+    )
+    return {work_id: (pk, position, title, content) for work_id, pk, position, title, content in rows}
+
+
+def _text_snippet(
+    work_id: int, snip: Any, needles: list[str], phrase_length: int, first: ChapterRow | None = None
+) -> Snippet | None:
     """The first chapter passage that matches, with the chapter and paragraph to link to.
 
-    Chapters are read one at a time, in order. Where a needle occurs, only a few
-    thousand characters around it are tokenized, so a 100,000-word chapter costs no
-    more than a short one. Only if the needles find nothing (an accent the query
-    lacks, a stem that isn't a prefix) are whole chapters tried, within a budget.
+    Chapters are read one at a time, in order (the first one may be given, read with the
+    page's others). Where a needle occurs, only a few thousand characters around it are
+    tokenized, so a 100,000-word chapter costs no more than a short one. Only if the needles
+    find nothing (an accent the query lacks, a stem that isn't a prefix) are whole chapters
+    tried, within a budget.
     """
-    chapters = Chapter.objects.filter(work_id=work_id, posted=True).order_by("position")
+
+    def chapters() -> Iterator[ChapterRow]:
+        if first is not None:
+            yield first
+        later = Chapter.objects.filter(work_id=work_id, posted=True, position__gt=first[1] if first else 0)
+        yield from later.order_by("position").values_list("pk", "position", "title", "content").iterator(chunk_size=4)
+
     if needles:
-        for row in chapters.values_list("pk", "position", "title", "content").iterator(chunk_size=4):
+        for row in chapters():
             lowered = row[3].lower()
             for at in _needle_positions(lowered, needles):
                 found = _snippet_in(row, snip, phrase_length, window_around=at)
                 if found is not None:
                     return found
     budget = SNIPPET_BUDGET_CHARS
-    for row in chapters.values_list("pk", "position", "title", "content").iterator(chunk_size=4):
+    for row in chapters():
         if budget <= 0:
             break
         budget -= len(row[3])
@@ -610,9 +688,7 @@ def _needle_positions(lowered: str, needles: list[str], most: int = 5) -> list[i
     return sorted(positions)[:most]
 
 
-def _snippet_in(
-    row: tuple[int, int, str, str], snip: Any, phrase_length: int, window_around: int | None = None
-) -> Snippet | None:
+def _snippet_in(row: ChapterRow, snip: Any, phrase_length: int, window_around: int | None = None) -> Snippet | None:
     chapter_id, position, title, content = row
     first_paragraph = 0
     if window_around is not None:

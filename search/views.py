@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lib.languages import LANGUAGES
 from works.access import visible_works
-from works.blurbs import prefill_blurbs
 from works.filter_form import SEARCH_SORT_LABELS
 from works.filter_sheet import count_json, wants_count
-from works.listing import CountedPages, Listing, parse_work_query_for, query_without_page
+from works.listing import CountedPages, Listing, load_works, parse_work_query_for, query_without_page
 from works.query import WorkQuery, WorkResult
 
 from . import engine
@@ -52,12 +51,9 @@ def search(request: HttpRequest) -> HttpResponse:
         except SearchUnavailable:
             unavailable = True
     # The index decides what matches; the database still decides what this reader may see.
-    # Blurbs from the cache where they are (works.blurbs.prefill_blurbs); passages stay per search.
-    works = {
-        w.pk: w
-        for w in prefill_blurbs(list(visible_works(request.user).filter(pk__in=result.ids).defer("notes", "endnotes")))
-    }
-    ordered = [works[pk] for pk in result.ids if pk in works]
+    # Loaded as listings load theirs (cached blurbs, counts without muted users' comments and
+    # bookmarks); passages stay per search.
+    ordered = load_works(result.ids, set(query.muted_users), html=True, within=visible_works(request.user))
     for work in ordered:
         work.search_snippets = result.snippets.get(work.pk, [])  # type: ignore[attr-defined]
     total = result.total

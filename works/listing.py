@@ -112,14 +112,17 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     return works.prefetch_related(*blurb_prefetches())
 
 
-def _load_works(ids: list[int], muted: set[int], *, html: bool) -> list[Work]:
-    """The works of a page, in `ids` order. For an HTML page (`html`), with the cached parts of
+def load_works(ids: list[int], muted: set[int], *, html: bool, within: QuerySet[Work] | None = None) -> list[Work]:
+    """The works of a page, in `ids` order, with blurb counts as a reader who muted `muted` sees
+    them (listings and search alike). For an HTML page (`html`), with the cached parts of
     their blurbs (works.blurbs.prefill_blurbs: tags and creators are loaded only for works whose
-    blurb is not cached); otherwise with their tags, creators and series, for callers that read them."""
+    blurb is not cached); otherwise with their tags, creators and series, for callers that read them.
+    `within` (e.g. works.access.visible_works) leaves out ids the reader may not see."""
+    works_qs = (Work.objects.all() if within is None else within).filter(pk__in=ids).defer("notes", "endnotes")
     if html:
-        loaded = prefill_blurbs(list(Work.objects.filter(pk__in=ids).defer("notes", "endnotes")))
+        loaded = prefill_blurbs(list(works_qs))
     else:
-        loaded = list(with_blurb_data(Work.objects.filter(pk__in=ids).defer("notes", "endnotes")))
+        loaded = list(with_blurb_data(works_qs))
     works = {w.pk: w for w in loaded}
     if muted:
         _discount_muted(list(works.values()), muted)
@@ -212,7 +215,7 @@ def list_works(
     pageable = min(total, settings.MAX_PAGED_RESULTS)
     pages = CountedPages(
         pageable,
-        lambda start, stop: _load_works(
+        lambda start, stop: load_works(
             INDEX.page(ids, spec.sort, start, stop - start, descending=spec.descending), muted, html=html
         ),
     )

@@ -64,6 +64,51 @@ class FindingTests(SearchTestCase):
         self.assertContains(response, "<mark>albatross</mark> <mark>finally</mark> <mark>landed</mark>")
         self.assertContains(self.client.get(chapter.get_absolute_url()), '<p id="c1p312">Here the albatross')
 
+    def test_a_passage_comes_from_the_first_chapter_that_has_one(self):
+        first_only = self.post_work(title="Early", content="The cormorant dived at once.\n\nThen rain.")
+        later = self.post_work(title="Late", content="Fog all morning.\n\nNothing moved.", expected_chapters="3")
+        self.login(self.alice)
+        draft = self.client.post(
+            f"/works/{later.pk}/chapters/new",
+            {"chapter_title": "Unposted", "content": "A cormorant in a draft.", "action": "save"},
+        )
+        self.assertEqual(draft.status_code, 302)
+        posted = self.client.post(
+            f"/works/{later.pk}/chapters/new",
+            {"chapter_title": "Birds", "content": "Calm.\n\nA cormorant at last.", "action": "post"},
+        )
+        self.assertEqual(posted.status_code, 302, posted.content.decode()[:2000])
+        self.index_search()
+        response = self.client.get("/search/", {"q": "cormorant"})
+        early_chapter = first_only.chapters.get()
+        birds = later.chapters.get(title="Birds")
+        self.assertContains(response, f'href="/works/{first_only.pk}/chapters/{early_chapter.pk}#c1p1"')
+        self.assertContains(response, f'href="/works/{later.pk}/chapters/{birds.pk}#c{birds.position}p2"')
+        self.assertNotContains(response, "in a draft")
+
+    def test_passages_are_quoted_from_the_fields_that_matched_and_only_those(self):
+        self.post_work(
+            title="Heron at Dusk",
+            summary="A quiet evening.",
+            freeforms="Herons, Fluff",
+            notes="<p>Written for a heron fan.</p>",
+            content="Nothing here.\n\nThe heron waited by the water.",
+        )
+        self.post_work(title="Harbour", summary="A heron and a gull.", content="Nothing but the sea.")
+        self.index_search()
+        page = self.client.get("/search/", {"q": "heron"}).content.decode()
+        passages = dict(re.findall(r'<li class="snippet snippet-(\w+)">.*?<q>(.*?)</q>', page, re.DOTALL))
+        blurbs = page.split('<li class="blurb')
+        first = next(b for b in blurbs if "Heron at Dusk" in b)
+        second = next(b for b in blurbs if ">Harbour<" in b)
+        self.assertEqual(re.findall(r"snippet snippet-(\w+)", first), ["title", "tags", "notes", "text"])
+        self.assertEqual(re.findall(r"snippet snippet-(\w+)", second), ["summary"])
+        self.assertIn("<mark>Heron</mark> at Dusk", passages["title"])
+        self.assertIn("The <mark>heron</mark> waited", passages["text"])
+        # A phrase is quoted only where it is whole.
+        page = self.client.get("/search/", {"q": '"heron waited"'}).content.decode()
+        self.assertEqual(re.findall(r"snippet snippet-(\w+)", page), ["text"])
+
     def test_every_word_must_match_somewhere(self):
         self.post_work(title="Harbour Lights", content=STORY)
         self.post_work(title="Dry Land", content="Nothing but fields and a barn.\n\nA long quiet summer.")
@@ -184,6 +229,39 @@ class VisibilityTests(SearchTestCase):
         from accounts.actions import create_account
 
         return create_account("carol", "carol@example.org", self.password)
+
+
+def blurb_counts(response: "TestResponse") -> tuple[int, int]:
+    """The Comments: and Bookmarks: figures of the only blurb on a page (0 when not shown)."""
+    page = response.content.decode()
+    comments = re.search(r"Comments:</dt>\s*<dd>(\d+)", page)
+    bookmarks = re.search(r"Bookmarks:</dt>\s*<dd>(?:<a [^>]*>)?(\d+)", page)
+    return int(comments.group(1)) if comments else 0, int(bookmarks.group(1)) if bookmarks else 0
+
+
+class MutedCountsTests(SearchTestCase):
+    def test_blurb_counts_leave_out_muted_users_comments_and_bookmarks_as_listings_do(self):
+        from accounts.actions import create_account
+
+        work = self.post_work(title="Harbour Lights", content=STORY)
+        carol = create_account("carol", "carol@example.org", self.password)
+        for user in (carol, self.bob):
+            self.login(user)
+            self.client.post(f"/works/{work.pk}/comments", {"content": f"{user.username} loved the lamp."})
+            self.client.post(
+                f"/works/{work.pk}/bookmarks/new", {"pseud": user.default_pseud.pk, "notes": f"{user.username}'s rec"}
+            )
+        self.index_search()
+        self.client.logout()
+        self.assertEqual(blurb_counts(self.client.get("/works")), (2, 2))
+        self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (2, 2))
+        Mute.objects.create(muter=self.bob, muted=carol)
+        self.login(self.bob)
+        self.assertEqual(blurb_counts(self.client.get("/works")), (1, 1))
+        self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (1, 1))
+        # Nobody else's counts change.
+        self.login(self.alice)
+        self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (2, 2))
 
 
 class FilterAndSortTests(SearchTestCase):

@@ -266,3 +266,27 @@ class WorkQueryOracleTests(BaseTestCase):
         self.mutate()
         apply_pending()
         self.run_oracle("/search/", for_search=True)
+
+
+class BestMatchTiesTests(BaseTestCase):
+    """Best Match orders exactly as `ORDER BY score DESC, id`, across pages too: works whose
+    scores tie are in id order even when the tie runs over a page boundary and Tantivy holds
+    them in another order (here: half of them rewritten into a later segment)."""
+
+    def test_tied_scores_across_page_boundaries_are_in_id_order_on_every_page(self) -> None:
+        text = "The ferryman rowed past the quillwort beds at dawn.\n\nNobody else was awake."
+        # Each stronger work also has the word in its summary; the tied ones are the same in every
+        # searched field (creator and tags too), so their scores are equal.
+        stronger = [self.make_work(title="River", summary="Quillwort again.", content=text) for _ in range(3)]
+        tied = [self.make_work(title="River", content=text) for _ in range(44)]
+        apply_pending()
+        # Rewritten works go to a new segment, after the others in Tantivy's own order.
+        queue_updates([w.pk for w in tied[::2]])
+        apply_pending()
+        expected = [w.pk for w in stronger] + [w.pk for w in tied]
+        shown: list[int] = []
+        for number in (1, 2, 3):
+            response = self.client.get("/search/", {"q": "quillwort", "page": number})
+            self.assertContains(response, f"of {len(expected)} Works found")
+            shown += [int(pk) for pk in BLURB_ID.findall(response.content.decode())]
+        self.assertEqual(shown, expected)
