@@ -81,8 +81,9 @@ FORM_RENDERER = "lib.forms.ArchiveFormRenderer"
 
 MIDDLEWARE = [
     # Pages compressed for slow phone connections (a 100,000-word chapter is ~600 KB of
-    # HTML, ~200 KB gzipped). CSRF tokens are masked per response, so BREACH finds no secret.
-    "django.middleware.gzip.GZipMiddleware",
+    # HTML, ~200 KB compressed): Brotli or gzip at their fastest (lib/middleware.py says why).
+    # CSRF tokens are masked per response, so BREACH finds no secret.
+    "lib.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Web pages elsewhere may read the API and feeds (GET only, never with cookies).
     "api.middleware.ReadCorsMiddleware",
