@@ -100,10 +100,8 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
         full_work = False
     else:
         index = 0
-    if full_work:
-        shown = list(readable_chapters(work, request.user))
-    else:
-        shown = [Chapter.objects.get(pk=chapters[index].pk)]
+    # Their text is read by the template ({% chapter_bodies %}), only for chapters it has not cached.
+    shown = chapters if full_work else [chapters[index]]
     if not creator:
         hits.record_hit(request, work.pk)
     context = {
