@@ -8,6 +8,7 @@ imports search, and a template may load a higher app's tags.
 from collections.abc import Iterable
 
 from django import template
+from django.conf import settings
 from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,9 +34,10 @@ def chapter_bodies(chapters: Iterable[Chapter]) -> list[tuple[Chapter, SafeStrin
     Chapters whose content was deferred are read in one query for all those not cached.
     """
     chapters = list(chapters)
-    cache = caches["chapters"]
+    # Settings without it (tests of a cache outage replace CACHES): every text is made afresh.
+    cache = caches["chapters"] if "chapters" in settings.CACHES else None
     keys = {chapter.pk: body_key(chapter) for chapter in chapters}
-    cached: dict[str, str] = cache.get_many(keys.values())
+    cached: dict[str, str] = cache.get_many(keys.values()) if cache else {}
     missing = [c.pk for c in chapters if keys[c.pk] not in cached and "content" in c.get_deferred_fields()]
     contents = dict(Chapter.objects.filter(pk__in=missing).values_list("pk", "content")) if missing else {}
     fresh: dict[str, str] = {}
@@ -45,7 +47,7 @@ def chapter_bodies(chapters: Iterable[Chapter]) -> list[tuple[Chapter, SafeStrin
             # Not contents.get(pk, chapter.content): that would read a deferred field (a query) every time.
             content = contents[chapter.pk] if chapter.pk in contents else chapter.content  # noqa: SIM401
             fresh[key] = anchor_paragraphs(content, chapter.position)
-    if fresh:
+    if fresh and cache:
         cache.set_many(fresh)
     bodies = cached | fresh
     # Content is sanitized when saved (lib.html.clean_html).
