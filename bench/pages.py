@@ -18,7 +18,8 @@ machine; the load average is printed before and after. --only TEXT runs the page
 whose label contains TEXT (several: comma-separated). --profile N prints, after each
 page's figures, the N functions with the most CPU time of their own over 10 more requests
 (cProfile: slower than the timed requests, but it says where the time goes), and the
-page's SQL queries.
+page's SQL queries. --accept-encoding "gzip, deflate, br, zstd" asks for compressed pages as
+a browser does (the test client asks for none), so the time includes compressing them.
 """
 
 import argparse
@@ -52,21 +53,24 @@ from works.filter_index import INDEX
 from works.models import Chapter, Work
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[list[float], list[float], int, int]:
+def measure(
+    client: Client, url: str, runs: int, headers: dict[str, str] | None = None
+) -> tuple[list[float], list[float], int, int]:
     """Wall-clock and CPU milliseconds per request (CPU time of this process: on a busy
-    shared machine it varies far less than wall time), queries, response size."""
+    shared machine it varies far less than wall time), queries, response size (as sent)."""
+    headers = headers or {}
     for _ in range(3):
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.status_code)
     timings, cpu = [], []
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
     with override_settings(DEBUG=True):
         reset_queries()
-        client.get(url)
+        client.get(url, headers=headers)
         queries = len(connection.queries)
     return timings, cpu, queries, len(response.content)
 
@@ -117,7 +121,11 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="Only the pages whose label contains this text (several: comma-separated)."
     )
+    parser.add_argument(
+        "--accept-encoding", default="", help='Send this Accept-Encoding header, e.g. "gzip, deflate, br, zstd".'
+    )
     args = parser.parse_args()
+    headers = {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
 
     call_command("migrate", verbosity=0)
     if args.generate and not Work.objects.exists():
@@ -179,7 +187,8 @@ def main() -> None:
     member.force_login(reader)
     print(
         f"Database: {connection.vendor}, {total:,} works, {Chapter.objects.count():,} chapters; filter index "
-        f"built in {index_seconds:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        f"built in {index_seconds:.1f} s; load average {os.getloadavg()[0]:.1f}; "
+        f"Accept-Encoding: {args.accept_encoding or '(none)'}"
     )
     columns = ("p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95", "queries")
     print(f"{'page':52} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6}")
@@ -188,7 +197,7 @@ def main() -> None:
         for label, url, as_member in pages:
             if args.only and not any(part in label for part in args.only.split(",")):
                 continue
-            timings, cpu, queries, size = measure(member if as_member else guest, url, args.runs)
+            timings, cpu, queries, size = measure(member if as_member else guest, url, args.runs, headers)
             print(
                 f"{label:52} {statistics.median(timings):8.1f} {percentile_95(timings):8.1f} {max(timings):8.1f} "
                 f"{statistics.median(cpu):8.1f} {percentile_95(cpu):8.1f} {queries:8d} {size / 1024:6.0f}",

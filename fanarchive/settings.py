@@ -83,8 +83,9 @@ FORM_RENDERER = "lib.forms.ArchiveFormRenderer"
 
 MIDDLEWARE = [
     # Pages compressed for slow phone connections (a 100,000-word chapter is ~600 KB of
-    # HTML, ~200 KB gzipped). CSRF tokens are masked per response, so BREACH finds no secret.
-    "django.middleware.gzip.GZipMiddleware",
+    # HTML, ~200 KB compressed): Brotli or gzip at their fastest (lib/middleware.py says why).
+    # CSRF tokens are masked per response, so BREACH finds no secret.
+    "lib.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Web pages elsewhere may read the API and feeds (GET only, never with cookies).
     "api.middleware.ReadCorsMiddleware",
@@ -282,6 +283,15 @@ CACHES["blurbs"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "blurbs",
     "OPTIONS": {"MAX_ENTRIES": env_int("BLURB_CACHE_ENTRIES", 20_000)},
+}
+# Chapter text with its paragraph anchors (search.templatetags.chapters), keyed by the chapter's
+# version: per process, so a long chapter's page skips reading and anchoring ~550 KB. Bounded in
+# entries: most chapters are tens of KB; a process serving only 100,000-word chapters holds ~55 MB.
+CACHES["chapters"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "chapters",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env_int("CHAPTER_CACHE_ENTRIES", 100)},
 }
 # Small values every page reads (sitecontent's archive settings) when there is no Redis: per
 # process, refreshed every 30 s, so a page never pays a database query for them.

@@ -55,6 +55,8 @@ class BaseTestCase(TestCase):
         cache.clear()
         if "local" in settings.CACHES:
             caches["local"].clear()
+        if "chapters" in settings.CACHES:
+            caches["chapters"].clear()
         # Hits buffered by an earlier test would land on this test's rows (ids are reused
         # after rollback); flushing before any work exists drops them.
         hits.flush_hits()

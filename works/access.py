@@ -145,7 +145,10 @@ def needs_adult_gate(request: HttpRequest, work: Work, creator: bool) -> bool:
     if not work.is_adult or creator:
         return False
     if request.GET.get("view_adult") == "true":
-        request.session[ADULT_SESSION_KEY] = True
+        # Written once: links keep ?view_adult=true, and a session written on every page
+        # view is a database write (and on SQLite a write lock) per page.
+        if not request.session.get(ADULT_SESSION_KEY, False):
+            request.session[ADULT_SESSION_KEY] = True
         return False
     user = request.user
     if isinstance(user, User) and user.skip_adult_gate:

@@ -40,7 +40,7 @@ def blurb_prefetches() -> list[Prefetch[Any]]:
         Prefetch(
             "creatorships",
             queryset=Creatorship.objects.select_related("pseud__user").only(
-                "work_id", "position", "pseud__name", "pseud__user__username"
+                "work_id", "position", "pseud__name", "pseud__is_archived", "pseud__user__username"
             ),
         ),
         Prefetch(

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from works.access import (
     readable_chapters,
     require_login_for_restricted,
 )
+from works.blurbs import blurb_prefetches
 from works.filter_sheet import count_response, wants_count
 from works.forms import ChapterForm, WorkForm
 from works.listing import list_works, with_blurb_data
@@ -82,7 +84,7 @@ def _series_navigation(request: HttpRequest, work: Work) -> list[dict[str, Any]]
 
 def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> HttpResponse:
     work = get_work_for_reader(request.user, work_id)
-    work = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    prefetch_related_objects([work], *blurb_prefetches())
     creator = is_creator(request.user, work)
     chapters = list(readable_chapters(work, request.user).defer("content"))
     if not chapters:
@@ -100,10 +102,8 @@ def _render_work(request: HttpRequest, work_id: int, chapter_id: int | None) -> 
         full_work = False
     else:
         index = 0
-    if full_work:
-        shown = list(readable_chapters(work, request.user))
-    else:
-        shown = [Chapter.objects.get(pk=chapters[index].pk)]
+    # Their text is read by the template ({% chapter_bodies %}), only for chapters it has not cached.
+    shown = chapters if full_work else [chapters[index]]
     if not creator:
         hits.record_hit(request, work.pk)
     context = {

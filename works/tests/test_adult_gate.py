@@ -1,5 +1,7 @@
 """The adult-content interstitial in front of works rated Mature, Explicit or Not Rated."""
 
+from django.conf import settings
+
 from works.models import Work
 from works.tests.helpers import WorksTestCase
 
@@ -56,6 +58,14 @@ class AdultGateTests(WorksTestCase):
         self.assertNotGated(f"/works/{first.pk}/?view_adult=true", "The text of the Mature story.")
         self.assertNotGated(f"/works/{first.pk}/", "The text of the Mature story.")
         self.assertNotGated(f"/works/{second.pk}/", "The text of the Explicit story.")
+
+    def test_view_adult_writes_the_session_once_not_on_every_page(self):
+        work = self.post_rated("Explicit")
+        first = self.client.get(f"/works/{work.pk}/?view_adult=true")
+        self.assertIn(settings.SESSION_COOKIE_NAME, first.cookies)
+        again = self.client.get(f"/works/{work.pk}/?view_adult=true")
+        self.assertContains(again, "The text of the Explicit story.")
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, again.cookies)
 
     def test_the_choice_is_not_remembered_in_another_session(self):
         work = self.post_rated("Mature")
