@@ -117,3 +117,8 @@ class BookmarkTagsFollowTheBookmarksVisibilityTests(BaseTestCase):
         self.assertEqual(self.client.post("/users/bob/mute").status_code, 302)
         self.assertEqual(self.suggested(), set())
         self.assertEqual(self.client.get("/tags/Zephyr Ondeleted").status_code, 404)
+        # Bob mutes the creator: his bookmarks of her works leave his lists; of her series and of
+        # the deleted work they stay (works.access.listed_works, bookmarks.listing.visible_bookmark).
+        self.login(self.bob)
+        self.assertEqual(self.client.post("/users/alice/mute").status_code, 302)
+        self.assertEqual(self.suggested(), {"Zephyr Onmembersseries", "Zephyr Onshownseries", "Zephyr Ondeleted"})
