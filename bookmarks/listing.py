@@ -17,13 +17,14 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from bookmarks.models import PUBLIC, Bookmark
+from bookmarks.models import public as bookmark_public
 from community.muting import muted_user_ids
 from lib.querystring import query_without_page
 from tags.models import Tag, TagType
-from works.access import AnyUser, listed_works, visible_works
+from works.access import AnyUser
 from works.hooks import muted_count
 from works.listing import with_blurb_data
-from works.models import Series, Tagging, Work
+from works.models import SerialWork, Series, Tagging, Work, listed_through, visible_through
 
 FACET_SIZE = 20
 
@@ -40,27 +41,37 @@ def bookmarks_by_muted(work_ids: list[int], muted: set[int]) -> dict[int, int]:
     )
 
 
+def visible_bookmark(reader: AnyUser, through: str = "") -> Q:
+    """The condition on a bookmark this reader may see, on Bookmark itself or, with `through`
+    ("bookmark__"), on a model related to one: joins and per-row lookups, never `__in` over every
+    visible work, so tags.visibility can ask it once per tag.
+
+    A work's bookmark shows where the work would be listed (works.access.listed_works: muted
+    creators' works left out); a series' shows while any of its works is visible."""
+    members = reader.is_authenticated
+    of_series = Exists(
+        SerialWork.objects.filter(visible_through("work", members=members), series_id=OuterRef(through + "series_id"))
+    )
+    deleted = Q(**{through + "work__isnull": True, through + "series__isnull": True})
+    shown = listed_through(through + "work", reader) | Q(of_series) | deleted
+    if not members:
+        return shown & bookmark_public(through)
+    condition = shown & (bookmark_public(through) | Q(**{through + "user_id": reader.pk}))
+    muted = muted_user_ids(reader)
+    if muted:
+        condition &= ~Q(**{through + "user_id__in": muted})
+    return condition
+
+
 def visible_bookmarks(reader: AnyUser) -> QuerySet[Bookmark]:
-    # A work's bookmark shows where the work would be listed (works.access.listed_works: muted
-    # creators' works left out); a series' shows while any of its works is visible.
-    series = Series.objects.filter(serial_works__work__in=visible_works(reader)).values("pk")
-    deleted = Q(work__isnull=True, series__isnull=True)
-    bookmarks = Bookmark.objects.filter(Q(work__in=listed_works(reader)) | Q(series__in=series) | deleted)
-    if reader.is_authenticated:
-        bookmarks = bookmarks.filter(PUBLIC | Q(user_id=reader.pk))
-        muted = muted_user_ids(reader)
-        if muted:
-            bookmarks = bookmarks.exclude(user_id__in=muted)
-    else:
-        bookmarks = bookmarks.filter(PUBLIC)
-    return bookmarks
+    return Bookmark.objects.filter(visible_bookmark(reader))
 
 
 def tags_on_bookmarks(reader: AnyUser) -> tuple[Q, Q]:
     """Where bookmarks use tags (tags.hooks.TAG_USES): a tag (OuterRef "pk") on a bookmark this
     reader may see, and on any bookmark."""
     used = Bookmark.tags.through.objects.filter(tag_id=OuterRef("pk"))
-    return Q(Exists(used.filter(bookmark__in=visible_bookmarks(reader)))), Q(Exists(used))
+    return Q(Exists(used.filter(visible_bookmark(reader, through="bookmark__")))), Q(Exists(used))
 
 
 @dataclass

@@ -6,8 +6,14 @@ from accounts.models import Pseud, User
 from tags.models import Tag
 from works.models import Series, Work
 
+
+def public(through: str = "") -> Q:
+    """PUBLIC on Bookmark or, with `through` ("bookmark__"), on a model related to one."""
+    return Q(**{through + "private": False, through + "hidden_by_admin": False})
+
+
 # A bookmark everyone may see and its work counts: public, not hidden by the moderators.
-PUBLIC = Q(private=False, hidden_by_admin=False)
+PUBLIC = public()
 
 
 class Bookmark(models.Model):

@@ -4,7 +4,8 @@ A tag used only where the reader may not look (drafts, works hidden by staff, re
 works for guests, other people's private bookmarks) stays unknown to them. Fixed tags and
 canonical tags (chosen by wranglers) are public, as on AO3; a tag nothing uses any more
 hides nothing. Each place tags are used says which uses a reader may see (tags.hooks.TAG_USES:
-works through `works.access.visible_works`, bookmarks through `visible_bookmarks`).
+works through `works.models.visible_through`, bookmarks through `bookmarks.listing.visible_bookmark`),
+as index lookups per candidate tag.
 """
 
 from functools import reduce

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lib.hooks import Provider
-from works.models import Chapter, Tagging, Work
+from works.models import Chapter, Tagging, Work, visible_through
 
 AnyUser = User | AnonymousUser
 
@@ -61,7 +61,7 @@ def tags_on_works(reader: AnyUser) -> tuple[Q, Q]:
     """Where works use tags (tags.hooks.TAG_USES): a tag (OuterRef "pk") on a work this reader may
     see or on one of their own drafts (its tags come back to them as suggestions), and on any work."""
     used = Tagging.objects.filter(tag_id=OuterRef("pk"))
-    seen = Q(Exists(used.filter(work__in=visible_works(reader))))
+    seen = Q(Exists(used.filter(visible_through("work", members=reader.is_authenticated))))
     if reader.is_authenticated:
         seen |= Q(Exists(used.filter(work__creatorships__pseud__user=reader.pk)))
     return seen, Q(Exists(used))

@@ -4,7 +4,7 @@ bookmarks) are neither suggested nor shown to that reader (review finding 4)."""
 from bookmarks.models import Bookmark
 from fanarchive.test import BaseTestCase
 from tags.models import Tag, TagType, tag_name_key
-from works.models import Work
+from works.models import Series, Work
 
 URL = "/autocomplete/tags"
 
@@ -72,3 +72,53 @@ class TagNamesDoNotLeakTests(BaseTestCase):
         Tag.objects.create(name="Zephyr Unused", type=TagType.FREEFORM)
         self.assertEqual(self.suggested(), {"Zephyr Public", "Zephyr Publicbookmark", "Zephyr Unused"})
         self.assertEqual(self.client.get("/tags/Zephyr Publicbookmark").status_code, 200)
+
+
+class BookmarkTagsFollowTheBookmarksVisibilityTests(BaseTestCase):
+    """A tag only on bookmarks is named to a reader who may see one of those bookmarks: of a work
+    they may see, of a series with a work they may see, or left by a deleted work; not a muted user's."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        members = self.make_work(title="Members", freeforms="", restricted="on")
+        self.make_work(title="In members series", freeforms="", restricted="on", new_series_title="Ø Members")
+        hidden_series = self.make_work(title="In hidden series", freeforms="", new_series_title="Ø Hidden")
+        self.make_work(title="In shown series", freeforms="", new_series_title="Ø Shown")
+        deleted = self.make_work(title="Deleted later", freeforms="")
+        self.login(self.bob)
+        for url, tag in [
+            (f"/works/{members.pk}/bookmarks/new", "Zephyr Onmembers"),
+            (f"/series/{Series.objects.get(title='Ø Members').pk}/bookmarks/new", "Zephyr Onmembersseries"),
+            (f"/series/{Series.objects.get(title='Ø Hidden').pk}/bookmarks/new", "Zephyr Onhiddenseries"),
+            (f"/series/{Series.objects.get(title='Ø Shown').pk}/bookmarks/new", "Zephyr Onshownseries"),
+            (f"/works/{deleted.pk}/bookmarks/new", "Zephyr Ondeleted"),
+        ]:
+            response = self.client.post(url, {"pseud": self.bob.default_pseud.pk, "notes": "", "tags": tag})
+            self.assertEqual(response.status_code, 302, url)
+        self.client.logout()
+        self.assertEqual(Bookmark.objects.count(), 5)
+        Work.objects.filter(pk=hidden_series.pk).update(hidden_by_admin=True)
+        Work.objects.filter(pk=deleted.pk).delete()
+
+    def suggested(self) -> set[str]:
+        response = self.client.get(URL, {"term": "zephyr", "type": "any"})
+        self.assertEqual(response.status_code, 200)
+        return {result["name"] for result in response.json()["results"]}
+
+    def test_guests_readers_and_a_muter(self):
+        self.assertEqual(self.suggested(), {"Zephyr Onshownseries", "Zephyr Ondeleted"})
+        self.assertEqual(self.client.get("/tags/Zephyr Onmembersseries").status_code, 404)
+        self.login(self.bob)
+        everything_shown = {"Zephyr Onmembers", "Zephyr Onmembersseries", "Zephyr Onshownseries", "Zephyr Ondeleted"}
+        self.assertEqual(self.suggested(), everything_shown)
+        self.assertEqual(self.client.get("/tags/Zephyr Onmembersseries").status_code, 200)
+        self.login(self.alice)
+        self.assertEqual(self.suggested(), everything_shown)
+        self.assertEqual(self.client.post("/users/bob/mute").status_code, 302)
+        self.assertEqual(self.suggested(), set())
+        self.assertEqual(self.client.get("/tags/Zephyr Ondeleted").status_code, 404)
+        # Bob mutes the creator: his bookmarks of her works leave his lists; of her series and of
+        # the deleted work they stay (works.access.listed_works, bookmarks.listing.visible_bookmark).
+        self.login(self.bob)
+        self.assertEqual(self.client.post("/users/alice/mute").status_code, 302)
+        self.assertEqual(self.suggested(), {"Zephyr Onmembersseries", "Zephyr Onshownseries", "Zephyr Ondeleted"})
