@@ -3,7 +3,7 @@ page with a tag), the fandoms by media, and tag suggestions. They live in works 
 count and list works; which tags a reader may see named is tags.visibility."""
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
@@ -12,7 +12,7 @@ from tags.display import by_type
 from tags.fixed import MEDIA, UNCATEGORIZED_MEDIA
 from tags.models import Tag, TagParent, TagType, tag_name_key
 from tags.parsing import TAG_NAME_MAX, split_tag_names
-from tags.visibility import visible_tags
+from tags.visibility import may_see_tag, visible_tags
 from works import autocomplete
 from works.filter_index import INDEX
 from works.filter_sheet import count_response, wants_count
@@ -22,7 +22,10 @@ from works.listing import list_works
 
 def _visible_tag_by_name(request: HttpRequest, name: str) -> Tag:
     """The tag, if this reader may see its name (tags.visibility); else 404, as for no such tag."""
-    return get_object_or_404(Tag.objects.filter(visible_tags(request.user)), name_key=tag_name_key(name))
+    tag = Tag.objects.select_related("merger").filter(name_key=tag_name_key(name)).first()
+    if tag is None or not may_see_tag(request.user, tag):
+        raise Http404("No such tag.")
+    return tag
 
 
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
