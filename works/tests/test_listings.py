@@ -73,8 +73,13 @@ class WorkIndexTests(BaseTestCase):
         self.client.get("/works")  # builds the in-memory filter index
         with CaptureQueriesContext(connection) as tag_page:
             self.assertEqual(self.client.get("/tags/Fluff/works").status_code, 200)
-        # The tag, index catch-up, page, tags, creators, series, facet names, pending jobs.
-        self.assertLessEqual(len(tag_page), 8)
+        # The tag, where it is used (a tag neither fixed nor canonical: tags.visibility.may_see_tag),
+        # index catch-up, page, tags, creators, series, facet names, pending jobs.
+        self.assertLessEqual(len(tag_page), 9)
+        with CaptureQueriesContext(connection) as fixed_tag_page:
+            self.assertEqual(self.client.get("/tags/General%20Audiences/works").status_code, 200)
+        # A fixed or canonical tag is public: its page never asks where it is used.
+        self.assertLessEqual(len(fixed_tag_page), 8)
         with CaptureQueriesContext(connection) as profile:
             self.assertEqual(self.client.get("/users/alice").status_code, 200)
         # The user, their pseuds, their work ids, and the listing's seven.
