@@ -12,10 +12,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from lib.languages import LANGUAGES
+from lib.querystring import query_without_page
 from works.access import visible_works
 from works.filter_form import SEARCH_SORT_LABELS
 from works.filter_sheet import count_json, wants_count
-from works.listing import CountedPages, Listing, load_works, parse_work_query_for, query_without_page
+from works.listing import CountedPages, Listing, load_works, parse_work_query_for
 from works.query import WorkQuery, WorkResult
 
 from . import engine

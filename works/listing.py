@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, User
 from lib.languages import LANGUAGES
-from lib.querystring import query_without_page as query_without_page  # search.views imports it from here
+from lib.querystring import query_without_page
 from tags.models import Tag, TagType
 from works import hooks
 from works.blurbs import blurb_prefetches, prefill_blurbs

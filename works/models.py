@@ -53,17 +53,23 @@ PUBLISHED_FIELDS = {"posted": True, "hidden_by_admin": False}
 PUBLISHED = models.Q(**PUBLISHED_FIELDS)
 
 
+def _through(relation: str, name: str) -> str:
+    """A work's field, seen from the model a relation starts at ("" for the work itself)."""
+    return f"{relation}__{name}" if relation else name
+
+
 def published_through(relation: str) -> models.Q:
     """PUBLISHED for the work a relation leads to (`"work"`, `"comment__work"`): a join, where a
     `work__in=Work.objects.published()` subquery would read every published work's id."""
-    return models.Q(**{f"{relation}__{name}": value for name, value in PUBLISHED_FIELDS.items()})
+    return models.Q(**{_through(relation, name): value for name, value in PUBLISHED_FIELDS.items()})
 
 
 def visible_through(relation: str, *, members: bool) -> models.Q:
-    """WorkQuerySet.visible for the work a relation leads to, as a join (see published_through):
-    tags.visibility asks it once per tag, where `work__in=<visible works>` made SQLite weigh them all."""
+    """WorkQuerySet.visible for the work a relation leads to ("" for works themselves), as a join
+    (see published_through): tags.visibility asks it once per tag, where `work__in=<visible works>`
+    made SQLite weigh them all."""
     published = published_through(relation)
-    return published if members else published & models.Q(**{f"{relation}__restricted": False})
+    return published if members else published & models.Q(**{_through(relation, "restricted"): False})
 
 
 def listed_through(relation: str, user: "AbstractBaseUser | AnonymousUser") -> models.Q:
@@ -85,8 +91,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
 
     def visible(self, *, members: bool) -> "WorkQuerySet":
         """Works a logged-in reader (`members`) or a guest may see in listings and counts."""
-        works = self.published()
-        return works if members else works.filter(restricted=False)
+        return self.filter(visible_through("", members=members))
 
     def visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> "WorkQuerySet":
         """Works this reader may see in listings and counts (works.access.visible_works)."""
