@@ -4,7 +4,7 @@
   its transaction: works deletes or orphans its works (works.actions.remove_creator), bookmarks
   deletes its bookmarks, community its kudos (each keeping its counters);
 - `EXPORT_SECTIONS` (`@export_section`): each app's part of the member's "export my data" JSON
-  (works, comments, bookmarks, kudos, history, subscriptions); `EXPORT_FILES` (`@export_files`):
+  (works, comments, news comments, bookmarks, kudos, history, subscriptions); `EXPORT_FILES` (`@export_files`):
   files it adds to the zip (downloads: each work as EPUB and HTML); `data_export_ready(user)`:
   the export is ready (community puts it in the inbox);
 - `creator_names_changed(work_ids)`: a pseud or username credited on these works was renamed

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from accounts.models import Pseud, User
 from api import queries, tokens
@@ -43,6 +44,7 @@ from bookmarks.models import Bookmark
 from lib.querystring import link_to_page
 from lib.tagurl import url_part_to_tag
 from search.query import MAX_QUERY_CHARS
+from sitecontent.config import site_name
 from tags.actions import TagTypeConflict
 from tags.models import Tag, TagType, tag_name_key
 from works import actions as work_actions
@@ -70,8 +72,21 @@ page, stable order; `next`/`previous` links). Errors are JSON objects with an `e
 Chapter text of works rated Mature, Explicit or Not Rated needs `view_adult=true`.
 """
 
-api = NinjaAPI(
-    title="Fanarchive API",
+
+class ArchiveAPI(NinjaAPI):
+    """The API titled with the archive's name as staff set it (sitecontent.config.site_name), read each time
+    the document is asked for, as the OPDS catalog and the OpenSearch description do."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document["info"]["title"] = gettext("%(site)s API") % {"site": site_name()}
+        return document
+
+
+api = ArchiveAPI(
+    title="Fanarchive API",  # replaced by the site's name whenever the document is built
     version="1",
     description=API_DESCRIPTION,
     urls_namespace="api-v1",

@@ -117,7 +117,9 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
         work = get_work_for_reader(request.user, work_id)
     except LoginRequiredForWork:
         return redirect_to_login(request.get_full_path())
-    if not visible_works(request.user).filter(pk=work.pk).exists():
+    # The door lets creators and staff into drafts and hidden works; its bookmarks page does not.
+    # The work is loaded already: ask it, not the database again.
+    if not work.is_visible_to(request.user):
         raise Http404("No such work.")
     listing = list_bookmarks(request, visible_bookmarks(request.user).filter(work=work))
     return render(request, "bookmarks/work_bookmarks.html", {"work": work, "listing": listing})

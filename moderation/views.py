@@ -46,7 +46,12 @@ from moderation.roles import Role, can_manage_roles, can_moderate, members, requ
 from moderation.targets import find_target
 from news.models import NewsComment
 from tags.models import Tag
-from works.access import get_work_for_moderator, moderated_chapters, require_login_for_restricted
+from works.access import (
+    get_work_for_moderator,
+    moderated_chapters,
+    openable_work_ids,
+    require_login_for_restricted,
+)
 from works.listing import with_blurb_data
 from works.models import Work
 
@@ -500,7 +505,16 @@ def notices(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     items = list(Notice.objects.filter(user=user).select_related("work", "report")[:200])
     Notice.objects.filter(user=user, read=False).update(read=True)
-    return render(request, "moderation/notices.html", {"notices": items, "answer_form": AnswerForm()})
+    return _notices_page(request, user, items, AnswerForm())
+
+
+def _notices_page(
+    request: HttpRequest, user: User, items: list[Notice], answer_form: AnswerForm, status: int = 200
+) -> HttpResponse:
+    # A message names its work; it links it only while the member may open it (hidden, orphaned since…).
+    openable = openable_work_ids(user, [notice.work_id for notice in items if notice.work_id is not None])
+    context = {"notices": items, "answer_form": answer_form, "openable_work_ids": openable}
+    return render(request, "moderation/notices.html", context, status=status)
 
 
 @require_POST
@@ -511,7 +525,7 @@ def notice_answer(request: HttpRequest, notice_id: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Your answer was not sent: %(error)s") % {"error": form.errors["text"][0]})
-        return render(request, "moderation/notices.html", {"notices": [notice], "answer_form": form}, status=400)
+        return _notices_page(request, user, [notice], form, status=400)
     try:
         actions.answer_notice(user, notice, form.cleaned_data["text"])
     except actions.ModerationError as refusal:

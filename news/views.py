@@ -176,7 +176,7 @@ def news_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(NewsPost, pk=post_id)
     form = NewsForm(request.POST if request.method == "POST" else None, instance=post)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        post = actions.edit_news(post, form.cleaned_data)
         messages.success(request, _("The news post was updated."))
         return redirect(post)
     return render(request, "news/news_form.html", {"form": form, "post": post})
@@ -186,7 +186,7 @@ def news_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 def news_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(NewsPost, pk=post_id)
     if request.method == "POST":
-        post.delete()
+        actions.delete_news(post)
         messages.success(request, _("The news post was deleted."))
         return redirect("news_index")
     return render(request, "news/news_confirm_delete.html", {"post": post})

@@ -1,10 +1,12 @@
-"""Every write to the support queue: asking, claiming, internal notes, answering, closing. Each in one transaction.
+"""Every write to the support queue: asking, claiming, internal notes, answering, the member's follow-ups,
+closing. Each in one transaction.
 
 Who may work the queue is the views' check (moderation.roles.can_support); these functions refuse
 only what is impossible.
 """
 
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -66,6 +68,26 @@ def reply(actor: User, request: SupportRequest, text: str) -> SupportReply:
     elif request.email:
         enqueue(REPLY_EMAIL_JOB, {"reply_id": answer.pk}, key=f"{REPLY_EMAIL_JOB}:{answer.pk}")
     return answer
+
+
+@transaction.atomic
+def follow_up(member: User, request: SupportRequest, text: str) -> SupportReply:
+    """The member who asked writes again on their own request. An answered request goes back to the
+    queue (to whoever claimed it, or open); a closed one, or one filed as spam, takes nothing more."""
+    back_in_queue = Case(
+        When(status=Status.ANSWERED, claimed_by__isnull=True, then=Value(Status.OPEN)),
+        When(status=Status.ANSWERED, then=Value(Status.CLAIMED)),
+        default=F("status"),
+    )
+    # One conditional UPDATE: a close at the same moment either comes first (and this refuses) or after.
+    reopened = (
+        SupportRequest.objects.filter(pk=request.pk, user=member)
+        .exclude(status__in=[Status.CLOSED, Status.SPAM])
+        .update(status=back_in_queue)
+    )
+    if not reopened:
+        raise SupportError(gettext("This request is closed. Please contact support again with a new request."))
+    return SupportReply.objects.create(request=request, author=member, text=text, from_member=True)
 
 
 @transaction.atomic

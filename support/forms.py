@@ -58,5 +58,9 @@ class ReplyForm(forms.Form):
     text = _text(_("Answer"), _("Goes to the member's inbox, or by email to a guest."))
 
 
+class FollowUpForm(forms.Form):
+    text = _text(_("Write to support"), _("Add to your request: support sees it with your question."))
+
+
 class LookupForm(forms.Form):
     q = forms.CharField(label=_("Username or email address"), max_length=254)

@@ -80,11 +80,14 @@ class SupportNote(models.Model):
 
 
 class SupportReply(models.Model):
-    """Support's answer: in a member's inbox, or emailed to a guest by the background worker."""
+    """A message on a request after the question: support's answer (in a member's inbox, or emailed to a
+    guest by the background worker), or the member's own follow-up (`from_member`), for support to read."""
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField()
+    # The member who asked wrote it (support.actions.follow_up); never emailed, never in anyone's inbox.
+    from_member = models.BooleanField(default=False)
     # Set once the email went out to a guest (claimed by a conditional UPDATE, so it goes once).
     emailed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

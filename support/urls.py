@@ -5,6 +5,7 @@ from support import views
 urlpatterns = [
     path("", views.contact, name="support_contact"),
     path("mine", views.mine, name="support_mine"),
+    path("mine/<int:request_id>/follow-up", views.follow_up, name="support_follow_up"),
     path("queue", views.queue, name="support_queue"),
     path("requests/<int:request_id>", views.detail, name="support_request"),
     path("requests/<int:request_id>/claim", views.claim, name="support_claim"),

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from lib.ratelimit import too_many_requests
 from moderation.models import Standing
 from moderation.roles import can_support, requires
 from support import actions
-from support.forms import ContactForm, LookupForm, NoteForm, ReplyForm
+from support.forms import ContactForm, FollowUpForm, LookupForm, NoteForm, ReplyForm
 from support.models import SupportRequest
 from support.ratelimit import take_support_slot
 
@@ -76,14 +76,50 @@ def contact(request: HttpRequest) -> HttpResponse:
     return redirect("support_mine" if not guest else "support_contact")
 
 
+def _own_requests(user: User) -> QuerySet[SupportRequest]:
+    return SupportRequest.objects.filter(user=user).exclude(status=SupportRequest.Status.SPAM)
+
+
+def _mine_context(user: User, refused: tuple[int, FollowUpForm] | None = None) -> dict[str, Any]:
+    """Each request with its messages and, unless closed, a form to write again (the refused one kept)."""
+    requests = list(_own_requests(user).order_by("-created_at", "-id").prefetch_related("replies")[:100])
+    for asked in requests:
+        if refused is not None and refused[0] == asked.pk:
+            asked.follow_up_form = refused[1]  # type: ignore[attr-defined]
+        else:
+            asked.follow_up_form = FollowUpForm(auto_id=f"follow-up-{asked.pk}-%s")  # type: ignore[attr-defined]
+    return {"requests": requests}
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """A member's own requests and support's answers (where the inbox item points)."""
+    """A member's own requests, support's answers (where the inbox item points) and their follow-ups."""
     user = _user(request)
-    requests = SupportRequest.objects.filter(user=user).exclude(status=SupportRequest.Status.SPAM)
     InboxItem.objects.filter(user=user, kind=InboxItem.Kind.SUPPORT_REPLY, read=False).update(read=True)
-    context = {"requests": requests.order_by("-created_at", "-id").prefetch_related("replies")[:100]}
-    return render(request, "support/mine.html", context)
+    return render(request, "support/mine.html", _mine_context(user))
+
+
+@require_POST
+@login_required
+def follow_up(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The member who asked writes again on their request; anyone else's request is a 404."""
+    user = _user(request)
+    asked = get_object_or_404(_own_requests(user), pk=request_id)
+    form = FollowUpForm(request.POST, auto_id=f"follow-up-{asked.pk}-%s")
+    if not form.is_valid():
+        return render(request, "support/mine.html", _mine_context(user, (asked.pk, form)), status=400)
+    limited = take_support_slot(request)
+    if limited:
+        form.add_error(None, limited.message)
+        return too_many_requests(request, limited, "support/mine.html", _mine_context(user, (asked.pk, form)))
+    try:
+        actions.follow_up(user, asked, form.cleaned_data["text"])
+    except actions.SupportError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("support_mine")
+    text = gettext("Support will read your message on %(reference)s.")
+    messages.success(request, text % {"reference": asked.reference})
+    return redirect(reverse("support_mine") + f"#support-{asked.pk}")
 
 
 # The queue

@@ -7,7 +7,7 @@ Moderators read a hidden work's full text through `get_work_for_moderator`
 (the desk's page, never the public work page), and never a draft.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lib.hooks import Provider
-from works.models import Chapter, Tagging, Work, visible_through
+from works.models import Chapter, Creatorship, Tagging, Work, visible_through
 
 AnyUser = User | AnonymousUser
 
@@ -85,6 +85,19 @@ def get_work_for_reader(user: AnyUser, work_id: int) -> Work:
     if not work.is_visible_to(user):
         raise LoginRequiredForWork
     return work
+
+
+def openable_work_ids(user: AnyUser, work_ids: Iterable[int]) -> set[int]:
+    """Which of these works `get_work_for_reader` would open for this user, in one query: for a page
+    that names works it did not find through `visible_works` (a message about a work hidden since,
+    orphaned since) and may link only those the reader can open."""
+    works = Work.objects.filter(pk__in=set(work_ids))
+    if user.is_staff:
+        return set(works.values_list("pk", flat=True))
+    may_open = visible_through("", members=user.is_authenticated)
+    if user.is_authenticated:
+        may_open |= Q(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user=user.pk)))
+    return set(works.filter(may_open).values_list("pk", flat=True))
 
 
 def get_work_for_creator(user: AnyUser, work_id: int) -> Work:

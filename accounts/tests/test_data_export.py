@@ -14,6 +14,7 @@ from accounts.models import DataExport, User
 from community.models import InboxItem
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
+from news.models import NewsComment, NewsPost
 
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
@@ -61,6 +62,29 @@ class DataExportTests(BaseTestCase):
         self.assertEqual([k["work_id"] for k in data["kudos"]], [self.work.pk])
         self.assertEqual([c["content"] for c in data["comments"]], ["<p>Lovely fog.</p>"])
         self.assertEqual(data["works"], [])
+
+    def test_a_members_export_has_their_news_comments_but_not_deleted_ones_or_others(self) -> None:
+        post = NewsPost.objects.create(title="Archive opens — ünïcode", body="<p>Hi.</p>", author=self.alice)
+        self.login(self.bob)
+        self.client.post(f"/news/{post.pk}/comments", {"content": "Congratulations — ünïcode!"})
+        first = NewsComment.objects.get()
+        self.client.post(f"/news/{post.pk}/comments", {"content": "And a reply.", "parent_id": str(first.pk)})
+        self.client.post(f"/news/{post.pk}/comments", {"content": "Typo, sorry."})
+        regretted = NewsComment.objects.order_by("-id")[0]
+        self.assertEqual(self.client.post(f"/news/comments/{regretted.pk}/delete").status_code, 302)
+        self.login(self.alice)
+        self.client.post(f"/news/{post.pk}/comments", {"content": "Thank you, Bob."})
+        export = self.export_for(self.bob)
+        response = self.client.get(f"/account/export/{export.pk}")
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+        comments = json.loads(archive.read("data.json"))["news_comments"]
+        self.assertEqual(
+            [(c["post_title"], c["parent_id"], c["body"], c["status"]) for c in comments],
+            [
+                ("Archive opens — ünïcode", None, "<p>Congratulations — ünïcode!</p>", "published"),
+                ("Archive opens — ünïcode", first.pk, "<p>And a reply.</p>", "published"),
+            ],
+        )
 
     def test_only_the_owner_downloads_it_and_only_until_it_expires(self) -> None:
         export = self.export_for(self.alice)

@@ -57,6 +57,30 @@ class BookmarkVisibilityTests(BaseTestCase):
         self.assertEqual(self.client.get(f"/works/{draft.pk}/bookmarks").status_code, 404)
         self.assertEqual(self.client.get(f"/works/{draft.pk}/bookmarks/new").status_code, 404)
 
+    def test_a_works_bookmarks_page_asks_about_its_work_once(self):
+        self.bookmark(self.work, "Glows in the dark — ünd warm")
+        path = f"/works/{self.work.pk}/bookmarks"
+        # The work (and, for a member, whether they created it) once, then the bookmarks: no second
+        # look at the work to ask whether it is visible.
+        for viewer, queries in ((None, 11), (self.bob, 17)):
+            with self.subTest(viewer=viewer):
+                if viewer:
+                    self.login(viewer)
+                self.client.get(path)  # the settings and other per-process caches are warm
+                with self.assertNumQueries(queries):
+                    response = self.client.get(path)
+                self.assertContains(response, "Glows in the dark — ünd warm")
+
+    def test_a_hidden_works_bookmarks_page_is_a_404_even_to_its_creator_and_staff(self):
+        self.bookmark(self.work, "note on a work hidden later")
+        Work.objects.filter(pk=self.work.pk).update(hidden_by_admin=True)
+        self.bob.is_staff = True
+        self.bob.save(update_fields=["is_staff"])
+        for viewer in (self.alice, self.bob):
+            self.login(viewer)
+            self.assertEqual(self.client.get(f"/works/{self.work.pk}/").status_code, 200)  # the door lets them in
+            self.assertEqual(self.client.get(f"/works/{self.work.pk}/bookmarks").status_code, 404)
+
     def test_guests_never_see_bookmarks_of_restricted_works(self):
         restricted = self.make_work(title="Members Only Story", fandoms="Lockwood", restricted="on")
         self.bookmark(restricted, "note on the restricted one", rec=True)

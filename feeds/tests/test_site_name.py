@@ -1,5 +1,6 @@
-"""The catalog, its search description and a work page's metadata carry the name staff gave the archive
-on the settings page, not the SITE_NAME environment variable that only seeds it."""
+"""The catalog, its search description, the API's OpenAPI document and a work page's metadata carry
+the name staff gave the archive on the settings page, not the SITE_NAME environment variable that only
+seeds it."""
 
 import json
 import re
@@ -42,3 +43,6 @@ class TheArchivesNameComesFromItsSettings(BaseTestCase):
         assert match is not None, "the page has JSON-LD"
         self.assertEqual(json.loads(match.group(1))["publisher"]["name"], NAME)
         self.assertIn(f'<meta property="og:site_name" content="{NAME}">', page)
+
+    def test_the_openapi_document_is_titled_with_it(self) -> None:
+        self.assertEqual(self.client.get("/api/v1/openapi.json").json()["info"]["title"], f"{NAME} API")

@@ -123,6 +123,25 @@ class DecisionsOnAWork(ModerationTestCase):
         self.assertEqual(self.client.post(f"/moderation/messages/{notice.pk}/answer", {"text": "Me"}).status_code, 404)
         self.assertEqual(self.case.notes.count(), 1)
 
+    def test_a_message_links_its_work_only_while_the_member_may_open_it(self) -> None:
+        self.act(self.case, "hide_work", reason="Copied.")
+        link = f'href="/works/{self.work.pk}/"'
+        # Hidden, but still hers: she may open it (and read why), so her message links it.
+        self.login(self.alice)
+        self.assertEqual(self.client.get(f"/works/{self.work.pk}/").status_code, 200)
+        self.assertContains(self.client.get("/moderation/messages"), link)
+        # Orphaned since: the hidden work is a 404 to her now, so the message names it without a link.
+        response = self.client.post(f"/works/{self.work.pk}/orphan", {"keep_pseud_names": "on"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.client.get(f"/works/{self.work.pk}/").status_code, 404)
+        page = self.client.get("/moderation/messages")
+        self.assertContains(page, "The Lighthouse Keeper")
+        self.assertNotContains(page, link)
+        # Visible again: anyone may open it, so the link comes back.
+        self.act(self.case, "unhide_work", reason="Original after all.")
+        self.login(self.alice)
+        self.assertContains(self.client.get("/moderation/messages"), link, count=1)
+
     def test_an_answer_too_long_is_refused_and_kept(self) -> None:
         self.act(self.case, "hide_work")
         notice = Notice.objects.get(user=self.alice)

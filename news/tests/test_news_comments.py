@@ -246,6 +246,33 @@ class EditAndDeleteTests(NewsCommentsTestCase):
         self.assertIn("Reply to Bob", page)
 
 
+class PostEditAndDeleteTests(NewsCommentsTestCase):
+    def test_staff_edit_a_post_in_place_and_deleting_it_takes_its_comments_but_not_the_desks_record(self) -> None:
+        self.say(self.bob, "Something nasty")
+        comment = self.last()
+        self.client.logout()
+        report = self.report("news_comment", comment.pk, email="guest@example.net")
+        before = NewsPost.objects.get()
+        self.login(self.staff)
+        data = {"title": "Archive reopens — ünïcode", "body": "<p>Back <script>x()</script>again.</p>"}
+        self.assertRedirects(self.client.post(f"/news/{self.post.pk}/edit", data), f"/news/{self.post.pk}")
+        after = NewsPost.objects.get()
+        self.assertEqual((after.title, after.body), (data["title"], "<p>Back again.</p>"))
+        self.assertFalse(after.comments_enabled)
+        self.assertEqual((after.published_at, after.author_id), (before.published_at, self.staff.pk))
+        self.assertGreater(after.updated_at, before.updated_at)
+        # A refused edit changes nothing.
+        response = self.client.post(f"/news/{self.post.pk}/edit", {"title": "Empty", "body": "<script></script>"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(NewsPost.objects.get().title, data["title"])
+        self.assertRedirects(self.client.post(f"/news/{self.post.pk}/delete"), "/news")
+        self.assertFalse(NewsPost.objects.exists())
+        self.assertFalse(NewsComment.objects.exists())
+        report.refresh_from_db()
+        self.assertEqual((report.news_comment_id, report.snapshot["content"]), (None, "Something nasty"))
+        self.assertContains(self.client.get(f"/moderation/reports/{report.pk}"), "Something nasty")
+
+
 class ModerationTests(NewsCommentsTestCase):
     def test_a_news_comment_is_reported_hidden_unhidden_and_deleted_from_the_desk(self) -> None:
         self.say(self.bob, "Something nasty")

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from accounts.actions import create_account
@@ -249,6 +250,84 @@ class QueueTests(SupportTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "x" * 5001, status_code=400)
         self.assertFalse(SupportReply.objects.exists())
+
+
+class FollowUpTests(SupportTestCase):
+    """The member who asked writes again on their own request; support sees it on the request, back in the queue."""
+
+    def answer(self, asked: SupportRequest, by: User, claim: bool) -> None:
+        self.login(by)
+        if claim:
+            self.client.post(f"/support/requests/{asked.pk}/claim")
+        self.client.post(f"/support/requests/{asked.pk}/reply", {"text": "Try Preferences → Pseuds."})
+
+    def test_the_member_writes_again_and_support_sees_it_back_in_the_queue(self) -> None:
+        self.ask(self.bob, subject="Pseud question")
+        claimed = self.last()
+        self.answer(claimed, self.volunteer, claim=True)
+        self.ask(self.bob, subject="Another question")
+        unclaimed = self.last()
+        self.answer(unclaimed, self.staff, claim=False)
+        self.assertEqual(set(SupportRequest.objects.values_list("status", flat=True)), {Status.ANSWERED})
+        self.login(self.bob)
+        mine = self.client.get("/support/mine")
+        self.assertContains(mine, f'action="/support/mine/{claimed.pk}/follow-up"')
+        self.assertContains(mine, f'id="follow-up-{unclaimed.pk}-text"')
+        response = self.client.post(f"/support/mine/{claimed.pk}/follow-up", {"text": "Still stuck — «ünïcode»\nSee?"})
+        self.assertRedirects(response, f"/support/mine#support-{claimed.pk}", fetch_redirect_response=False)
+        self.client.post(f"/support/mine/{unclaimed.pk}/follow-up", {"text": "Thanks, and one more thing."})
+        mine = self.client.get("/support/mine")
+        self.assertContains(mine, "You wrote:", count=2)
+        self.assertContains(mine, "Still stuck — «ünïcode»<br>See?")
+        # Back in the queue: to the volunteer who claimed it, or open for anyone.
+        claimed.refresh_from_db()
+        unclaimed.refresh_from_db()
+        self.assertEqual((claimed.status, claimed.claimed_by), (Status.CLAIMED, self.volunteer))
+        self.assertEqual((unclaimed.status, unclaimed.claimed_by), (Status.OPEN, None))
+        follow_up = SupportReply.objects.get(request=claimed, from_member=True)
+        self.assertEqual((follow_up.author, follow_up.emailed), (self.bob, False))
+        # Nobody is emailed and nothing lands in the member's own inbox.
+        run_pending()
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertEqual(InboxItem.objects.filter(user=self.bob, kind="support_reply").count(), 2)
+        self.login(self.volunteer)
+        self.assertIn(claimed.reference, self.queue("?mine=1&status=claimed"))
+        self.assertIn(unclaimed.reference, self.queue())
+        page = self.client.get(f"/support/requests/{claimed.pk}")
+        self.assertContains(page, "bob (who asked)")
+        self.assertContains(page, "Still stuck — «ünïcode»<br>See?")
+
+    def test_only_the_member_who_asked_with_a_csrf_token_while_it_is_open(self) -> None:
+        self.ask(self.bob)
+        asked = self.last()
+        url = f"/support/mine/{asked.pk}/follow-up"
+        self.login(self.alice)
+        self.assertEqual(self.client.post(url, {"text": "Not mine."}).status_code, 404)
+        self.login(self.volunteer)  # support answers on the request's page, not as the member
+        self.assertEqual(self.client.post(url, {"text": "Not mine either."}).status_code, 404)
+        self.client.logout()
+        self.assertIn("/account/login", self.client.post(url, {"text": "A guest."})["Location"])
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(self.bob)
+        self.assertEqual(strict.post(url, {"text": "No token."}).status_code, 403)
+        self.login(self.bob)
+        self.assertEqual(self.client.get(url).status_code, 405)
+        response = self.client.post(url, {"text": "x" * 5001})
+        self.assertContains(response, "x" * 5001, status_code=400)
+        self.assertEqual(self.client.post(url, {"text": ""}).status_code, 400)
+        self.assertFalse(SupportReply.objects.exists())
+        # Closed: nothing more, and no form.
+        self.login(self.volunteer)
+        self.client.post(f"/support/requests/{asked.pk}/close")
+        self.login(self.bob)
+        response = self.client.post(url, {"text": "Wait!"}, follow=True)
+        self.assertContains(response, "This request is closed. Please contact support again with a new request.")
+        self.assertNotContains(response, f'action="{url}"')
+        self.assertFalse(SupportReply.objects.exists())
+        self.assertEqual(self.last().status, Status.CLOSED)
+        # Filed as spam: not the member's to see, so not theirs to write on.
+        SupportRequest.objects.filter(pk=asked.pk).update(status=Status.SPAM)
+        self.assertEqual(self.client.post(url, {"text": "Hello?"}).status_code, 404)
 
 
 class AccountLookupTests(SupportTestCase):

@@ -24,6 +24,13 @@ without round trips, as INSERTs of many rows (SQLite) or binary COPY
 next batch while this one writes; the big tables' secondary indexes are
 re-created at the end rather than kept up to date; the connection skips
 fsync while it works.
+
+Statistics: the run ends with ANALYZE, so both planners know the new table sizes. On SQLite another
+connection to the file (a server, a bench, a sqlite3 shell) can hold it: a read transaction open
+while the run is in its rollback-journal mode keeps ANALYZE from committing, and a file already open
+elsewhere keeps the run from leaving WAL at all (it then keeps WAL: slower, but never blocked by
+readers). ANALYZE and putting WAL back wait for such a connection, up to LOCK_WAIT_SECONDS, then stop
+with a message naming `--analyze-only`, which writes the statistics alone.
 """
 
 import json
@@ -42,7 +49,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, OperationalError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -58,6 +65,10 @@ from works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
 Row = tuple[Any, ...]
 
 BATCH = 5000
+# How long the end of a run (ANALYZE, then WAL back on) waits for other connections to an SQLite file to
+# let go, retrying every LOCK_RETRY_SECONDS on top of the connection's busy timeout.
+LOCK_WAIT_SECONDS = 600.0
+LOCK_RETRY_SECONDS = 0.5
 # Words a long work's single chapter gets, so there is always a 100,000-word chapter to time.
 LONG_CHAPTER_WORDS = 100_000
 LONG_WORK_EVERY = 5000
@@ -703,7 +714,12 @@ class Command(BaseCommand):
     help = "Generate a synthetic archive of N works (for benchmarks). Adds to what is there."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--works", type=int, required=True, help="How many works to create.")
+        parser.add_argument("--works", type=int, help="How many works to create (required unless --analyze-only).")
+        parser.add_argument(
+            "--analyze-only",
+            action="store_true",
+            help="Create nothing: only write the planner statistics (ANALYZE), for a run that could not.",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed gives the same archive.")
         parser.add_argument(
             "--words-per-chapter",
@@ -713,8 +729,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["analyze_only"]:
+            self._analyze()
+            return
         count = options["works"]
-        if count < 1:
+        if count is None or count < 1:
             raise CommandError("--works must be at least 1.")
         seed = options["seed"]
         self.median_words = max(1, options["words_per_chapter"])
@@ -742,10 +761,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [Tag, User, Pseud, Work]):
                     cursor.execute(sql)
-                # Fresh statistics, so both engines' planners know the new table sizes.
-                analyzing = time.monotonic()
-                cursor.execute("ANALYZE")
-            self._note("ANALYZE", analyzing)
+            self._analyze()
         finally:
             restore()
         # The works went in without search updates: the worker's index check sees the index short
@@ -771,6 +787,41 @@ class Command(BaseCommand):
     def _note(self, what: str, since: float) -> None:
         self.stderr.write(f"{what}: {time.monotonic() - since:.1f} s")
 
+    def _analyze(self) -> None:
+        """Fresh statistics, so both engines' planners know the new table sizes."""
+        analyzing = time.monotonic()
+        if not self._when_unlocked("ANALYZE", "ANALYZE"):
+            raise CommandError(
+                f"ANALYZE gave up: another connection kept the SQLite database locked for {LOCK_WAIT_SECONDS:.0f} s. "
+                "The works are saved, but the planner has no statistics for them. Close the other connections "
+                "(the server, a bench, a sqlite3 shell) and run `manage.py generate_archive --analyze-only`."
+            )
+        self._note("ANALYZE", analyzing)
+
+    def _when_unlocked(self, what: str, sql: str) -> bool:
+        """Run `sql`, waiting while another connection holds the SQLite file (up to LOCK_WAIT_SECONDS);
+        False if it never let go. Any other error, and any on PostgreSQL (whose ANALYZE waits on its own
+        locks), is raised."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        waiting = False
+        while True:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
+                return True
+            except OperationalError as error:
+                if connection.vendor != "sqlite" or "locked" not in str(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    return False
+                if not waiting:
+                    self.stderr.write(
+                        f"{what}: another connection holds the database ({error}); "
+                        f"waiting up to {LOCK_WAIT_SECONDS:.0f} s for it to let go"
+                    )
+                    waiting = True
+            time.sleep(LOCK_RETRY_SECONDS)
+
     def _fast_session(self) -> Callable[[], None]:
         """Speed settings for this connection while generating (synthetic data: a crash loses nothing).
 
@@ -790,8 +841,17 @@ class Command(BaseCommand):
                     ("journal_mode", "MEMORY"),
                 ):
                     cursor.execute(f"PRAGMA {pragma}")
-                    undo.append(f"PRAGMA {pragma} = {cursor.fetchone()[0]}")
-                    cursor.execute(f"PRAGMA {pragma} = {value}")
+                    before = f"PRAGMA {pragma} = {cursor.fetchone()[0]}"
+                    try:
+                        cursor.execute(f"PRAGMA {pragma} = {value}")
+                    except OperationalError as error:
+                        # Leaving WAL needs the file to itself; opened elsewhere, it keeps WAL, whose
+                        # readers never block the writes.
+                        if pragma != "journal_mode" or "locked" not in str(error):
+                            raise
+                        self.stderr.write("journal_mode: another connection has the database open; keeping WAL")
+                        continue
+                    undo.append(before)
             elif connection.vendor == "postgresql":
                 for name, value in (("synchronous_commit", "off"), ("maintenance_work_mem", "'512MB'")):
                     cursor.execute(f"SET {name} = {value}")
@@ -809,9 +869,11 @@ class Command(BaseCommand):
                     undo.append("RESET session_replication_role")
 
         def restore() -> None:
-            with connection.cursor() as cursor:
-                for sql in reversed(undo):
-                    cursor.execute(sql)
+            for sql in reversed(undo):
+                # Back to WAL needs the file to itself too; each connection Django opens asks for WAL
+                # again, but one left in rollback mode would be blocked by every reader meanwhile.
+                if not self._when_unlocked("WAL", sql):
+                    self.stderr.write(f"{sql}: another connection kept the database locked; not restored")
 
         return restore
 
