@@ -14,7 +14,9 @@ requested as a guest and as a reader with 50 tags on their exclusion list; then 
 work page with a 100,000-word chapter, the search results for the index's most
 common word (when a search index exists), a tag's Atom feed, an OPDS acquisition
 feed and /api/v1/works with filters. CPU time is the steadier figure on a shared
-machine; the load average is printed before and after. --only TEXT runs the pages
+machine; the load average is printed before and after. The last column lists the pauses (ms) of
+full garbage collections that fell within the page's timed requests: at a million works one such
+pause was most of a page's p95. --only TEXT runs the pages
 whose label contains TEXT (several: comma-separated). --profile N prints, after each
 page's figures, the N functions with the most CPU time of their own over 10 more requests
 (cProfile: slower than the timed requests, but it says where the time goes), and the
@@ -24,6 +26,7 @@ a browser does (the test client asks for none), so the time includes compressing
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -53,16 +56,44 @@ from works.filter_index import INDEX
 from works.models import Chapter, Work
 
 
+class CollectionTimer:
+    """The garbage collector's pauses during the timed requests: a full (generation 2) collection
+    walks every tracked object of the process, so with a big heap it is a request's p95."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append((time.perf_counter() - self._started) * 1000)
+
+    def summary(self) -> str:
+        full = self.pauses[2]
+        young = self.pauses[0] + self.pauses[1]
+        return (
+            f"gc: {len(young)} young collections ({sum(young):.1f} ms), {len(full)} full "
+            f"({sum(full):.1f} ms, longest {max(full, default=0):.1f} ms); {len(gc.get_objects()):,} tracked objects"
+        )
+
+
+COLLECTIONS = CollectionTimer()
+
+
 def measure(
     client: Client, url: str, runs: int, headers: dict[str, str] | None = None
-) -> tuple[list[float], list[float], int, int]:
+) -> tuple[list[float], list[float], int, int, list[float]]:
     """Wall-clock and CPU milliseconds per request (CPU time of this process: on a busy
-    shared machine it varies far less than wall time), queries, response size (as sent)."""
+    shared machine it varies far less than wall time), queries, response size (as sent),
+    and the pauses of full garbage collections during the timed requests."""
     headers = headers or {}
     for _ in range(3):
         response = client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.status_code)
     timings, cpu = [], []
+    full_before = len(COLLECTIONS.pauses[2])
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, headers=headers)
@@ -72,7 +103,8 @@ def measure(
         reset_queries()
         client.get(url, headers=headers)
         queries = len(connection.queries)
-    return timings, cpu, queries, len(response.content)
+    full = COLLECTIONS.pauses[2][full_before:]
+    return timings, cpu, queries, len(response.content), full
 
 
 def profile(client: Client, url: str, top: int) -> None:
@@ -137,6 +169,9 @@ def main() -> None:
     INDEX.reset()
     INDEX.ensure_current()
     index_seconds = time.perf_counter() - started
+    # As the server's parent process does before forking its workers (fanarchive/wsgi.py).
+    gc.collect()
+    gc.freeze()
     biggest = (
         Tag.objects.filter(type=TagType.FANDOM)
         .annotate(n=Count("taggings"))
@@ -191,20 +226,23 @@ def main() -> None:
         f"Accept-Encoding: {args.accept_encoding or '(none)'}"
     )
     columns = ("p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95", "queries")
-    print(f"{'page':52} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6}")
+    print(f"{'page':52} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6} full gc (ms)")
+    gc.callbacks.append(COLLECTIONS)
     # Readers' tools are rate limited per address; lifted for the run (they would answer 429).
     with override_settings(API_RATE_LIMIT_ADDRESS=10**9, API_RATE_LIMIT_TOKEN=10**9):
         for label, url, as_member in pages:
             if args.only and not any(part in label for part in args.only.split(",")):
                 continue
-            timings, cpu, queries, size = measure(member if as_member else guest, url, args.runs, headers)
+            timings, cpu, queries, size, full_gc = measure(member if as_member else guest, url, args.runs, headers)
+            pauses = ", ".join(f"{pause:.0f}" for pause in full_gc) or "-"
             print(
                 f"{label:52} {statistics.median(timings):8.1f} {percentile_95(timings):8.1f} {max(timings):8.1f} "
-                f"{statistics.median(cpu):8.1f} {percentile_95(cpu):8.1f} {queries:8d} {size / 1024:6.0f}",
+                f"{statistics.median(cpu):8.1f} {percentile_95(cpu):8.1f} {queries:8d} {size / 1024:6.0f} {pauses}",
                 flush=True,
             )
             if args.profile:
                 profile(member if as_member else guest, url, args.profile)
+    print(COLLECTIONS.summary())
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

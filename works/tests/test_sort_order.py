@@ -5,6 +5,7 @@ and the listing came out in id order; these tests use real timestamps and counts
 any clipping or loss of precision shows.
 """
 
+import gc
 import re
 from datetime import UTC, date, datetime
 
@@ -125,3 +126,18 @@ class DirectionControlTests(FilterTestCase):
         # The search page's sidebar has the same choice.
         search = self.client.get("/search/?q=x").content.decode()
         self.assertIn('<select id="filter-direction" name="direction"', search)
+
+
+class SortKeysAndTheGarbageCollectorTests(FilterTestCase):
+    def test_the_built_title_and_creator_keys_are_not_walked_by_full_collections(self):
+        # At a million works each full collection walked both key lists (~145 ms of CPU, the
+        # p95 of whichever request it fell on); a tuple of strings and ints is left untracked.
+        for title in ["Żółw", "Äpfel", "apple"]:
+            self.make_work(title=title)
+        self.assertEqual(self.titles("/works?sort=title"), ["apple", "Äpfel", "Żółw"])
+        state = INDEX.ensure_current()
+        gc.collect()
+        gc.collect()
+        self.assertEqual(len(state.title_keys), 3)
+        self.assertFalse(gc.is_tracked(state.title_keys))
+        self.assertFalse(gc.is_tracked(state.creator_keys))
