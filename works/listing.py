@@ -120,7 +120,7 @@ def load_works(ids: list[int], muted: set[int], *, html: bool, within: QuerySet[
     `within` (e.g. works.access.visible_works) leaves out ids the reader may not see."""
     works_qs = (Work.objects.all() if within is None else within).filter(pk__in=ids).defer("notes", "endnotes")
     if html:
-        loaded = prefill_blurbs(list(works_qs))
+        loaded = prefill_blurbs(works_qs)
     else:
         loaded = list(with_blurb_data(works_qs))
     works = {w.pk: w for w in loaded}
