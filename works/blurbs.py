@@ -124,22 +124,20 @@ def _version_from_rows(work: Work) -> str:
     return _version(work, tags, pseuds, series)
 
 
-def prefill_blurbs(works: QuerySet[Work]) -> list[Work]:
-    """The works, each with the cached parts of its blurb attached (`work.blurb_parts`), found by
-    the same key as `blurb_version` computed from values loaded with the works (`with_blurb_keys`);
-    tags, creators and series are prefetched as models only for the works that miss, so their
-    templates render and cache them."""
+def prefill_blurbs(works: list[Work]) -> list[Work]:
+    """Attach the cached parts of each work's blurb (`work.blurb_parts`), found by the same key as
+    `blurb_version` computed from the values the works were loaded with (`with_blurb_keys`);
+    prefetch tags, creators and series as models only for the works that miss, so their templates
+    render and cache them. Returns `works`."""
+    if not works:
+        return works
     if "blurbs" not in settings.CACHES:
-        loaded = list(works)
-        prefetch_related_objects(loaded, *blurb_prefetches())
-        return loaded
-    loaded = list(with_blurb_keys(works))
-    if not loaded:
-        return loaded
-    keys = {work.pk: _version_from_rows(work) for work in loaded}
+        prefetch_related_objects(works, *blurb_prefetches())
+        return works
+    keys = {work.pk: _version_from_rows(work) for work in works}
     found = caches["blurbs"].get_many([f"{key}:{part}" for key in keys.values() for part in BLURB_PARTS])
     missing = []
-    for work in loaded:
+    for work in works:
         parts = {part: found.get(f"{keys[work.pk]}:{part}") for part in BLURB_PARTS}
         if all(html is not None for html in parts.values()):
             work.blurb_parts = parts  # type: ignore[attr-defined]
@@ -147,4 +145,4 @@ def prefill_blurbs(works: QuerySet[Work]) -> list[Work]:
             missing.append(work)
     if missing:
         prefetch_related_objects(missing, *blurb_prefetches())
-    return loaded
+    return works
