@@ -254,9 +254,10 @@ def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> li
     counted = INDEX.facets(ids, top=FACET_SIZE)
     wanted = {tag_id for pairs in counted.values() for tag_id, _n in pairs}
     # Plain rows: a sidebar counts ~140 tags, and building a model for each cost more than its query.
+    # Unordered (not Tag's default order): they are looked up by id, and sorting them cost ~0.15 ms.
     rows = {
         pk: (name, merger_id)
-        for pk, name, merger_id in Tag.objects.filter(pk__in=wanted).values_list("pk", "name", "merger_id")
+        for pk, name, merger_id in Tag.objects.filter(pk__in=wanted).order_by().values_list("pk", "name", "merger_id")
     }
     facets = []
     for tag_type in FACET_TYPES:
