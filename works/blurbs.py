@@ -5,20 +5,23 @@ is cached under a key made of everything it shows (`blurb_version`): a renamed t
 edited work, a retitled series give a new key, so nothing stale is ever shown and nothing needs
 invalidating. Computing that key from model instances means building ~300 tags, 20 creatorships
 with their pseuds and users, and the series links for a page of 20 blurbs, which cost more than
-rendering them. `prefill_blurbs` computes the same key from plain rows (tuples, no models) and
-loads the models only for the works whose parts are not cached yet.
+rendering them. `prefill_blurbs` computes the same key from plain values that come with the works
+themselves (each work's tags, creators and series as JSON, aggregated per work in the works query:
+one query for a page whose blurbs are cached) and loads the models only for the works whose parts
+are not cached yet.
 """
 
 import hashlib
-from collections import defaultdict
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Model, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone, translation
 
+from lib.aggregates import JSONRows
 from tags.models import Tag
 from works.models import Creatorship, SerialWork, Tagging, Work
 
@@ -29,7 +32,8 @@ BLURB_PARTS = ("head", "body")
 BLURB_TAG_FIELDS = ("name", "type", "sort_order", "adult")
 
 TagRow = tuple[int, str, str, int, bool]
-PseudRow = tuple[int, str, str]
+# A pseud archived for someone reads "name (archived by archivist)": is_archived is shown too.
+PseudRow = tuple[int, str, str, bool]
 SeriesRow = tuple[int, int, str]
 
 
@@ -75,42 +79,62 @@ def blurb_version(work: Work) -> str:
     return _version(
         work,
         [(tag.pk, tag.name, tag.type, tag.sort_order, tag.adult) for tag in work.tags.all()],
-        [(pseud.pk, pseud.name, pseud.user.username) for pseud in work.creator_pseuds],
+        [(pseud.pk, pseud.name, pseud.user.username, pseud.is_archived) for pseud in work.creator_pseuds],
         [(link.position, link.series_id, link.series.title) for link in work.serial_works.all()],
     )
 
 
+def _rows_of(related: type[Model], *values: str) -> Subquery:
+    """The values of one work's `related` rows (Tagging, Creatorship, SerialWork), as JSONRows text:
+    a correlated subquery, by the index on (work, …) each of those tables has. NULL for none."""
+    rows = related._default_manager.filter(work=OuterRef("pk")).values("work").annotate(rows=JSONRows(*values))
+    return Subquery(rows.values("rows"))
+
+
+def with_blurb_keys(works: QuerySet[Work]) -> QuerySet[Work]:
+    """The works with what their blurbs' keys are made of besides their own fields (blurb_tags,
+    blurb_creators, blurb_series: JSON text), read by `prefill_blurbs`."""
+    return works.annotate(
+        blurb_tags=_rows_of(Tagging, "tag_id", "tag__name", "tag__type", "tag__sort_order", "tag__adult"),
+        # Creatorship and SerialWork are shown in their models' order (position, id), sorted in Python:
+        # the aggregates keep no order.
+        blurb_creators=_rows_of(
+            Creatorship, "position", "id", "pseud_id", "pseud__name", "pseud__user__username", "pseud__is_archived"
+        ),
+        blurb_series=_rows_of(SerialWork, "position", "id", "series_id", "series__title"),
+    )
+
+
+def _version_from_rows(work: Work) -> str:
+    """`blurb_version` from the values `with_blurb_keys` read, with the types the models give."""
+    tags: list[TagRow] = [
+        (pk, name, tag_type, sort_order, bool(adult))
+        for pk, name, tag_type, sort_order, adult in json.loads(work.blurb_tags or "[]")  # type: ignore[attr-defined]
+    ]
+    pseuds: list[PseudRow] = [
+        (pseud_id, name, username, bool(archived))
+        for _position, _id, pseud_id, name, username, archived in sorted(
+            json.loads(work.blurb_creators or "[]")  # type: ignore[attr-defined]
+        )
+    ]
+    series: list[SeriesRow] = [
+        (position, series_id, title)
+        for position, _id, series_id, title in sorted(json.loads(work.blurb_series or "[]"))  # type: ignore[attr-defined]
+    ]
+    return _version(work, tags, pseuds, series)
+
+
 def prefill_blurbs(works: list[Work]) -> list[Work]:
-    """Attach the cached parts of each work's blurb (`work.blurb_parts`), found by the same key
-    as `blurb_version` computed from plain rows; prefetch tags, creators and series only for
-    the works that miss, so their templates render and cache them. Returns `works`."""
+    """Attach the cached parts of each work's blurb (`work.blurb_parts`), found by the same key as
+    `blurb_version` computed from the values the works were loaded with (`with_blurb_keys`);
+    prefetch tags, creators and series as models only for the works that miss, so their templates
+    render and cache them. Returns `works`."""
     if not works:
         return works
     if "blurbs" not in settings.CACHES:
         prefetch_related_objects(works, *blurb_prefetches())
         return works
-    ids = [work.pk for work in works]
-    tags: dict[int, list[TagRow]] = defaultdict(list)
-    for work_id, *tag in Tagging.objects.filter(work_id__in=ids).values_list(
-        "work_id", "tag_id", "tag__name", "tag__type", "tag__sort_order", "tag__adult"
-    ):
-        tags[work_id].append(tuple(tag))  # type: ignore[arg-type]
-    # In the models' own order (Creatorship and SerialWork: position, id), as the prefetches give them.
-    pseuds: dict[int, list[PseudRow]] = defaultdict(list)
-    for work_id, *pseud in (
-        Creatorship.objects.filter(work_id__in=ids)
-        .order_by("position", "id")
-        .values_list("work_id", "pseud_id", "pseud__name", "pseud__user__username")
-    ):
-        pseuds[work_id].append(tuple(pseud))  # type: ignore[arg-type]
-    series: dict[int, list[SeriesRow]] = defaultdict(list)
-    for work_id, *link in (
-        SerialWork.objects.filter(work_id__in=ids)
-        .order_by("position", "id")
-        .values_list("work_id", "position", "series_id", "series__title")
-    ):
-        series[work_id].append(tuple(link))  # type: ignore[arg-type]
-    keys = {work.pk: _version(work, tags[work.pk], pseuds[work.pk], series[work.pk]) for work in works}
+    keys = {work.pk: _version_from_rows(work) for work in works}
     found = caches["blurbs"].get_many([f"{key}:{part}" for key in keys.values() for part in BLURB_PARTS])
     missing = []
     for work in works:

@@ -7,6 +7,7 @@ not hidden, restricted only for logged-in readers), then the database loads
 the 20 on the page in a fixed number of queries.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -23,7 +24,7 @@ from lib.languages import LANGUAGES
 from lib.querystring import query_without_page
 from tags.models import Tag, TagType
 from works import hooks
-from works.blurbs import blurb_prefetches, prefill_blurbs
+from works.blurbs import blurb_prefetches, prefill_blurbs, with_blurb_keys
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_work_query
 from works.filter_index import FACET_TYPES, FILTER_ENGINE, INDEX
 from works.filters import refresh_pending
@@ -112,16 +113,25 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     return works.prefetch_related(*blurb_prefetches())
 
 
+@functools.cache
+def _keyed_works() -> QuerySet[Work]:
+    """The works as a listing loads them, with their blurbs' keys (works.blurbs.with_blurb_keys):
+    built once per process and filtered per page (as a class-based view's queryset is), since
+    annotating a queryset with the key's three subqueries cost ~1 ms of CPU a page."""
+    return with_blurb_keys(Work.objects.defer("notes", "endnotes"))
+
+
 def load_works(ids: list[int], muted: set[int], *, html: bool, within: QuerySet[Work] | None = None) -> list[Work]:
     """The works of a page, in `ids` order, with blurb counts as a reader who muted `muted` sees
     them (listings and search alike). For an HTML page (`html`), with the cached parts of
     their blurbs (works.blurbs.prefill_blurbs: tags and creators are loaded only for works whose
     blurb is not cached); otherwise with their tags, creators and series, for callers that read them.
     `within` (e.g. works.access.visible_works) leaves out ids the reader may not see."""
-    works_qs = (Work.objects.all() if within is None else within).filter(pk__in=ids).defer("notes", "endnotes")
     if html:
-        loaded = prefill_blurbs(list(works_qs))
+        keyed = _keyed_works() if within is None else with_blurb_keys(within.defer("notes", "endnotes"))
+        loaded = prefill_blurbs(list(keyed.filter(pk__in=ids)))
     else:
+        works_qs = (Work.objects.all() if within is None else within).filter(pk__in=ids).defer("notes", "endnotes")
         loaded = list(with_blurb_data(works_qs))
     works = {w.pk: w for w in loaded}
     if muted:
@@ -244,9 +254,10 @@ def _facets(ids: np.ndarray, parsed: ParsedFilters, fixed_tag: Tag | None) -> li
     counted = INDEX.facets(ids, top=FACET_SIZE)
     wanted = {tag_id for pairs in counted.values() for tag_id, _n in pairs}
     # Plain rows: a sidebar counts ~140 tags, and building a model for each cost more than its query.
+    # Unordered (not Tag's default order): they are looked up by id, and sorting them cost ~0.15 ms.
     rows = {
         pk: (name, merger_id)
-        for pk, name, merger_id in Tag.objects.filter(pk__in=wanted).values_list("pk", "name", "merger_id")
+        for pk, name, merger_id in Tag.objects.filter(pk__in=wanted).order_by().values_list("pk", "name", "merger_id")
     }
     facets = []
     for tag_type in FACET_TYPES:
