@@ -70,7 +70,7 @@ def main() -> None:
     print(f"{'address':52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'KB':>6}")
     with override_settings(API_RATE_LIMIT_ADDRESS=10**9, API_RATE_LIMIT_TOKEN=10**9):
         for label, url in addresses:
-            timings, _cpu, queries, size = measure(client, url, args.runs)
+            timings, _cpu, queries, size, _collections = measure(client, url, args.runs)
             p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
             print(f"{label:52} {p50:8.1f} {p95:8.1f} {max(timings):8.1f} {queries:8d} {size / 1024:6.0f}")
 
