@@ -2,28 +2,41 @@
 
 Prefix matches come first, then names with a word starting with the term; in
 each group, tags of the fandoms already chosen (characters, relationships),
-then canonical tags, then the tags more works use, then by name. A synonym
+then canonical tags, then the tags more works use (FilterTagging rows, drafts
+and hidden works included), then by name key in code point order. A synonym
 carries the name of its canonical tag, which is what the field should get.
+
+A one-letter prefix matches tens of thousands of tags at a million works, and asking the database
+to count each one's uses and check who may see it took seconds. So each process keeps every tag's
+name key in order (`TagNames`), ranks the prefix matches in memory with the filter index's counts
+(works.filter_index.FilterIndex.tag_use_counts), and asks the database about the best few only:
+whether they still match, and whether this reader may see them (tags.visibility), a batch at a
+time until the page is full. What the reader gets (names, visibility) always comes from that query.
 """
 
+import threading
+import time
+from bisect import bisect_left
+from datetime import timedelta
 from functools import reduce
 from operator import or_
 from typing import TypedDict
 
+import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from tags.models import DISPLAY_ORDER, Tag, TagParent, TagType, tag_name_key
+from tags.models import DISPLAY_ORDER, Tag, TagParent, TagType, WranglingLog, tag_name_key
 from tags.visibility import visible_tags
 from works.access import AnyUser
-from works.models import FilterTagging
+from works.filter_index import INDEX
 
 LIMIT = 15
 # Words of a tag name start after these: "Mara Quill/Jonah Reyes", "Tidewater (TV)", "Half-Blood".
 WORD_BREAKS = " /(-"
 # LIKE '%…%' can't use an index, so word-start matches are a scan; ranking at most this many
-# keeps a common word from making every keystroke count the works of thousands of tags.
+# keeps a common word from making every keystroke fetch thousands of tags.
 WORD_CANDIDATES = 500
 # Types a work can carry ("any" means these), plus media for the wrangling forms.
 TYPES = tuple(str(tag_type) for tag_type in DISPLAY_ORDER)
@@ -33,6 +46,9 @@ FANDOMS_MAX = 20
 SCOPED_TYPES = frozenset({TagType.CHARACTER.value, TagType.RELATIONSHIP.value})
 # The highest code point: every name starting with a key sorts below key + this, in code point order.
 _LAST_CHARACTER = chr(0x10FFFF)
+# The first batch of ranked prefix matches the database checks; each further batch is 4 times larger.
+_FIRST_BATCH = 2 * LIMIT
+_TYPE_CODES = {tag_type.value: code for code, tag_type in enumerate(TagType, start=1)}
 
 
 class Suggestion(TypedDict):
@@ -40,6 +56,156 @@ class Suggestion(TypedDict):
     type: str
     canonical: bool
     canonical_name: str | None
+
+
+class TagNames:
+    """Every tag's name key in code point order with its id, and each tag's type and canonical flag.
+
+    Kept current, before each use, from new tag ids and from the wrangling log (every rename and
+    canonical change writes one, tags.actions), re-reading the last _LOG_OVERLAP of the log for
+    rows committed out of id order; rebuilt after REBUILD_AFTER in case anything changed otherwise
+    (the admin, an import). A stale entry costs a suggestion its place, never a leak: the database
+    checks every tag shown."""
+
+    REBUILD_AFTER = 3600.0
+    _LOG_OVERLAP = timedelta(seconds=30)
+    # More changes than this at once are applied by sorting everything again.
+    _PATCH_MAX = 1000
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._built_at = 0.0
+        self.keys: list[str] = []
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.key_of: dict[int, str] = {}
+        self.canonical = np.zeros(0, dtype=np.bool_)
+        self.types = np.zeros(0, dtype=np.int8)
+        self._last_tag_id = 0
+        self._last_log_id = 0
+        self._recent_log_ids: set[int] = set()
+
+    def reset(self) -> None:
+        """Forget everything; the next use rebuilds from the database (tests use this)."""
+        with self._lock:
+            self._built_at = 0.0
+
+    def prefix_matches(self, key: str, type_codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, positions in name order) of the tags of these types whose name key starts with `key`."""
+        with self._lock:
+            self._ensure_current()
+            low = bisect_left(self.keys, key)
+            if key[-1] == _LAST_CHARACTER:
+                high = bisect_left(self.keys, key + _LAST_CHARACTER, low)
+            else:
+                # Every key starting with `key` sorts before its last character's successor.
+                high = bisect_left(self.keys, key[:-1] + chr(ord(key[-1]) + 1), low)
+            ids = self.ids[low:high]
+            positions = np.arange(low, high, dtype=np.int64)
+            of_types = np.isin(self._by_id(self.types, ids), type_codes)
+            return ids[of_types], positions[of_types]
+
+    def canonical_of(self, ids: np.ndarray) -> np.ndarray:
+        with self._lock:
+            return self._by_id(self.canonical, ids)
+
+    @staticmethod
+    def _by_id(column: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        known = ids < len(column)
+        values = np.zeros(len(ids), dtype=column.dtype)
+        values[known] = column[ids[known]]
+        return values
+
+    def _ensure_current(self) -> None:
+        now = time.monotonic()
+        if not self._built_at or now - self._built_at > self.REBUILD_AFTER:
+            self._build()
+            self._built_at = now
+            return
+        since = timezone.now() - self._LOG_OVERLAP
+        logged = list(
+            WranglingLog.objects.filter(Q(pk__gt=self._last_log_id) | Q(created_at__gte=since))
+            .order_by()
+            .values_list("pk", "tag_id")
+        )
+        changed = {
+            tag_id
+            for log_id, tag_id in logged
+            if tag_id is not None and (log_id > self._last_log_id or log_id not in self._recent_log_ids)
+        }
+        if logged:
+            self._last_log_id = max(self._last_log_id, max(log_id for log_id, _t in logged))
+        self._recent_log_ids = {log_id for log_id, _t in logged}
+        rows = list(
+            Tag.objects.filter(Q(pk__gt=self._last_tag_id) | Q(pk__in=changed))
+            .order_by()
+            .values_list("pk", "name_key", "canonical", "type")
+        )
+        if rows or changed:
+            self._patch(rows, changed)
+
+    def _build(self) -> None:
+        self._last_log_id = WranglingLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self._recent_log_ids = set(
+            WranglingLog.objects.filter(created_at__gte=timezone.now() - self._LOG_OVERLAP).values_list("pk", flat=True)
+        )
+        rows = Tag.objects.values_list("pk", "name_key", "canonical", "type").order_by().iterator(chunk_size=50_000)
+        self.key_of = {}
+        self.canonical = np.zeros(0, dtype=np.bool_)
+        self.types = np.zeros(0, dtype=np.int8)
+        self._last_tag_id = 0
+        self._store(list(rows))
+        self._sort()
+
+    def _store(self, rows: list[tuple[int, str, bool, str]]) -> None:
+        if not rows:
+            return
+        highest = max(row[0] for row in rows)
+        self._last_tag_id = max(self._last_tag_id, highest)
+        if highest >= len(self.types):
+            size = max(highest + 1, int(len(self.types) * 1.25))
+            self.canonical = np.concatenate((self.canonical, np.zeros(size - len(self.canonical), dtype=np.bool_)))
+            self.types = np.concatenate((self.types, np.zeros(size - len(self.types), dtype=np.int8)))
+        for pk, name_key, canonical, tag_type in rows:
+            self.key_of[pk] = name_key
+            self.canonical[pk] = canonical
+            self.types[pk] = _TYPE_CODES.get(tag_type, 0)
+
+    def _sort(self) -> None:
+        entries = sorted((key, pk) for pk, key in self.key_of.items())
+        self.keys = [key for key, _pk in entries]
+        self.ids = np.fromiter((pk for _key, pk in entries), dtype=np.int64, count=len(entries))
+
+    def _patch(self, rows: list[tuple[int, str, bool, str]], changed: set[int]) -> None:
+        """Apply new and changed tags; a changed tag missing from `rows` was deleted."""
+        touched = changed | {row[0] for row in rows}
+        for pk in touched:
+            self._remove(pk)
+        self._store(rows)
+        if len(touched) > self._PATCH_MAX:
+            self._sort()
+            return
+        for pk, name_key, _canonical, _type in rows:
+            place = bisect_left(self.keys, name_key)
+            self.keys.insert(place, name_key)
+            self.ids = np.insert(self.ids, place, pk)
+
+    def _remove(self, pk: int) -> None:
+        key = self.key_of.pop(pk, None)
+        if key is None:
+            return
+        if pk < len(self.types):
+            self.types[pk] = 0
+            self.canonical[pk] = False
+        place = bisect_left(self.keys, key)
+        while place < len(self.keys) and self.keys[place] == key:
+            if self.ids[place] == pk:
+                del self.keys[place]
+                self.ids = np.delete(self.ids, place)
+                return
+            place += 1
+
+
+TAG_NAMES = TagNames()
 
 
 def _prefix_match(key: str) -> Q:
@@ -53,8 +219,8 @@ def _prefix_match(key: str) -> Q:
     return Q(name_key__gte=key, name_key__lt=key + _LAST_CHARACTER)
 
 
-def _fandom_scope(fandom_names: list[str]) -> Exists:
-    """True for a tag (or the canonical tag it is a synonym of) whose parent is one of these fandoms.
+def _fandom_scope(fandom_names: list[str]) -> set[int]:
+    """Ids of the tags whose parent (or whose canonical tag's parent) is one of these fandoms.
 
     A fandom counts with its canonical tag and that tag's synonyms, so typing a synonym
     of the fandom or the fandom itself finds the characters linked to either.
@@ -63,35 +229,59 @@ def _fandom_scope(fandom_names: list[str]) -> Exists:
     fandoms = Tag.objects.filter(
         Q(pk__in=named.values("pk")) | Q(pk__in=named.values("merger_id")) | Q(merger__in=named.values("pk"))
     ).order_by()
-    return Exists(
-        TagParent.objects.filter(Q(child=OuterRef("pk")) | Q(child=OuterRef("merger_id")), parent__in=fandoms)
-    )
+    children = TagParent.objects.filter(parent__in=fandoms).values("child_id")
+    scope = set(children.values_list("child_id", flat=True))
+    scope.update(Tag.objects.filter(merger__in=children).order_by().values_list("pk", flat=True))
+    return scope
 
 
-def _ranked(candidates: "QuerySet[Tag]", scope: Exists | None, limit: int) -> list[Tag]:
-    uses = FilterTagging.objects.filter(tag=OuterRef("pk")).order_by().values("tag").annotate(n=Count("*"))
-    ranked = candidates.select_related("merger").annotate(
-        uses=Coalesce(Subquery(uses.values("n")), 0, output_field=IntegerField())
-    )
-    order = ["-canonical", "-uses", "name_key"]
+def _rank(
+    ids: np.ndarray, name_order: np.ndarray, canonical: np.ndarray, counts: np.ndarray, scope: set[int] | None
+) -> np.ndarray:
+    """The ids in suggestion order; `name_order` orders them by name key, `counts` holds uses by tag id."""
+    uses = np.zeros(len(ids), dtype=np.int64)
+    counted = ids < len(counts)
+    uses[counted] = counts[ids[counted]]
+    keys = [name_order, -uses, -canonical.astype(np.int8)]
     if scope is not None:
-        ranked = ranked.annotate(in_fandom=scope)
-        order.insert(0, "-in_fandom")
-    return list(ranked.order_by(*order)[:limit])
+        keys.append(-np.isin(ids, np.fromiter(scope, dtype=np.int64, count=len(scope))).astype(np.int8))
+    return ids[np.lexsort(keys)]
+
+
+def _shown(reader: AnyUser, types: tuple[str, ...]) -> "QuerySet[Tag]":
+    return Tag.objects.filter(visible_tags(reader), type__in=types).select_related("merger").order_by()
+
+
+def _first_visible(reader: AnyUser, key: str, types: tuple[str, ...], ranked: np.ndarray) -> list[Tag]:
+    """The first LIMIT of the ranked ids that still match and that this reader may see."""
+    tags: list[Tag] = []
+    start, size = 0, _FIRST_BATCH
+    while len(tags) < LIMIT and start < len(ranked):
+        batch = ranked[start : start + size].tolist()
+        found = {tag.pk: tag for tag in _shown(reader, types).filter(_prefix_match(key), pk__in=batch)}
+        tags += [found[pk] for pk in batch if pk in found]
+        start, size = start + size, size * 4
+    return tags[:LIMIT]
 
 
 def suggest_tags(reader: AnyUser, term: str, types: tuple[str, ...], fandom_names: list[str]) -> list[Suggestion]:
-    """At most LIMIT tags of these types matching the term, that this reader may see named:
-    one query, two if prefixes are too few."""
+    """At most LIMIT tags of these types matching the term, that this reader may see named."""
     key = tag_name_key(term)
     scope = _fandom_scope(fandom_names) if fandom_names and SCOPED_TYPES.issuperset(types) else None
-    of_types = Tag.objects.filter(visible_tags(reader), type__in=types).order_by()
-    tags = _ranked(of_types.filter(_prefix_match(key)), scope, LIMIT)
+    ids, name_order = TAG_NAMES.prefix_matches(key, [_TYPE_CODES[t] for t in types])
+    counts = INDEX.tag_use_counts()
+    tags = _first_visible(reader, key, types, _rank(ids, name_order, TAG_NAMES.canonical_of(ids), counts, scope))
     if len(tags) < LIMIT:
-        # Every prefix match is in `tags`; the word-start matches fill the rest.
+        # Every visible prefix match is in `tags`; the word-start matches fill the rest.
         word_start = reduce(or_, (Q(name_key__contains=sep + key) for sep in WORD_BREAKS))
-        candidates = of_types.filter(word_start).exclude(pk__in=[t.pk for t in tags]).values("pk")[:WORD_CANDIDATES]
-        tags += _ranked(Tag.objects.filter(pk__in=candidates), scope, LIMIT - len(tags))
+        others = _shown(reader, types).filter(word_start).exclude(pk__in=[t.pk for t in tags])
+        candidates = list(others[:WORD_CANDIDATES])
+        by_name = sorted(candidates, key=lambda tag: tag.name_key)
+        by_id = {tag.pk: tag for tag in by_name}
+        candidate_ids = np.array([tag.pk for tag in by_name], dtype=np.int64)
+        canonical = np.array([tag.canonical for tag in by_name], dtype=np.bool_)
+        ranked = _rank(candidate_ids, np.arange(len(by_name), dtype=np.int64), canonical, counts, scope)
+        tags += [by_id[pk] for pk in ranked[: LIMIT - len(tags)].tolist()]
     return [
         {
             "name": tag.name,
