@@ -7,8 +7,9 @@ and hidden works included), then by name key in code point order. A synonym
 carries the name of its canonical tag, which is what the field should get.
 
 A one-letter prefix matches tens of thousands of tags at a million works, and asking the database
-to count each one's uses and check who may see it took seconds. So each process keeps every tag's
-name key in order (`TagNames`), ranks the prefix matches in memory with the filter index's counts
+to count each one's uses and check who may see it took seconds, and word-start matches were a scan
+of every name. So each process keeps every tag's name key, and each word of it, in order
+(`TagNames`), ranks the matches in memory with the filter index's counts
 (works.filter_index.FilterIndex.tag_use_counts), and asks the database about the best few only:
 whether they still match, and whether this reader may see them (tags.visibility), a batch at a
 time until the page is full. What the reader gets (names, visibility) always comes from that query.
@@ -17,6 +18,7 @@ time until the page is full. What the reader gets (names, visibility) always com
 import threading
 import time
 from bisect import bisect_left
+from collections.abc import Callable
 from datetime import timedelta
 from functools import reduce
 from operator import or_
@@ -35,9 +37,6 @@ from works.filter_index import INDEX
 LIMIT = 15
 # Words of a tag name start after these: "Mara Quill/Jonah Reyes", "Tidewater (TV)", "Half-Blood".
 WORD_BREAKS = " /(-"
-# LIKE '%…%' can't use an index, so word-start matches are a scan; ranking at most this many
-# keeps a common word from making every keystroke fetch thousands of tags.
-WORD_CANDIDATES = 500
 # Types a work can carry ("any" means these), plus media for the wrangling forms.
 TYPES = tuple(str(tag_type) for tag_type in DISPLAY_ORDER)
 ASKABLE_TYPES = (*TYPES, str(TagType.MEDIA))
@@ -59,7 +58,8 @@ class Suggestion(TypedDict):
 
 
 class TagNames:
-    """Every tag's name key in code point order with its id, and each tag's type and canonical flag.
+    """Every tag's name key in code point order with its id, every word of it (the rest of the key
+    after each of WORD_BREAKS) likewise, and each tag's type and canonical flag.
 
     Kept current, before each use, from new tag ids and from the wrangling log (every rename and
     canonical change writes one, tags.actions), re-reading the last _LOG_OVERLAP of the log for
@@ -77,6 +77,9 @@ class TagNames:
         self._built_at = 0.0
         self.keys: list[str] = []
         self.ids = np.zeros(0, dtype=np.int64)
+        # Words as (tag id, offset in its key), in code point order of key[offset:]: no string kept twice.
+        self.word_ids = np.zeros(0, dtype=np.int64)
+        self.word_offsets = np.zeros(0, dtype=np.int32)
         self.key_of: dict[int, str] = {}
         self.canonical = np.zeros(0, dtype=np.bool_)
         self.types = np.zeros(0, dtype=np.int8)
@@ -93,16 +96,28 @@ class TagNames:
         """(ids, positions in name order) of the tags of these types whose name key starts with `key`."""
         with self._lock:
             self._ensure_current()
-            low = bisect_left(self.keys, key)
-            if key[-1] == _LAST_CHARACTER:
-                high = bisect_left(self.keys, key + _LAST_CHARACTER, low)
-            else:
-                # Every key starting with `key` sorts before its last character's successor.
-                high = bisect_left(self.keys, key[:-1] + chr(ord(key[-1]) + 1), low)
+            low, high = _starting_with(key, self.keys.__getitem__, len(self.keys))
             ids = self.ids[low:high]
             positions = np.arange(low, high, dtype=np.int64)
             of_types = np.isin(self._by_id(self.types, ids), type_codes)
             return ids[of_types], positions[of_types]
+
+    def word_matches(self, key: str, type_codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, order by name key) of the tags of these types with a word, not the name, starting with `key`."""
+        with self._lock:
+            low, high = _starting_with(key, self._word, len(self.word_ids))
+            ids = np.unique(self.word_ids[low:high])
+            ids = ids[np.isin(self._by_id(self.types, ids), type_codes)]
+            keys = [self.key_of[pk] for pk in ids.tolist()]
+            words = np.array([not name_key.startswith(key) for name_key in keys], dtype=np.bool_)
+            ids = ids[words]
+            name_order = np.argsort(np.array([k for k, word in zip(keys, words, strict=True) if word], dtype=str))
+            order_of = np.empty(len(ids), dtype=np.int64)
+            order_of[name_order] = np.arange(len(ids))
+            return ids, order_of
+
+    def _word(self, place: int) -> str:
+        return self.key_of[int(self.word_ids[place])][int(self.word_offsets[place]) :]
 
     def canonical_of(self, ids: np.ndarray) -> np.ndarray:
         with self._lock:
@@ -174,6 +189,9 @@ class TagNames:
         entries = sorted((key, pk) for pk, key in self.key_of.items())
         self.keys = [key for key, _pk in entries]
         self.ids = np.fromiter((pk for _key, pk in entries), dtype=np.int64, count=len(entries))
+        words = sorted(((key[start:], pk, start) for key, pk in entries for start in _word_starts(key)))
+        self.word_ids = np.fromiter((pk for _w, pk, _s in words), dtype=np.int64, count=len(words))
+        self.word_offsets = np.fromiter((start for _w, _pk, start in words), dtype=np.int32, count=len(words))
 
     def _patch(self, rows: list[tuple[int, str, bool, str]], changed: set[int]) -> None:
         """Apply new and changed tags; a changed tag missing from `rows` was deleted."""
@@ -188,6 +206,10 @@ class TagNames:
             place = bisect_left(self.keys, name_key)
             self.keys.insert(place, name_key)
             self.ids = np.insert(self.ids, place, pk)
+            for start in _word_starts(name_key):
+                place, _high = _starting_with(name_key[start:], self._word, len(self.word_ids))
+                self.word_ids = np.insert(self.word_ids, place, pk)
+                self.word_offsets = np.insert(self.word_offsets, place, start)
 
     def _remove(self, pk: int) -> None:
         key = self.key_of.pop(pk, None)
@@ -196,6 +218,9 @@ class TagNames:
         if pk < len(self.types):
             self.types[pk] = 0
             self.canonical[pk] = False
+        if _word_starts(key):
+            kept = self.word_ids != pk
+            self.word_ids, self.word_offsets = self.word_ids[kept], self.word_offsets[kept]
         place = bisect_left(self.keys, key)
         while place < len(self.keys) and self.keys[place] == key:
             if self.ids[place] == pk:
@@ -203,6 +228,31 @@ class TagNames:
                 self.ids = np.delete(self.ids, place)
                 return
             place += 1
+
+
+def _word_starts(name_key: str) -> list[int]:
+    """Where the words after the first begin: after each word break, if anything follows it."""
+    return [place + 1 for place, character in enumerate(name_key[:-1]) if character in WORD_BREAKS]
+
+
+def _starting_with(key: str, item: Callable[[int], str], length: int) -> tuple[int, int]:
+    """The range [low, high) of a sorted sequence (`item(i)`, `length` items) starting with `key`."""
+
+    def first_at_least(bound: str, low: int) -> int:
+        high = length
+        while low < high:
+            middle = (low + high) // 2
+            if item(middle) < bound:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    low = first_at_least(key, 0)
+    if key[-1] == _LAST_CHARACTER:
+        return low, first_at_least(key + _LAST_CHARACTER, low)
+    # Every string starting with `key` sorts before `key` with its last character's successor.
+    return low, first_at_least(key[:-1] + chr(ord(key[-1]) + 1), low)
 
 
 TAG_NAMES = TagNames()
@@ -252,36 +302,33 @@ def _shown(reader: AnyUser, types: tuple[str, ...]) -> "QuerySet[Tag]":
     return Tag.objects.filter(visible_tags(reader), type__in=types).select_related("merger").order_by()
 
 
-def _first_visible(reader: AnyUser, key: str, types: tuple[str, ...], ranked: np.ndarray) -> list[Tag]:
-    """The first LIMIT of the ranked ids that still match and that this reader may see."""
+def _first_visible(reader: AnyUser, match: Q, types: tuple[str, ...], ranked: np.ndarray, wanted: int) -> list[Tag]:
+    """The first `wanted` of the ranked ids that still match and that this reader may see."""
     tags: list[Tag] = []
     start, size = 0, _FIRST_BATCH
-    while len(tags) < LIMIT and start < len(ranked):
+    while len(tags) < wanted and start < len(ranked):
         batch = ranked[start : start + size].tolist()
-        found = {tag.pk: tag for tag in _shown(reader, types).filter(_prefix_match(key), pk__in=batch)}
+        found = {tag.pk: tag for tag in _shown(reader, types).filter(match, pk__in=batch)}
         tags += [found[pk] for pk in batch if pk in found]
         start, size = start + size, size * 4
-    return tags[:LIMIT]
+    return tags[:wanted]
 
 
 def suggest_tags(reader: AnyUser, term: str, types: tuple[str, ...], fandom_names: list[str]) -> list[Suggestion]:
     """At most LIMIT tags of these types matching the term, that this reader may see named."""
     key = tag_name_key(term)
     scope = _fandom_scope(fandom_names) if fandom_names and SCOPED_TYPES.issuperset(types) else None
-    ids, name_order = TAG_NAMES.prefix_matches(key, [_TYPE_CODES[t] for t in types])
+    type_codes = [_TYPE_CODES[t] for t in types]
+    ids, name_order = TAG_NAMES.prefix_matches(key, type_codes)
     counts = INDEX.tag_use_counts()
-    tags = _first_visible(reader, key, types, _rank(ids, name_order, TAG_NAMES.canonical_of(ids), counts, scope))
+    ranked = _rank(ids, name_order, TAG_NAMES.canonical_of(ids), counts, scope)
+    tags = _first_visible(reader, _prefix_match(key), types, ranked, LIMIT)
     if len(tags) < LIMIT:
         # Every visible prefix match is in `tags`; the word-start matches fill the rest.
+        ids, name_order = TAG_NAMES.word_matches(key, type_codes)
+        ranked = _rank(ids, name_order, TAG_NAMES.canonical_of(ids), counts, scope)
         word_start = reduce(or_, (Q(name_key__contains=sep + key) for sep in WORD_BREAKS))
-        others = _shown(reader, types).filter(word_start).exclude(pk__in=[t.pk for t in tags])
-        candidates = list(others[:WORD_CANDIDATES])
-        by_name = sorted(candidates, key=lambda tag: tag.name_key)
-        by_id = {tag.pk: tag for tag in by_name}
-        candidate_ids = np.array([tag.pk for tag in by_name], dtype=np.int64)
-        canonical = np.array([tag.canonical for tag in by_name], dtype=np.bool_)
-        ranked = _rank(candidate_ids, np.arange(len(by_name), dtype=np.int64), canonical, counts, scope)
-        tags += [by_id[pk] for pk in ranked[: LIMIT - len(tags)].tolist()]
+        tags += _first_visible(reader, word_start & ~_prefix_match(key), types, ranked, LIMIT - len(tags))
     return [
         {
             "name": tag.name,
