@@ -20,12 +20,10 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable
 from datetime import timedelta
-from functools import reduce
-from operator import or_
+from functools import partial
 from typing import TypedDict
 
 import numpy as np
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -258,15 +256,9 @@ def _starting_with(key: str, item: Callable[[int], str], length: int) -> tuple[i
 TAG_NAMES = TagNames()
 
 
-def _prefix_match(key: str) -> Q:
-    if connection.vendor == "postgresql":
-        # LIKE 'key%' uses the varchar_pattern_ops index Django adds to unique text columns, whatever
-        # the database's collation; a range follows the collation, which outside "C" may not keep
-        # all names starting with the key between key and key + _LAST_CHARACTER.
-        return Q(name_key__startswith=key)
-    # SQLite's LIKE ignores ASCII case, so it can't use the (binary) unique index; a range on it can,
-    # and in SQLite's binary order the range holds exactly the names starting with the key.
-    return Q(name_key__gte=key, name_key__lt=key + _LAST_CHARACTER)
+def _word_match(key: str, name_key: str) -> bool:
+    """A word of the name, not the name, starts with the key."""
+    return not name_key.startswith(key) and any(sep + key in name_key for sep in WORD_BREAKS)
 
 
 def _fandom_scope(fandom_names: list[str]) -> set[int]:
@@ -302,13 +294,16 @@ def _shown(reader: AnyUser, types: tuple[str, ...]) -> "QuerySet[Tag]":
     return Tag.objects.filter(visible_tags(reader), type__in=types).select_related("merger").order_by()
 
 
-def _first_visible(reader: AnyUser, match: Q, types: tuple[str, ...], ranked: np.ndarray, wanted: int) -> list[Tag]:
-    """The first `wanted` of the ranked ids that still match and that this reader may see."""
+def _first_visible(
+    reader: AnyUser, still_matches: Callable[[str], bool], types: tuple[str, ...], ranked: np.ndarray, wanted: int
+) -> list[Tag]:
+    """The first `wanted` of the ranked ids that this reader may see and whose name key, as the database
+    has it now, still matches (the name table may not know of a rename yet)."""
     tags: list[Tag] = []
     start, size = 0, _FIRST_BATCH
     while len(tags) < wanted and start < len(ranked):
         batch = ranked[start : start + size].tolist()
-        found = {tag.pk: tag for tag in _shown(reader, types).filter(match, pk__in=batch)}
+        found = {tag.pk: tag for tag in _shown(reader, types).filter(pk__in=batch) if still_matches(tag.name_key)}
         tags += [found[pk] for pk in batch if pk in found]
         start, size = start + size, size * 4
     return tags[:wanted]
@@ -322,13 +317,12 @@ def suggest_tags(reader: AnyUser, term: str, types: tuple[str, ...], fandom_name
     ids, name_order = TAG_NAMES.prefix_matches(key, type_codes)
     counts = INDEX.tag_use_counts()
     ranked = _rank(ids, name_order, TAG_NAMES.canonical_of(ids), counts, scope)
-    tags = _first_visible(reader, _prefix_match(key), types, ranked, LIMIT)
+    tags = _first_visible(reader, lambda name_key: name_key.startswith(key), types, ranked, LIMIT)
     if len(tags) < LIMIT:
         # Every visible prefix match is in `tags`; the word-start matches fill the rest.
         ids, name_order = TAG_NAMES.word_matches(key, type_codes)
         ranked = _rank(ids, name_order, TAG_NAMES.canonical_of(ids), counts, scope)
-        word_start = reduce(or_, (Q(name_key__contains=sep + key) for sep in WORD_BREAKS))
-        tags += _first_visible(reader, word_start & ~_prefix_match(key), types, ranked, LIMIT - len(tags))
+        tags += _first_visible(reader, partial(_word_match, key), types, ranked, LIMIT - len(tags))
     return [
         {
             "name": tag.name,
