@@ -193,16 +193,16 @@ class TagAutocompleteTests(BaseTestCase):
         # The first request builds the process's name table and filter index.
         self.names("m")
         # Catching up with new tags, the wrangling log and the filter index's change log, then one
-        # batch of ranked prefix matches checked; the fandom scope is two more.
+        # batch of ranked prefix matches checked; the fandom scope is four more, each by index.
         with self.assertNumQueries(4):
             self.assertEqual(len(self.names("mara", "character")), 15)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             self.assertEqual(len(self.names("mara", "character", fandoms="Tidewater (TV)")), 15)
         # Too few prefix matches: the word-start matches are one more.
         with self.assertNumQueries(5):
             self.assertEqual(len(self.names("mara 1")), 15)
         # No relationship's name starts with "mara 1": nothing to check, then the word-start matches.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             self.assertEqual(len(self.names("mara 1", "relationship", fandoms="Tidewater (TV)")), 10)
         with self.assertNumQueries(0):
             self.client.get(URL, {"term": ""})
