@@ -15,6 +15,7 @@ whether they still match, and whether this reader may see them (tags.visibility)
 time until the page is full. What the reader gets (names, visibility) always comes from that query.
 """
 
+import re
 import threading
 import time
 from bisect import bisect_left
@@ -24,6 +25,7 @@ from functools import partial
 from typing import TypedDict
 
 import numpy as np
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -46,6 +48,7 @@ _LAST_CHARACTER = chr(0x10FFFF)
 # The first batch of ranked prefix matches the database checks; each further batch is 4 times larger.
 _FIRST_BATCH = 2 * LIMIT
 _IDS_PER_QUERY = 10_000
+_WORD_BREAK = re.compile("[" + re.escape(WORD_BREAKS) + "]")
 _TYPE_CODES = {tag_type.value: code for code, tag_type in enumerate(TagType, start=1)}
 
 
@@ -162,12 +165,15 @@ class TagNames:
         self._recent_log_ids = set(
             WranglingLog.objects.filter(created_at__gte=timezone.now() - self._LOG_OVERLAP).values_list("pk", flat=True)
         )
-        rows = Tag.objects.values_list("pk", "name_key", "canonical", "type").order_by().iterator(chunk_size=50_000)
+        # Raw rows: the ORM's per-row converters were a fifth of a build.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, name_key, canonical, type FROM {Tag._meta.db_table}")  # noqa: S608
+            rows = cursor.fetchall()
         self.key_of = {}
         self.canonical = np.zeros(0, dtype=np.bool_)
         self.types = np.zeros(0, dtype=np.int8)
         self._last_tag_id = 0
-        self._store(list(rows))
+        self._store(rows)
         self._sort()
 
     def _store(self, rows: list[tuple[int, str, bool, str]]) -> None:
@@ -185,12 +191,19 @@ class TagNames:
             self.types[pk] = _TYPE_CODES.get(tag_type, 0)
 
     def _sort(self) -> None:
-        entries = sorted((key, pk) for pk, key in self.key_of.items())
-        self.keys = [key for key, _pk in entries]
-        self.ids = np.fromiter((pk for _key, pk in entries), dtype=np.int64, count=len(entries))
-        words = sorted(((key[start:], pk, start) for key, pk in entries for start in _word_starts(key)))
-        self.word_ids = np.fromiter((pk for _w, pk, _s in words), dtype=np.int64, count=len(words))
-        self.word_offsets = np.fromiter((start for _w, _pk, start in words), dtype=np.int32, count=len(words))
+        order = sorted(self.key_of, key=self.key_of.__getitem__)
+        self.keys = [self.key_of[pk] for pk in order]
+        self.ids = np.array(order, dtype=np.int64)
+        word_ids, offsets, words = [], [], []
+        for pk, key in zip(order, self.keys, strict=True):
+            for start in _word_starts(key):
+                word_ids.append(pk)
+                offsets.append(start)
+                words.append(key[start:])
+        # Equal words keep the name order; any order of them would do.
+        places = sorted(range(len(words)), key=words.__getitem__)
+        self.word_ids = np.array(word_ids, dtype=np.int64)[places]
+        self.word_offsets = np.array(offsets, dtype=np.int32)[places]
 
     def _patch(self, rows: list[tuple[int, str, bool, str]], changed: set[int]) -> None:
         """Apply new and changed tags; a changed tag missing from `rows` was deleted."""
@@ -231,7 +244,7 @@ class TagNames:
 
 def _word_starts(name_key: str) -> list[int]:
     """Where the words after the first begin: after each word break, if anything follows it."""
-    return [place + 1 for place, character in enumerate(name_key[:-1]) if character in WORD_BREAKS]
+    return [found.end() for found in _WORD_BREAK.finditer(name_key, 0, len(name_key) - 1)]
 
 
 def _starting_with(key: str, item: Callable[[int], str], length: int) -> tuple[int, int]:
