@@ -94,6 +94,11 @@ class TagNames:
         with self._lock:
             self._built_at = 0.0
 
+    def ensure_current(self) -> None:
+        """Build the table, or catch up with changes since the last use."""
+        with self._lock:
+            self._ensure_current()
+
     def prefix_matches(self, key: str, type_codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(ids, positions in name order) of the tags of these types whose name key starts with `key`."""
         with self._lock:
