@@ -85,6 +85,8 @@ class TagNames:
         self.key_of: dict[int, str] = {}
         self.canonical = np.zeros(0, dtype=np.bool_)
         self.types = np.zeros(0, dtype=np.int8)
+        # Each tag's place in `keys`, by id.
+        self.position_of = np.zeros(0, dtype=np.int64)
         self._last_tag_id = 0
         self._last_log_id = 0
         self._recent_log_ids: set[int] = set()
@@ -115,13 +117,11 @@ class TagNames:
             low, high = _starting_with(key, self._word, len(self.word_ids))
             ids = np.unique(self.word_ids[low:high])
             ids = ids[np.isin(self._by_id(self.types, ids), type_codes)]
-            keys = [self.key_of[pk] for pk in ids.tolist()]
-            words = np.array([not name_key.startswith(key) for name_key in keys], dtype=np.bool_)
-            ids = ids[words]
-            name_order = np.argsort(np.array([k for k, word in zip(keys, words, strict=True) if word], dtype=str))
-            order_of = np.empty(len(ids), dtype=np.int64)
-            order_of[name_order] = np.arange(len(ids))
-            return ids, order_of
+            positions = self.position_of[ids]
+            # Names starting with the key are the prefix matches: their positions form one range.
+            first, end = _starting_with(key, self.keys.__getitem__, len(self.keys))
+            words = (positions < first) | (positions >= end)
+            return ids[words], positions[words]
 
     def _word(self, place: int) -> str:
         return self.key_of[int(self.word_ids[place])][int(self.word_offsets[place]) :]
@@ -209,6 +209,11 @@ class TagNames:
         places = sorted(range(len(words)), key=words.__getitem__)
         self.word_ids = np.array(word_ids, dtype=np.int64)[places]
         self.word_offsets = np.array(offsets, dtype=np.int32)[places]
+        self._place()
+
+    def _place(self) -> None:
+        self.position_of = np.zeros(len(self.types), dtype=np.int64)
+        self.position_of[self.ids] = np.arange(len(self.ids))
 
     def _patch(self, rows: list[tuple[int, str, bool, str]], changed: set[int]) -> None:
         """Apply new and changed tags; a changed tag missing from `rows` was deleted."""
@@ -227,6 +232,7 @@ class TagNames:
                 place, _high = _starting_with(name_key[start:], self._word, len(self.word_ids))
                 self.word_ids = np.insert(self.word_ids, place, pk)
                 self.word_offsets = np.insert(self.word_offsets, place, start)
+        self._place()
 
     def _remove(self, pk: int) -> None:
         key = self.key_of.pop(pk, None)
