@@ -43,9 +43,9 @@ ASKABLE_TYPES = (*TYPES, str(TagType.MEDIA))
 # Fandoms a request may scope characters and relationships by.
 FANDOMS_MAX = 20
 SCOPED_TYPES = frozenset({TagType.CHARACTER.value, TagType.RELATIONSHIP.value})
-# The highest code point: every name starting with a key sorts below key + this, in code point order.
+# The highest code point: a key ending in it has no successor to bound the names starting with it.
 _LAST_CHARACTER = chr(0x10FFFF)
-# The first batch of ranked prefix matches the database checks; each further batch is 4 times larger.
+# The first batch of ranked matches the database checks; each further batch is 4 times larger.
 _FIRST_BATCH = 2 * LIMIT
 _IDS_PER_QUERY = 10_000
 _WORD_BREAK = re.compile("[" + re.escape(WORD_BREAKS) + "]")
@@ -63,11 +63,11 @@ class TagNames:
     """Every tag's name key in code point order with its id, every word of it (the rest of the key
     after each of WORD_BREAKS) likewise, and each tag's type and canonical flag.
 
-    Kept current, before each use, from new tag ids and from the wrangling log (every rename and
-    canonical change writes one, tags.actions), re-reading the last _LOG_OVERLAP of the log for
-    rows committed out of id order; rebuilt after REBUILD_AFTER in case anything changed otherwise
-    (the admin, an import). A stale entry costs a suggestion its place, never a leak: the database
-    checks every tag shown."""
+    Kept current, before each use, from new tag ids and from the wrangling log (every change of a
+    tag's name, type or canonical flag writes one: tags.actions, the admin), re-reading the last
+    _LOG_OVERLAP of the log, and ids skipped for as long, for rows committed out of id order;
+    rebuilt after REBUILD_AFTER in case anything changed otherwise (an import, a raw update).
+    A stale entry costs a suggestion its place, never a leak: the database checks every tag shown."""
 
     REBUILD_AFTER = 3600.0
     _LOG_OVERLAP = timedelta(seconds=30)
@@ -90,6 +90,8 @@ class TagNames:
         self._last_tag_id = 0
         self._last_log_id = 0
         self._recent_log_ids: set[int] = set()
+        # Tag ids below the newest seen that were missing, with when they were first missed.
+        self._gaps: dict[int, float] = {}
 
     def reset(self) -> None:
         """Forget everything; the next use rebuilds from the database (tests use this)."""
@@ -157,11 +159,21 @@ class TagNames:
         if logged:
             self._last_log_id = max(self._last_log_id, max(log_id for log_id, _t in logged))
         self._recent_log_ids = {log_id for log_id, _t in logged}
+        # Ids skipped by the newest tags may belong to tags whose transaction commits later
+        # (concurrent posts on PostgreSQL): they are asked again within the overlap.
+        self._gaps = {pk: seen for pk, seen in self._gaps.items() if now - seen < self._LOG_OVERLAP.total_seconds()}
         rows = list(
-            Tag.objects.filter(Q(pk__gt=self._last_tag_id) | Q(pk__in=changed))
+            Tag.objects.filter(Q(pk__gt=self._last_tag_id) | Q(pk__in=changed | self._gaps.keys()))
             .order_by()
             .values_list("pk", "name_key", "canonical", "type")
         )
+        last_tag_id = self._last_tag_id
+        new_ids = {row[0] for row in rows}
+        for pk in new_ids:
+            self._gaps.pop(pk, None)
+        newest = max(new_ids, default=last_tag_id)
+        if newest - last_tag_id - 1 <= self._PATCH_MAX:
+            self._gaps.update((pk, now) for pk in range(last_tag_id + 1, newest) if pk not in new_ids)
         if rows or changed:
             self._patch(rows, changed)
 
@@ -170,6 +182,7 @@ class TagNames:
         self._recent_log_ids = set(
             WranglingLog.objects.filter(created_at__gte=timezone.now() - self._LOG_OVERLAP).values_list("pk", flat=True)
         )
+        self._gaps = {}
         # Raw rows: the ORM's per-row converters were a fifth of a build.
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, name_key, canonical, type FROM {Tag._meta.db_table}")  # noqa: S608

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 
+from accounts.models import User
 from fanarchive.test import BaseTestCase
 from tags.models import Tag, TagParent, TagType
 
@@ -206,6 +207,40 @@ class TagAutocompleteTests(BaseTestCase):
             self.assertEqual(len(self.names("mara 1", "relationship", fandoms="Tidewater (TV)")), 10)
         with self.assertNumQueries(0):
             self.client.get(URL, {"term": ""})
+
+    def test_a_tag_committed_after_a_newer_one_is_still_suggested(self):
+        # Concurrent posts may commit a lower tag id after a higher one was seen.
+        newest = Tag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.assertEqual(self.names("lantern"), [])
+        Tag.objects.create(pk=newest + 5, name="Lantern Keeper", type=TagType.FREEFORM)
+        self.assertEqual(self.names("lantern"), ["Lantern Keeper"])
+        Tag.objects.create(pk=newest + 2, name="Lantern Light", type=TagType.FREEFORM)
+        self.assertEqual(self.names("lantern"), ["Lantern Keeper", "Lantern Light"])
+
+    def test_an_admin_edit_of_the_name_or_type_shows_in_suggestions_at_once(self):
+        staff = User.objects.create_superuser("owner", "owner@example.org", "correct horse battery staple")
+        tag = self.tag("Lantern Keeper", TagType.CHARACTER)
+        self.assertEqual(self.names("lantern", "character"), ["Lantern Keeper"])
+        self.login(staff)
+        form = {
+            "name": "Lantern Keeper",
+            "type": "freeform",
+            "merger": "",
+            "sort_order": "0",
+            "parent_links-TOTAL_FORMS": "0",
+            "parent_links-INITIAL_FORMS": "0",
+            "parent_links-MIN_NUM_FORMS": "0",
+            "parent_links-MAX_NUM_FORMS": "1000",
+        }
+        response = self.client.post(f"/admin/tags/tag/{tag.pk}/change/", form)
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        self.assertEqual(self.names("lantern", "character"), [])
+        self.assertEqual(self.names("lantern", "freeform"), ["Lantern Keeper"])
+        response = self.client.post(f"/admin/tags/tag/{tag.pk}/change/", {**form, "name": "Beacon Keeper"})
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        self.client.logout()
+        self.assertEqual(self.names("lantern"), [])
+        self.assertEqual(self.names("beacon"), ["Beacon Keeper"])
 
 
 class PostingFormAutocompleteTests(BaseTestCase):
