@@ -9,7 +9,7 @@ from typing import Any
 from accounts.actions import create_account
 from accounts.models import User
 from bookmarks.models import Bookmark
-from fanarchive.test import BaseTestCase
+from fanarchive.test import BaseTestCase, ParallelTestCase, run_in_parallel, work_form_data
 from tags import actions as tag_actions
 from tags.models import USER_DEFINED_TYPES, Tag, TagParent, TagType, tag_name_key
 from works import autocomplete
@@ -183,3 +183,39 @@ class AutocompleteOracleTests(BaseTestCase):
                     tag_actions.rename_tag(self.staff, tag, self.random_name(rng, taken))
                 tags = list(Tag.objects.filter(pk__in=[t.pk for t in tags]))
                 self.assertGreater(self.check(rng, tags, 10), 20)
+
+
+class AutocompleteRaceTests(ParallelTestCase):
+    """Suggestions asked while other requests post works with new tags, each in its own thread and
+    connection: nothing fails, and afterwards every process's table has every tag (the first ask built
+    it, the rest caught up), as the oracle says."""
+
+    def test_suggestions_asked_while_works_with_new_tags_are_posted(self):
+        reader = self.client_for(None)
+        self.assertEqual(reader.get(URL, {"term": "lighthouse"}).json()["results"], [])
+        authors = [self.client_for(user) for user in (self.alice, self.bob, self.alice)]
+        pseuds = [self.alice.default_pseud.pk, self.bob.default_pseud.pk, self.alice.default_pseud.pk]
+        failures: list[str] = []
+
+        def post(n: int) -> None:
+            for round_ in range(3):
+                tags = f"Lighthouse {n}-{round_}, Lighthouse Keeper {round_}"
+                data = work_form_data(pseuds=[pseuds[n]], title=f"Post {n}-{round_}", freeforms=tags)
+                status = authors[n].post("/works/new", data).status_code
+                if status != 302:
+                    failures.append(f"post {n}-{round_}: {status}")
+
+        def ask() -> None:
+            client = self.client_for(None)
+            for _ in range(6):
+                response = client.get(URL, {"term": "lighthouse"})
+                names = [result["name"] for result in response.json().get("results", [])]
+                if response.status_code != 200 or not all(name.startswith("Lighthouse") for name in names):
+                    failures.append(f"ask: {response.status_code} {names}")
+
+        errors = run_in_parallel([lambda n=n: post(n) for n in range(3)] + [ask, ask, ask])
+        self.assertEqual(errors, [])
+        self.assertEqual(failures, [])
+        got = [result["name"] for result in reader.get(URL, {"term": "lighthouse"}).json()["results"]]
+        self.assertEqual(len(got), 12)
+        self.assertEqual(got, oracle(None, "lighthouse", autocomplete.TYPES, []))
