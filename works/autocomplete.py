@@ -73,6 +73,8 @@ class TagNames:
     _LOG_OVERLAP = timedelta(seconds=30)
     # More changes than this at once are applied by sorting everything again.
     _PATCH_MAX = 1000
+    # A jump of more skipped ids than this (a bulk import) is left to the rebuild.
+    _GAPS_MAX = 1000
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -172,7 +174,7 @@ class TagNames:
         for pk in new_ids:
             self._gaps.pop(pk, None)
         newest = max(new_ids, default=last_tag_id)
-        if newest - last_tag_id - 1 <= self._PATCH_MAX:
+        if newest - last_tag_id - 1 <= self._GAPS_MAX:
             self._gaps.update((pk, now) for pk in range(last_tag_id + 1, newest) if pk not in new_ids)
         if rows or changed:
             self._patch(rows, changed)
