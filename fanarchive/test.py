@@ -18,6 +18,7 @@ from accounts.models import User
 from search.engine import clear_search_index
 from search.indexer import apply_pending
 from works import hits
+from works.autocomplete import TAG_NAMES
 from works.filter_index import INDEX
 from works.models import Work
 
@@ -62,6 +63,7 @@ class BaseTestCase(TestCase):
         hits.flush_hits()
         # The in-memory filter index outlives each test's rolled-back transaction.
         INDEX.reset()
+        TAG_NAMES.reset()
         # So is the search index: empty it (work ids are reused after rollback).
         clear_search_index()
         self.alice = create_account("alice", "alice@example.org", self.password)
@@ -150,6 +152,7 @@ class ParallelTestCase(TransactionTestCase):
             caches["local"].clear()
         hits.flush_hits()
         INDEX.reset()
+        TAG_NAMES.reset()
         clear_search_index()
         self.alice = create_account("alice", "alice@example.org", self.password)
         self.bob = create_account("bob", "bob@example.org", self.password)

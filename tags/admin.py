@@ -38,7 +38,9 @@ class TagAdmin(admin.ModelAdmin[Tag]):
     def save_model(self, request: HttpRequest, obj: Tag, form: Any, change: bool) -> None:
         old_merger = Tag.objects.filter(pk=obj.pk).values_list("merger_id", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        changed = [name for name in ("name", "canonical", "merger", "unwrangleable") if name in form.changed_data]
+        # "type" too: the autocomplete's name table follows this log (works.autocomplete.TagNames).
+        fields = ("name", "type", "canonical", "merger", "unwrangleable")
+        changed = [name for name in fields if name in form.changed_data]
         if change and changed:
             # Edits here bypass the wrangling pages: log them, and refresh filters a merger or canonical flag touches.
             actor = request.user if isinstance(request.user, User) else None

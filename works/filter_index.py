@@ -114,6 +114,8 @@ class _State:
     members: BitMap
     columns: dict[str, np.ndarray]
     tag_types: np.ndarray
+    # Works each tag's filter matches, drafts and hidden works included (len of its bitmap), by tag id.
+    tag_counts: np.ndarray
     # Each work's filter tags, compressed-row style, as loaded; works changed since live in `patched`.
     tag_ptr: np.ndarray
     tag_flat: np.ndarray
@@ -228,8 +230,13 @@ class FilterIndex:
         flat_works, tag_flat = all_works[order], all_tags[order]
         tag_ptr = np.searchsorted(flat_works, np.arange(capacity + 1)).astype(np.int64)
 
+        tag_counts = np.zeros((max(tag_bitmaps) + 1) if tag_bitmaps else 0, dtype=np.int64)
+        for tag_id, bitmap in tag_bitmaps.items():
+            tag_counts[tag_id] = len(bitmap)
+
         state = _State(
             tag_bitmaps=tag_bitmaps,
+            tag_counts=tag_counts,
             public=public,
             members=members,
             columns=columns,
@@ -297,6 +304,7 @@ class FilterIndex:
         visible_before = [(pk in state.public, pk in state.members) for pk in work_ids]
         membership_changed = False
         unknown_tags = set()
+        recounted: set[int] = set()
         for work_id in work_ids:
             state.public.discard(work_id)
             state.members.discard(work_id)
@@ -324,6 +332,9 @@ class FilterIndex:
                     unknown_tags.add(tag_id)
             state.patched[work_id] = tags
             state.patched_ids.add(work_id)
+            recounted.update(old_tags.tolist(), tags.tolist())
+        if recounted:
+            _recount(state, recounted)
         if unknown_tags:
             state.tag_types = _load_tag_types()
         ranks_moved = bool(state.inserted["title_rank"] or state.inserted["creator_rank"])
@@ -456,6 +467,14 @@ class FilterIndex:
             return {
                 tag_id: visible.intersection_cardinality(state.tag_bitmaps.get(tag_id, empty)) for tag_id in tag_ids
             }
+
+    def tag_use_counts(self) -> np.ndarray:
+        """Works each tag's filter matches, drafts and hidden works included, indexed by tag id
+        (shorter than the highest tag id when the newest tags are unused): FilterTagging rows per tag,
+        current as of the change log. Read it, never change it."""
+        state = self.ensure_current()
+        with self._lock:
+            return state.tag_counts
 
     def page(self, ids: np.ndarray, sort: str, offset: int, limit: int, *, descending: bool | None = None) -> list[int]:
         """The ids at [offset, offset+limit) ordered exactly as `ORDER BY key, id` (both in the
@@ -701,6 +720,18 @@ def _place_inserted(state: _State, column: str, built: SortKeys) -> SortKeys:
     for place, (key, pk) in enumerate(waiting):
         state.columns[column][pk] = bisect_left(built, (key, pk)) * _RANK_STEP - _RANK_STEP // 2 + place
     return built
+
+
+def _recount(state: _State, tag_ids: set[int]) -> None:
+    needed = max(tag_ids) + 1
+    counts = state.tag_counts
+    if needed > len(counts):
+        # A new array, not a resize: a reader may hold the old one (tag_use_counts).
+        counts = np.concatenate((counts, np.zeros(max(needed, int(len(counts) * 1.25)) - len(counts), dtype=np.int64)))
+    empty = BitMap()
+    for tag_id in tag_ids:
+        counts[tag_id] = len(state.tag_bitmaps.get(tag_id, empty))
+    state.tag_counts = counts
 
 
 def _load_tag_types() -> np.ndarray:
