@@ -8,6 +8,7 @@ behind the same interface as the listings' filter index (`works.query.WorkEngine
 """
 
 import functools
+import hashlib
 import itertools
 import json
 import re
@@ -20,8 +21,10 @@ from typing import Any, cast
 import numpy as np
 import tantivy
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.core.cache import caches
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lib.html import strip_html
@@ -30,6 +33,7 @@ from works.models import Chapter, Tagging, Work
 from works.query import SORTS, WorkQuery, WorkResult
 
 from . import engine
+from .models import SearchUpdate
 from .query import Clause, ParsedQuery, Term, parse_query
 from .text import SEPARATOR, chapter_text, paragraphs_before, prepare
 
@@ -84,7 +88,7 @@ class SearchResponse:
 def run(query: WorkQuery) -> SearchResponse:
     if settings.SEARCH_URL:
         return run_remote(query)
-    return run_local(query)
+    return run_cached(query)
 
 
 class SearchEngine:
@@ -257,6 +261,60 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
     if snippets and highlight is not None and hits:
         _add_snippets(searcher, parsed, hits)
     return SearchResponse(total=total, hits=hits, notices=notices)
+
+
+# --- the first pages' cache ------------------------------------------------------------------
+
+
+def _generation() -> tuple[str, int, int, int] | None:
+    """What a search's answer depends on besides the query: the live index folder and its last
+    commit (the opstamp in meta.json); and the search outbox, whose last row and number of rows
+    change with every change to what a search shows or quotes (text, tags, names, a chapter
+    posted or taken back: each queues a SearchUpdate in its own transaction, before the worker
+    commits it to the index; the number catches a row committed after one with a higher id).
+    None: no index yet.
+
+    Read before searching, so an answer is never older than the generation it is kept under.
+    """
+    index = engine.index_generation()
+    if index is None:
+        return None
+    name, opstamp = index
+    outbox = SearchUpdate.objects.aggregate(last=Max("id"), queued=Count("id"))
+    return name, opstamp, outbox["last"] or 0, outbox["queued"]
+
+
+def cache_key(request: WorkQuery, generation: tuple[str, int, int, int]) -> str:
+    """The whole query (the reader's visibility class, mutes and exclusions included), the
+    language its notices are in, and the generation of the index and the database."""
+    described = json.dumps([request.to_json(), get_language(), generation], sort_keys=True, default=str)
+    return "search:" + hashlib.sha256(described.encode()).hexdigest()
+
+
+def _cacheable(request: WorkQuery) -> bool:
+    """First pages, not sorted by a counter (those change with every hit and kudos, outside the index)."""
+    field_name = SORT_FIELDS.get(request.sort, ("", False))[0]
+    return request.page == 1 and field_name not in engine.COUNT_FIELDS
+
+
+def run_cached(request: WorkQuery) -> SearchResponse:
+    """`run_local`, answered from this process's cache for a first page asked before at the same
+    generation (see `_generation`): a common word's results page skips the search of every match
+    and the passages. The works are still checked against the database's visibility rule by the
+    caller, as for any search."""
+    if not _cacheable(request):
+        return run_local(request)
+    generation = _generation()
+    if generation is None:
+        return run_local(request)
+    key = cache_key(request, generation)
+    store = caches["search"]
+    found = store.get(key)
+    if isinstance(found, SearchResponse):
+        return found
+    response = run_local(request)
+    store.set(key, response)
+    return response
 
 
 def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int) -> tuple[list[Hit], int]:
