@@ -23,6 +23,7 @@ import tantivy
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -236,6 +237,11 @@ def compile_query(parsed: ParsedQuery, request: WorkQuery) -> tuple[tantivy.Quer
 
 
 def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
+    return _search(request, snippets=snippets)[0]
+
+
+def _search(request: WorkQuery, *, snippets: bool) -> tuple[SearchResponse, dict[int, str]]:
+    """The answer, and the tags lines its passages were looked for in (`_tag_lines`)."""
     parsed = parse_query(request.text)
     notices = list(parsed.notices)
     query, highlight, searchable = compile_query(parsed, request)
@@ -258,9 +264,10 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
         else:
             ids, total = sorted_page(searcher, query, field_name, descending, offset, limit)
         hits = [Hit(work_id=pk, score=0.0) for pk in ids]
+    tag_lines: dict[int, str] = {}
     if snippets and highlight is not None and hits:
-        _add_snippets(searcher, parsed, hits)
-    return SearchResponse(total=total, hits=hits, notices=notices)
+        tag_lines = _add_snippets(searcher, parsed, hits)
+    return SearchResponse(total=total, hits=hits, notices=notices), tag_lines
 
 
 # --- the first pages' cache ------------------------------------------------------------------
@@ -286,8 +293,13 @@ def _generation() -> tuple[str, int, int, int] | None:
 
 def cache_key(request: WorkQuery, generation: tuple[str, int, int, int]) -> str:
     """The whole query (the reader's visibility class, mutes and exclusions included), the
-    language its notices are in, and the generation of the index and the database."""
-    described = json.dumps([request.to_json(), get_language(), generation], sort_keys=True, default=str)
+    language its notices are in, the time zone its dates are days of, and the generation of
+    the index and the database."""
+    described = json.dumps(
+        [request.to_json(), get_language(), timezone.get_current_timezone_name(), generation],
+        sort_keys=True,
+        default=str,
+    )
     return "search:" + hashlib.sha256(described.encode()).hexdigest()
 
 
@@ -301,7 +313,12 @@ def run_cached(request: WorkQuery) -> SearchResponse:
     """`run_local`, answered from this process's cache for a first page asked before at the same
     generation (see `_generation`): a common word's results page skips the search of every match
     and the passages. The works are still checked against the database's visibility rule by the
-    caller, as for any search."""
+    caller, as for any search.
+
+    A tag renamed queues no index update of its own (the works' filters are refreshed later, in
+    the background), so the tags lines the passages were looked for in are read again and
+    compared: a kept page whose tags read otherwise now is searched again.
+    """
     if not _cacheable(request):
         return run_local(request)
     generation = _generation()
@@ -310,10 +327,13 @@ def run_cached(request: WorkQuery) -> SearchResponse:
     key = cache_key(request, generation)
     store = caches["search"]
     found = store.get(key)
-    if isinstance(found, SearchResponse):
-        return found
-    response = run_local(request)
-    store.set(key, response)
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], SearchResponse):
+        kept: SearchResponse = found[0]
+        kept_lines: dict[int, str] = found[1]
+        if not kept_lines or _tag_lines(list(kept_lines)) == kept_lines:
+            return kept
+    response, tag_lines = _search(request, snippets=True)
+    store.set(key, (response, tag_lines))
     return response
 
 
@@ -613,8 +633,9 @@ def _matched_in(searcher: tantivy.Searcher, field_query: tantivy.Query, ids: lis
 SNIPPET_FIELDS = ("title", "tags", "summary", "notes", "text")
 
 
-def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hit]) -> None:
-    """Passages for the fields each work matched in: a phrase is quoted only where it is whole."""
+def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hit]) -> dict[int, str]:
+    """Passages for the fields each work matched in: a phrase is quoted only where it is whole.
+    Returns the tags line of each work whose tags were looked in (`_tag_lines`)."""
     ids = [h.work_id for h in hits]
     needles = _needles(parsed)
     phrase_length = _phrase_length(parsed)
@@ -652,14 +673,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
         return snippet if snippet.highlighted() else None
 
     works = {w.pk: w for w in Work.objects.filter(pk__in=ids).only("title", "summary", "notes", "endnotes")}
-    tag_names: dict[int, list[str]] = {pk: [] for pk in ids}
-    if matched["tags"]:
-        for work_id, name in (
-            Tagging.objects.filter(work_id__in=matched["tags"])
-            .order_by("tag__sort_order", "tag__name")
-            .values_list("work_id", "tag__name")
-        ):
-            tag_names[work_id].append(name)
+    tag_lines = _tag_lines(list(matched["tags"])) if matched["tags"] else {}
     first_chapters = _first_chapters([pk for pk in ids if pk in matched["text"]])
     for hit in hits:
         work = works.get(hit.work_id)
@@ -667,7 +681,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             continue
         for name, value in (
             ("title", work.title),
-            ("tags", " · ".join(tag_names[hit.work_id])),
+            ("tags", tag_lines.get(hit.work_id, "")),
             ("summary", strip_html(work.summary)),
             ("notes", strip_html(work.notes) + "\n" + strip_html(work.endnotes)),
         ):
@@ -682,6 +696,20 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length, first_chapters.get(hit.work_id))
             if text_snippet is not None:
                 hit.snippets.append(text_snippet)
+    return tag_lines
+
+
+def _tag_lines(work_ids: list[int]) -> dict[int, str]:
+    """Each work's tag names as one line, in the order blurbs show them (what its tags passage
+    is quoted from); "" for a work without tags."""
+    names: dict[int, list[str]] = {pk: [] for pk in work_ids}
+    for work_id, name in (
+        Tagging.objects.filter(work_id__in=work_ids)
+        .order_by("tag__sort_order", "tag__name")
+        .values_list("work_id", "tag__name")
+    ):
+        names[work_id].append(name)
+    return {pk: " · ".join(tags) for pk, tags in names.items()}
 
 
 ChapterRow = tuple[int, int, str, str]

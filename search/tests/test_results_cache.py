@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search.tests.test_search import STORY, SearchTestCase, result_titles
+from tags.tests.helpers import WranglingTestCase
 from works.models import Work
 
 
@@ -95,3 +96,17 @@ class ResultsCacheTests(SearchTestCase):
         call_command("rebuild_search_index", verbosity=0)
         page = self.client.get("/search/", {"q": "harbour"}).content.decode()
         self.assertIn("<mark>Harbour</mark> Dusk", passages(page)["title"])
+
+
+class RenamedTagTests(WranglingTestCase):
+    def test_a_renamed_tag_is_never_quoted_by_its_old_name(self):
+        self.make_work(title="Quay", content=STORY, freeforms="Heron Watching")
+        self.index_search()
+        page = self.client.get("/search/", {"q": "heron"}).content.decode()
+        self.assertIn("<mark>Heron</mark> Watching", passages(page)["tags"])
+        self.assertEdited(self.staff, "Heron Watching", name="Heron Spotting")
+        self.client.logout()
+        # Neither the index nor the queue knows yet (the works' filters are refreshed later).
+        page = self.client.get("/search/", {"q": "heron"}).content.decode()
+        self.assertIn("<mark>Heron</mark> Spotting", passages(page)["tags"])
+        self.assertNotIn("Watching", page)
