@@ -337,6 +337,9 @@ def run_cached(request: WorkQuery) -> SearchResponse:
     return response
 
 
+TIE_SLACK = 64
+
+
 def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int) -> tuple[list[Hit], int]:
     """The hits at [offset, offset+limit) ordered exactly as `ORDER BY score DESC, id`, and the
     number of matches.
@@ -349,9 +352,12 @@ def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: in
     or the end): then, ordered by (-score, id), the window's hits from the page's offset on are the
     page. Without long ties at the edges that is one search, as before.
     """
-    # Deeper pages sit in longer runs of equal scores: their first window is wider.
+    # Deeper pages sit in longer runs of equal scores: their first window is wider. It reaches
+    # at least TIE_SLACK hits past the page: a few dozen more cost nothing measurable (with the
+    # count, every match is scored anyway), and a common word's page often ends inside a run of
+    # equal scores, which a window ending at the page would search the whole index again for.
     margin = 1 + offset // 16
-    low, high = max(0, offset - margin), offset + limit + margin
+    low, high = max(0, offset - margin), offset + limit + max(margin, TIE_SLACK)
     widen = max(limit, 64, 8 * margin)
     total = 0
     while True:
