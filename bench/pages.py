@@ -12,7 +12,8 @@ with the number of SQL queries. The listings (works index, its page 50, the
 biggest fandom's tag page, a 3-include/10-exclude filter sorted by kudos) are
 requested as a guest and as a reader with 50 tags on their exclusion list; then a
 work page with a 100,000-word chapter, the search results for the index's most
-common word (when a search index exists), a tag's Atom feed, an OPDS acquisition
+common word (when a search index exists; once answered from the search results cache,
+as a repeated search is, and once with that cache off), a tag's Atom feed, an OPDS acquisition
 feed and /api/v1/works with filters. CPU time is the steadier figure on a shared
 machine; the load average is printed before and after. The last column lists the pauses (ms) of
 full garbage collections that fell within the page's timed requests: at a million works one such
@@ -44,6 +45,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.db.models import Count
@@ -122,6 +124,11 @@ def profile(client: Client, url: str, top: int) -> None:
         client.get(url)
         for query in connection.queries:
             print(f"    {query['time']}s {query['sql'][:160]}")
+
+
+# Pages measured with the search results cache off (search.backend.run_cached): every request searches.
+UNCACHED = "no results cache"
+NO_SEARCH_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 
 def percentile_95(values: list[float]) -> float:
@@ -210,6 +217,7 @@ def main() -> None:
     word = common_search_word()
     if word:
         pages.append((f"search results: {word!r}", f"/search/?q={word}", False))
+        pages.append((f"search results: {word!r}, {UNCACHED}", f"/search/?q={word}", False))
     pages += [
         ("tag Atom feed: biggest fandom", tag_works.removesuffix("/works") + "/feed.atom", False),
         ("OPDS acquisition feed with filters", f"/opds/works?{api_filters}", False),
@@ -233,7 +241,9 @@ def main() -> None:
         for label, url, as_member in pages:
             if args.only and not any(part in label for part in args.only.split(",")):
                 continue
-            timings, cpu, queries, size, full_gc = measure(member if as_member else guest, url, args.runs, headers)
+            caches = {**settings.CACHES, "search": NO_SEARCH_CACHE} if UNCACHED in label else settings.CACHES
+            with override_settings(CACHES=caches):
+                timings, cpu, queries, size, full_gc = measure(member if as_member else guest, url, args.runs, headers)
             pauses = ", ".join(f"{pause:.0f}" for pause in full_gc) or "-"
             print(
                 f"{label:52} {statistics.median(timings):8.1f} {percentile_95(timings):8.1f} {max(timings):8.1f} "
@@ -241,7 +251,8 @@ def main() -> None:
                 flush=True,
             )
             if args.profile:
-                profile(member if as_member else guest, url, args.profile)
+                with override_settings(CACHES=caches):
+                    profile(member if as_member else guest, url, args.profile)
     print(COLLECTIONS.summary())
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 

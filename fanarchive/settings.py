@@ -293,6 +293,14 @@ CACHES["chapters"] = {
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": env_int("CHAPTER_CACHE_ENTRIES", 100)},
 }
+# First pages of searches (search.backend.run_cached), keyed by the query and the index's and the
+# database's generation, so never stale: per process, as the index is read by this process.
+CACHES["search"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "search",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env_int("SEARCH_CACHE_ENTRIES", 1000)},
+}
 # Small values every page reads (sitecontent's archive settings) when there is no Redis: per
 # process, refreshed every 30 s, so a page never pays a database query for them.
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}

@@ -58,6 +58,8 @@ class BaseTestCase(TestCase):
             caches["local"].clear()
         if "chapters" in settings.CACHES:
             caches["chapters"].clear()
+        if "search" in settings.CACHES:
+            caches["search"].clear()
         # Hits buffered by an earlier test would land on this test's rows (ids are reused
         # after rollback); flushing before any work exists drops them.
         hits.flush_hits()
@@ -150,6 +152,8 @@ class ParallelTestCase(TransactionTestCase):
         cache.clear()
         if "local" in settings.CACHES:
             caches["local"].clear()
+        if "search" in settings.CACHES:
+            caches["search"].clear()
         hits.flush_hits()
         INDEX.reset()
         TAG_NAMES.reset()

@@ -8,6 +8,7 @@ behind the same interface as the listings' filter index (`works.query.WorkEngine
 """
 
 import functools
+import hashlib
 import itertools
 import json
 import re
@@ -20,8 +21,11 @@ from typing import Any, cast
 import numpy as np
 import tantivy
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.core.cache import caches
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lib.html import strip_html
@@ -30,6 +34,7 @@ from works.models import Chapter, Tagging, Work
 from works.query import SORTS, WorkQuery, WorkResult
 
 from . import engine
+from .models import SearchUpdate
 from .query import Clause, ParsedQuery, Term, parse_query
 from .text import SEPARATOR, chapter_text, paragraphs_before, prepare
 
@@ -84,7 +89,7 @@ class SearchResponse:
 def run(query: WorkQuery) -> SearchResponse:
     if settings.SEARCH_URL:
         return run_remote(query)
-    return run_local(query)
+    return run_cached(query)
 
 
 class SearchEngine:
@@ -232,6 +237,11 @@ def compile_query(parsed: ParsedQuery, request: WorkQuery) -> tuple[tantivy.Quer
 
 
 def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
+    return _search(request, snippets=snippets)[0]
+
+
+def _search(request: WorkQuery, *, snippets: bool) -> tuple[SearchResponse, dict[int, str]]:
+    """The answer, and the tags lines its passages were looked for in (`_tag_lines`)."""
     parsed = parse_query(request.text)
     notices = list(parsed.notices)
     query, highlight, searchable = compile_query(parsed, request)
@@ -254,9 +264,80 @@ def run_local(request: WorkQuery, *, snippets: bool = True) -> SearchResponse:
         else:
             ids, total = sorted_page(searcher, query, field_name, descending, offset, limit)
         hits = [Hit(work_id=pk, score=0.0) for pk in ids]
+    tag_lines: dict[int, str] = {}
     if snippets and highlight is not None and hits:
-        _add_snippets(searcher, parsed, hits)
-    return SearchResponse(total=total, hits=hits, notices=notices)
+        tag_lines = _add_snippets(searcher, parsed, hits)
+    return SearchResponse(total=total, hits=hits, notices=notices), tag_lines
+
+
+# --- the first pages' cache ------------------------------------------------------------------
+
+
+def _generation() -> tuple[str, int, int, int] | None:
+    """What a search's answer depends on besides the query: the live index folder and its last
+    commit (the opstamp in meta.json); and the search outbox, whose last row and number of rows
+    change with every change to what a search shows or quotes (text, tags, names, a chapter
+    posted or taken back: each queues a SearchUpdate in its own transaction, before the worker
+    commits it to the index; the number catches a row committed after one with a higher id).
+    None: no index yet.
+
+    Read before searching, so an answer is never older than the generation it is kept under.
+    """
+    index = engine.index_generation()
+    if index is None:
+        return None
+    name, opstamp = index
+    outbox = SearchUpdate.objects.aggregate(last=Max("id"), queued=Count("id"))
+    return name, opstamp, outbox["last"] or 0, outbox["queued"]
+
+
+def cache_key(request: WorkQuery, generation: tuple[str, int, int, int]) -> str:
+    """The whole query (the reader's visibility class, mutes and exclusions included), the
+    language its notices are in, the time zone its dates are days of, and the generation of
+    the index and the database."""
+    described = json.dumps(
+        [request.to_json(), get_language(), timezone.get_current_timezone_name(), generation],
+        sort_keys=True,
+        default=str,
+    )
+    return "search:" + hashlib.sha256(described.encode()).hexdigest()
+
+
+def _cacheable(request: WorkQuery) -> bool:
+    """First pages, not sorted by a counter (those change with every hit and kudos, outside the index)."""
+    field_name = SORT_FIELDS.get(request.sort, ("", False))[0]
+    return request.page == 1 and field_name not in engine.COUNT_FIELDS
+
+
+def run_cached(request: WorkQuery) -> SearchResponse:
+    """`run_local`, answered from this process's cache for a first page asked before at the same
+    generation (see `_generation`): a common word's results page skips the search of every match
+    and the passages. The works are still checked against the database's visibility rule by the
+    caller, as for any search.
+
+    A tag renamed queues no index update of its own (the works' filters are refreshed later, in
+    the background), so the tags lines the passages were looked for in are read again and
+    compared: a kept page whose tags read otherwise now is searched again.
+    """
+    if not _cacheable(request):
+        return run_local(request)
+    generation = _generation()
+    if generation is None:
+        return run_local(request)
+    key = cache_key(request, generation)
+    store = caches["search"]
+    found = store.get(key)
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], SearchResponse):
+        kept: SearchResponse = found[0]
+        kept_lines: dict[int, str] = found[1]
+        if not kept_lines or _tag_lines(list(kept_lines)) == kept_lines:
+            return kept
+    response, tag_lines = _search(request, snippets=True)
+    store.set(key, (response, tag_lines))
+    return response
+
+
+TIE_SLACK = 64
 
 
 def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int) -> tuple[list[Hit], int]:
@@ -271,9 +352,12 @@ def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: in
     or the end): then, ordered by (-score, id), the window's hits from the page's offset on are the
     page. Without long ties at the edges that is one search, as before.
     """
-    # Deeper pages sit in longer runs of equal scores: their first window is wider.
+    # Deeper pages sit in longer runs of equal scores: their first window is wider. It reaches
+    # at least TIE_SLACK hits past the page: a few dozen more cost nothing measurable (with the
+    # count, every match is scored anyway), and a common word's page often ends inside a run of
+    # equal scores, which a window ending at the page would search the whole index again for.
     margin = 1 + offset // 16
-    low, high = max(0, offset - margin), offset + limit + margin
+    low, high = max(0, offset - margin), offset + limit + max(margin, TIE_SLACK)
     widen = max(limit, 64, 8 * margin)
     total = 0
     while True:
@@ -555,8 +639,9 @@ def _matched_in(searcher: tantivy.Searcher, field_query: tantivy.Query, ids: lis
 SNIPPET_FIELDS = ("title", "tags", "summary", "notes", "text")
 
 
-def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hit]) -> None:
-    """Passages for the fields each work matched in: a phrase is quoted only where it is whole."""
+def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hit]) -> dict[int, str]:
+    """Passages for the fields each work matched in: a phrase is quoted only where it is whole.
+    Returns the tags line of each work whose tags were looked in (`_tag_lines`)."""
     ids = [h.work_id for h in hits]
     needles = _needles(parsed)
     phrase_length = _phrase_length(parsed)
@@ -594,14 +679,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
         return snippet if snippet.highlighted() else None
 
     works = {w.pk: w for w in Work.objects.filter(pk__in=ids).only("title", "summary", "notes", "endnotes")}
-    tag_names: dict[int, list[str]] = {pk: [] for pk in ids}
-    if matched["tags"]:
-        for work_id, name in (
-            Tagging.objects.filter(work_id__in=matched["tags"])
-            .order_by("tag__sort_order", "tag__name")
-            .values_list("work_id", "tag__name")
-        ):
-            tag_names[work_id].append(name)
+    tag_lines = _tag_lines(list(matched["tags"])) if matched["tags"] else {}
     first_chapters = _first_chapters([pk for pk in ids if pk in matched["text"]])
     for hit in hits:
         work = works.get(hit.work_id)
@@ -609,7 +687,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             continue
         for name, value in (
             ("title", work.title),
-            ("tags", " · ".join(tag_names[hit.work_id])),
+            ("tags", tag_lines.get(hit.work_id, "")),
             ("summary", strip_html(work.summary)),
             ("notes", strip_html(work.notes) + "\n" + strip_html(work.endnotes)),
         ):
@@ -624,6 +702,20 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length, first_chapters.get(hit.work_id))
             if text_snippet is not None:
                 hit.snippets.append(text_snippet)
+    return tag_lines
+
+
+def _tag_lines(work_ids: list[int]) -> dict[int, str]:
+    """Each work's tag names as one line, in the order blurbs show them (what its tags passage
+    is quoted from); "" for a work without tags."""
+    names: dict[int, list[str]] = {pk: [] for pk in work_ids}
+    for work_id, name in (
+        Tagging.objects.filter(work_id__in=work_ids)
+        .order_by("tag__sort_order", "tag__name")
+        .values_list("work_id", "tag__name")
+    ):
+        names[work_id].append(name)
+    return {pk: " · ".join(tags) for pk, tags in names.items()}
 
 
 ChapterRow = tuple[int, int, str, str]

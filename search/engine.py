@@ -114,6 +114,20 @@ def _current_name() -> str | None:
         return None
 
 
+def index_generation() -> tuple[str, int] | None:
+    """The live index folder and its last commit: Tantivy rewrites meta.json (atomically) on
+    every commit, with a higher opstamp; a rebuild swaps in another folder. None before any
+    index has a commit."""
+    name = _current_name()
+    if name is None:
+        return None
+    try:
+        meta = json.loads((search_dir() / name / "meta.json").read_bytes())
+    except FileNotFoundError:
+        return None
+    return name, int(meta["opstamp"])
+
+
 def _set_current(name: str) -> None:
     pointer = search_dir() / "CURRENT"
     temporary = pointer.with_suffix(".new")

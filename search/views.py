@@ -20,7 +20,7 @@ from works.listing import CountedPages, Listing, load_works, parse_work_query_fo
 from works.query import WorkQuery, WorkResult
 
 from . import engine
-from .backend import SEARCH_ENGINE, SearchUnavailable, run_local
+from .backend import SEARCH_ENGINE, SearchUnavailable, run_cached
 from .indexer import owns_index
 from .query import parse_query
 
@@ -156,7 +156,7 @@ def search_api(request: HttpRequest) -> HttpResponse:
     if not constant_time_compare(supplied, key):
         return JsonResponse({"error": "Wrong or missing search API key."}, status=403)
     try:
-        response = run_local(WorkQuery.from_json(json.loads(request.body)))
+        response = run_cached(WorkQuery.from_json(json.loads(request.body)))
     except (ValueError, TypeError) as error:
         return JsonResponse({"error": f"Bad search request: {error}"}, status=400)
     return JsonResponse(asdict(response))
