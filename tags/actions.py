@@ -523,6 +523,8 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> None:
             gettext("A tag named “%(name)s” was just created: make this tag its synonym instead.") % {"name": name}
         ) from None
     _log(actor, tag, "rename", f"Renamed “{old}” to “{name}”.")
+    # Search documents hold tag names: the works using it are rewritten in the background.
+    hooks.wrangled([tag.pk])
 
 
 # Many changes at once (the dashboard's bulk form and the tag edit page)

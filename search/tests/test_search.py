@@ -304,6 +304,19 @@ class WranglingTests(WranglingTestCase):
         self.assertEqual(found, ["Sub Tag Harbour"])
 
 
+    def test_a_renamed_tag_is_found_by_its_new_name_once_wrangling_reaches_the_index(self):
+        self.make_work(title="Lantern Harbour", content=STORY, fandoms="Tidewater (TV)", freeforms="Quokka Feelings")
+        self.index_search()
+        self.assertEqual(result_titles(self.client.get("/search/", {"q": "quokka"})), ["Lantern Harbour"])
+        self.assertEdited(self.staff, "Quokka Feelings", name="Glacial Pining Über Alles")
+        self.run_jobs()
+        self.client.logout()
+        SearchUpdate.objects.update(due_at=timezone.now())
+        self.index_search()
+        self.assertEqual(result_titles(self.client.get("/search/", {"q": "glacial"})), ["Lantern Harbour"])
+        self.assertEqual(result_titles(self.client.get("/search/", {"q": "quokka"})), [])
+
+
 class BadQueryTests(SearchTestCase):
     def test_malformed_queries_get_a_message_and_a_best_effort_result(self):
         self.post_work(title="Harbour Lights", content=STORY)
