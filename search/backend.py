@@ -315,9 +315,9 @@ def run_cached(request: WorkQuery) -> SearchResponse:
     and the passages. The works are still checked against the database's visibility rule by the
     caller, as for any search.
 
-    A tag renamed queues no index update of its own (the works' filters are refreshed later, in
-    the background), so the tags lines the passages were looked for in are read again and
-    compared: a kept page whose tags read otherwise now is searched again.
+    A renamed tag reaches the index only once the background refresh of its works has queued their
+    rewrite (tags.actions.rename_tag), so the tags lines the passages were looked for in are read
+    again and compared: a kept page whose tags read otherwise now is searched again.
     """
     if not _cacheable(request):
         return run_local(request)
