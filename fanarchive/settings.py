@@ -325,8 +325,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Parameters sent apart from the query text (psycopg's server-side binding) rather than quoted
     # into it in Python, and a query the connection has run this many times kept prepared, so the
     # server parses and plans it once (Django's default is never: README "Running on PostgreSQL"
-    # says when to turn it off behind a pooler). Measured on bench/pages.py's listings: ~0.5 ms of
-    # web-process CPU and a few ms of wall time a page.
+    # says when to turn it off behind a pooler). Preparing needs server-side binding; together
+    # they took ~0.4 ms of web CPU and ~1.5 ms of wall time off a listing page (CONTRIBUTING).
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", True))
     _prepare = env_str("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
     DATABASES["default"]["OPTIONS"].setdefault(
