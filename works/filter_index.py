@@ -28,11 +28,12 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from pyroaring import BitMap
 
 from lib.languages import LANGUAGES
+from lib.lookups import AnyOf
 from tags.models import Tag, TagType
 from works.models import Creatorship, FilterChange, FilterTagging, Work
 from works.query import SORTS, WorkQuery, WorkResult
@@ -290,9 +291,11 @@ class FilterIndex:
 
     def _apply(self, state: _State, work_ids: list[int]) -> None:
         """Reload these works from the database and patch every structure that holds them."""
-        rows = {row[0]: row for row in Work.objects.filter(pk__in=work_ids).values_list(*_WORK_FIELDS)}
+        # A catch-up under a stream of hits reloads hundreds of works: their ids go as one array.
+        rows = {row[0]: row for row in Work.objects.filter(AnyOf(F("pk"), work_ids)).values_list(*_WORK_FIELDS)}
         new_tags: dict[int, list[int]] = {pk: [] for pk in work_ids}
-        for work_id, tag_id in FilterTagging.objects.filter(work_id__in=work_ids).values_list("work_id", "tag_id"):
+        tag_rows = FilterTagging.objects.filter(AnyOf(F("work_id"), work_ids)).values_list("work_id", "tag_id")
+        for work_id, tag_id in tag_rows:
             new_tags[work_id].append(tag_id)
         needed = max(work_ids) + 1
         if needed > len(state.columns["revised"]):
