@@ -28,7 +28,6 @@ from works import hooks
 from works.blurbs import blurb_prefetches, prefill_blurbs, with_blurb_keys
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_work_query
 from works.filter_index import FACET_TYPES, FILTER_ENGINE, INDEX
-from works.filters import refresh_pending
 from works.models import Work
 from works.query import WorkEngine, WorkQuery, WorkResult
 
@@ -244,7 +243,8 @@ def list_works(
         capped=total > settings.MAX_PAGED_RESULTS,
         hidden_by_exclusions=hidden,
         hidden_by_mutes=hidden_by_mutes,
-        counts_updating=refresh_pending(),
+        # Read with the match's look at the change log: no query of its own.
+        counts_updating=INDEX.refresh_pending(),
         query=query_without_page(request),
         max_paged=settings.MAX_PAGED_RESULTS,
         **listing_extra,  # type: ignore[arg-type]
