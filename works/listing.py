@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, User
+from accounts.reader import saved_filters
 from lib.languages import LANGUAGES
 from lib.lookups import AnyOf
 from lib.querystring import query_without_page
@@ -206,7 +207,7 @@ def list_works(
     listing_extra: dict[str, object] = {}
     if isinstance(user, User):
         listing_extra["exclusion_count"] = len(spec.exclusion_list)
-        listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
+        listing_extra["saved_filters"] = saved_filters(user)
     if parsed.impossible:
         spec.only_ids = set()
     muted = set(spec.muted_users)
