@@ -304,7 +304,6 @@ class WranglingTests(WranglingTestCase):
         found = result_titles(self.client.get("/search/", {"q": "harbour", "other_include": "Tooth-Rotting Fluff"}))
         self.assertEqual(found, ["Sub Tag Harbour"])
 
-
     def test_a_renamed_tag_is_found_by_its_new_name_once_wrangling_reaches_the_index(self):
         self.make_work(title="Lantern Harbour", content=STORY, fandoms="Tidewater (TV)", freeforms="Quokka Feelings")
         self.index_search()
