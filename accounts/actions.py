@@ -10,10 +10,13 @@ from accounts.models import (
     EmailVerification,
     Invitation,
     Pseud,
+    SavedFilter,
+    TagExclusion,
     TermsAcceptance,
     User,
     UsernameChange,
 )
+from accounts.reader import reader_changed
 from accounts.verification import send_verification
 
 
@@ -104,3 +107,33 @@ def change_email(user: User, old_email: str, new_email: str) -> bool:
         user.email = new_email
         EmailVerification.objects.filter(user=user, verified_at=None).update(verified_at=timezone.now())
     return bool(updated)
+
+
+# The reader's exclusion list and saved filters: accounts.reader caches them by the reader's
+# version, so every change bumps it in the same transaction.
+
+
+@transaction.atomic
+def exclude_tags(user: User, tag_ids: list[int]) -> None:
+    for tag_id in tag_ids:
+        TagExclusion.objects.get_or_create(user=user, tag_id=tag_id)
+    reader_changed(user)
+
+
+@transaction.atomic
+def remove_tag_exclusion(user: User, tag_id: int) -> None:
+    TagExclusion.objects.filter(user=user, tag_id=tag_id).delete()
+    reader_changed(user)
+
+
+@transaction.atomic
+def save_filter(user: User, name: str, query: str) -> None:
+    """Saved under this name (replacing the reader's filter of that name, if any)."""
+    SavedFilter.objects.update_or_create(user=user, name=name, defaults={"query": query})
+    reader_changed(user)
+
+
+@transaction.atomic
+def delete_saved_filter(user: User, filter_id: int) -> None:
+    SavedFilter.objects.filter(user=user, pk=filter_id).delete()
+    reader_changed(user)

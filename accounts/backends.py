@@ -1,12 +1,18 @@
 """Log-in by username whatever its case: sign-up keeps usernames unique ignoring case, so
-"TheMadUser" and "themaduser" are one account, and typing either reaches it."""
+"TheMadUser" and "themaduser" are one account, and typing either reaches it.
+
+Each request's user is loaded in one query with what every request asks about them
+(accounts.hooks.REQUEST_USER_QUERY: moderation's standing and roles), and its `reader_version`
+lets accounts.reader answer the reader's mutes, exclusions and saved filters from its cache."""
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts import hooks
 from accounts.models import User
+from accounts.reader import loaded_for_request
 
 
 class CaseInsensitiveModelBackend(ModelBackend):
@@ -27,3 +33,16 @@ class CaseInsensitiveModelBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        users = User._default_manager.all()
+        for extend in hooks.REQUEST_USER_QUERY:
+            users = extend(users)
+        try:
+            user = users.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        loaded_for_request(user)
+        return user

@@ -9,12 +9,19 @@
   the export is ready (community puts it in the inbox);
 - `creator_names_changed(work_ids)`: a pseud or username credited on these works was renamed
   (search re-indexes them after a short delay, batched, so searches by creator find the new
-  name). accounts never imports search.
+  name). accounts never imports search;
+- `REQUEST_USER_QUERY` (`@request_user_query`): what every request reads with its user, in the
+  one query that loads it (accounts.backends): moderation adds the account's standing and roles;
+- `READER_PARTS` (`@reader_part(name)`): a part of the reader's own record that accounts.reader
+  caches by `User.reader_version` (community: whom they muted). Every write that changes a
+  part calls `accounts.reader.reader_changed` in its transaction.
 """
 
 import zipfile
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.db.models import QuerySet
 
 from accounts.models import User
 from lib.hooks import Hook
@@ -41,3 +48,26 @@ def export_files(function: ExportFiles) -> ExportFiles:
 
 
 creator_names_changed: Hook[[Iterable[int]]] = Hook("creator_names_changed")
+
+
+RequestUserQuery = Callable[[QuerySet[User]], QuerySet[User]]
+REQUEST_USER_QUERY: list[RequestUserQuery] = []
+
+
+def request_user_query(function: RequestUserQuery) -> RequestUserQuery:
+    if function not in REQUEST_USER_QUERY:
+        REQUEST_USER_QUERY.append(function)
+    return function
+
+
+# A part's loader takes the user's id and returns a value the cache can pickle (tuples of plain values).
+ReaderPart = Callable[[int], Any]
+READER_PARTS: dict[str, ReaderPart] = {}
+
+
+def reader_part(name: str) -> Callable[[ReaderPart], ReaderPart]:
+    def register(function: ReaderPart) -> ReaderPart:
+        READER_PARTS[name] = function
+        return function
+
+    return register

@@ -63,6 +63,10 @@ class User(AbstractUser):
     reader_width = models.CharField(max_length=8, choices=ReaderWidth.choices, default=ReaderWidth.NORMAL)
     # Ready for work skins: a reader may always read a work in the archive's own style.
     hide_creator_style = models.BooleanField(default=False)
+    # Bumped (with F(), in the same transaction) by every write to what accounts.reader caches per
+    # reader: mutes, tag exclusions, saved filters. Each request reads it with the user row, so a
+    # cache entry of an older version is never read again.
+    reader_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [

@@ -18,7 +18,7 @@ from accounts import actions, hooks
 from accounts import signup as signup_checks
 from accounts.forms import PreferencesForm, PseudForm, ReaderSettingsForm, SignupForm
 from accounts.invitations import usable_invitation
-from accounts.models import Pseud, SavedFilter, User
+from accounts.models import Pseud, User
 from accounts.unsubscribe import PREFERENCES, read_unsubscribe_token
 from accounts.verification import is_unverified
 from lib.params import parse_id
@@ -234,7 +234,7 @@ def saved_filter_new(request: HttpRequest) -> HttpResponse:
     elif len(target) > 4000:
         messages.error(request, _("Those filters are too long to save."))
     else:
-        SavedFilter.objects.update_or_create(user=request.user, name=name, defaults={"query": target})
+        actions.save_filter(request.user, name, target)
         messages.success(request, _("Saved your filters as “%(name)s”.") % {"name": name})
     return redirect(target)
 
@@ -243,7 +243,7 @@ def saved_filter_new(request: HttpRequest) -> HttpResponse:
 def saved_filters(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
-        SavedFilter.objects.filter(user=request.user, pk=parse_id(request.POST.get("delete")) or 0).delete()
+        actions.delete_saved_filter(request.user, parse_id(request.POST.get("delete")) or 0)
         messages.success(request, _("The saved filter was deleted."))
         return redirect("saved_filters")
     return render(request, "accounts/saved_filters.html", {"filters": request.user.saved_filters.all()})

@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from accounts.models import User
+from accounts.reader import reader_changed, readers_changed
 from community.models import MAX_BLOCKED, MAX_MUTED, Block, Kudo, Mute, Reading, Subscription
 from community.muting import blocked_by_creators
 from lib.hashing import keyed_hash
@@ -164,13 +165,21 @@ def unblock_user(blocker: User, blocked: User) -> None:
 
 @transaction.atomic
 def mute_user(muter: User, muted: User) -> None:
-    # Listings read the mute list on every request, so nothing else needs refreshing.
+    # Pages read the mute list from the reader's record (accounts.reader): its version moves with it.
     _relate(muter, muted, Mute, MAX_MUTED, "mute")
+    reader_changed(muter)
 
 
 @transaction.atomic
 def unmute_user(muter: User, muted: User) -> None:
     Mute.objects.filter(muter=muter, muted=muted).delete()
+    reader_changed(muter)
+
+
+def forget_mutes_of(user: User, delete_works: bool, keep_pseud_names: bool) -> None:
+    """The user is deleting their account (accounts.hooks.account_deleting): their mutes of others
+    go with it, and so does every mute of them, from their muters' records."""
+    readers_changed(Mute.objects.filter(muted=user).values("muter_id"))
 
 
 def forget_kudos_of(user: User, delete_works: bool, keep_pseud_names: bool) -> None:

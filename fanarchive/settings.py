@@ -301,6 +301,15 @@ CACHES["search"] = {
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": env_int("SEARCH_CACHE_ENTRIES", 1000)},
 }
+# A logged-in reader's mutes, tag exclusions and saved filters (accounts.reader), keyed by the
+# version their account row carries: per process, since a request reads the version anyway and
+# an entry of an old version is never asked for again. A few KB per reader.
+CACHES["readers"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "readers",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env_int("READER_CACHE_ENTRIES", 10_000)},
+}
 # Small values every page reads (sitecontent's archive settings) when there is no Redis: per
 # process, refreshed every 30 s, so a page never pays a database query for them.
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from jobs.models import Job, WorkerHeartbeat
@@ -90,11 +90,16 @@ def enqueue(
         return existing
 
 
-def pending_jobs(kind: str | None = None) -> int:
+def active_jobs(kind: str | None = None) -> QuerySet[Job]:
+    """Jobs pending or running (of one kind)."""
     jobs = Job.objects.filter(status__in=ACTIVE)
     if kind:
         jobs = jobs.filter(kind=kind)
-    return jobs.count()
+    return jobs
+
+
+def pending_jobs(kind: str | None = None) -> int:
+    return active_jobs(kind).count()
 
 
 def retry_delay(attempts: int) -> timedelta:

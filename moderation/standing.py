@@ -1,7 +1,7 @@
 """An account's standing: suspended until a date, or banned. One check, asked before every write."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -20,9 +20,32 @@ def standing_of(user: AnyUser) -> Standing | None:
     return Standing.objects.filter(user_id=user.pk).first()
 
 
+def _role_annotations() -> dict[str, Exists]:
+    return {
+        "moderator": role_member_exists(Role.MODERATOR),
+        "support": role_member_exists(Role.SUPPORT),
+        "wrangler": Exists(WranglerAssignment.objects.filter(user=OuterRef("pk"))),
+    }
+
+
+# Annotations on the request's user (accounts.backends loads it with them): role -> attribute.
+_LOADED_ROLES = {
+    Role.MODERATOR: "moderation_moderator",
+    Role.SUPPORT: "moderation_support",
+    Role.WRANGLER: "moderation_wrangler",
+}
+
+
+def with_standing_and_roles(users: QuerySet[User]) -> QuerySet[User]:
+    """The request's user with their standing and roles (accounts.hooks.REQUEST_USER_QUERY): read
+    in the query that loads the user, so they are as current as the account itself."""
+    roles = _role_annotations()
+    return users.select_related("standing").annotate(**{_LOADED_ROLES[Role(role)]: roles[role] for role in roles})
+
+
 def load_standing_and_roles(user: AnyUser) -> Standing | None:
     """The account's standing (None: good standing) and whether it moderates, supports or wrangles,
-    in one query.
+    in one query, or none when the user was loaded with them (with_standing_and_roles).
 
     The middleware calls this once per request; the roles are remembered on the user object
     for moderation.roles, so the navigation's Wrangling, Moderation and Support links cost no
@@ -30,30 +53,19 @@ def load_standing_and_roles(user: AnyUser) -> Standing | None:
     """
     if not user.is_authenticated:
         return None
-    row = (
-        User.objects.filter(pk=user.pk)
-        .values("standing__banned", "standing__suspended_until", "standing__reason", "standing__spam")
-        .annotate(
-            moderator=role_member_exists(Role.MODERATOR),
-            support=role_member_exists(Role.SUPPORT),
-            wrangler=Exists(WranglerAssignment.objects.filter(user=OuterRef("pk"))),
-        )
-        .first()
-    )
-    if row is None:
+    loaded: AnyUser | None = user
+    if not hasattr(user, _LOADED_ROLES[Role.MODERATOR]):
+        # A user loaded some other way (an API token's owner): one query.
+        loaded = with_standing_and_roles(User.objects.filter(pk=user.pk)).first()
+        if loaded is None:
+            return None
+    for role, attribute in _LOADED_ROLES.items():
+        remember_role(user, role, bool(getattr(loaded, attribute)))
+    try:
+        standing: Standing = getattr(loaded, "standing")  # noqa: B009 (read with select_related)
+    except Standing.DoesNotExist:
         return None
-    remember_role(user, Role.MODERATOR, bool(row["moderator"]))
-    remember_role(user, Role.SUPPORT, bool(row["support"]))
-    remember_role(user, Role.WRANGLER, bool(row["wrangler"]))
-    if row["standing__banned"] is None:
-        return None
-    return Standing(
-        user_id=user.pk,
-        banned=row["standing__banned"],
-        spam=row["standing__spam"],
-        suspended_until=row["standing__suspended_until"],
-        reason=row["standing__reason"],
-    )
+    return standing
 
 
 def write_refusal(standing: Standing) -> str | None:

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.actions import exclude_tags, remove_tag_exclusion
 from accounts.models import TagExclusion, User
 from lib.params import parse_id
 from tags.models import Tag, tag_name_key
@@ -20,7 +21,7 @@ def exclusions(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     if request.method == "POST":
         if "remove" in request.POST:
-            TagExclusion.objects.filter(user=request.user, tag_id=parse_id(request.POST.get("remove")) or 0).delete()
+            remove_tag_exclusion(request.user, parse_id(request.POST.get("remove")) or 0)
             messages.success(request, _("The tag was removed from your exclusion list."))
             return redirect("exclusions")
         names = split_tag_names(request.POST.get("tags", ""))
@@ -40,8 +41,7 @@ def exclusions(request: HttpRequest) -> HttpResponse:
                     request, _("An exclusion list can hold at most %(count)s tags.") % {"count": MAX_EXCLUSIONS}
                 )
             else:
-                for tag in found.values():
-                    TagExclusion.objects.get_or_create(user=request.user, tag=tag)
+                exclude_tags(request.user, [tag.pk for tag in found.values()])
                 messages.success(
                     request,
                     ngettext(

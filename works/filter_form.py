@@ -22,7 +22,8 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext
 
-from accounts.models import TagExclusion, User
+from accounts.models import User
+from accounts.reader import excluded_tag_ids
 from lib.languages import LANGUAGE_NAMES
 from tags.models import Tag, TagType, tag_name_key
 from tags.parsing import split_tag_names
@@ -181,7 +182,7 @@ def parse_work_query(params: QueryDict, user: AnyUser, *, search: bool = False) 
     if isinstance(user, User):
         # Muted creators' works are gone from everything this reader sees, counts included.
         spec.muted_users = sorted(hooks.muted_user_ids(user))
-        spec.exclusion_list = list(TagExclusion.objects.filter(user=user).values_list("tag_id", flat=True))
+        spec.exclusion_list = excluded_tag_ids(user)
 
     include_ids = _tag_ids(params, "include", errors)
     exclude_ids = _tag_ids(params, "exclude", errors)

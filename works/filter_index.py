@@ -28,13 +28,14 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q, Value
 from django.utils import timezone
 from pyroaring import BitMap
 
 from lib.languages import LANGUAGES
 from lib.lookups import AnyOf
 from tags.models import Tag, TagType
+from works.filters import refresh_jobs, refresh_pending
 from works.models import Creatorship, FilterChange, FilterTagging, Work
 from works.query import SORTS, WorkQuery, WorkResult
 
@@ -55,6 +56,7 @@ _LANGUAGE_CODES = {code: number for number, (code, _name) in enumerate(LANGUAGES
 # Changes committed out of id order (concurrent PostgreSQL transactions) are
 # caught by re-reading this much of the recent log on every catch-up.
 _LOG_OVERLAP = timedelta(seconds=30)
+_PENDING_ROW = 0
 # Below this many results, facets are counted from each work's tags; above it,
 # from bitmap intersections with the most used tags of each type.
 _SMALL_RESULT = 30_000
@@ -143,6 +145,8 @@ class _State:
     column_versions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COLUMNS, 0))
     results: "OrderedDict[tuple[Any, ...], _CachedResult]" = field(default_factory=OrderedDict)
     results_bytes: int = 0
+    # Whether wrangling refreshes were pending at the last look at the change log (refresh_pending).
+    refresh_pending: bool = False
 
 
 @dataclass
@@ -187,6 +191,11 @@ class FilterIndex:
                 self._catch_up(self._state)
             self._state.synced_at = now
             return self._state
+
+    def refresh_pending(self) -> bool:
+        """True while wrangling changes are still being applied to works (works.filters.refresh_pending),
+        as read with the latest look at the change log: a listing's match has just looked."""
+        return self._current_state().refresh_pending
 
     def _current_state(self) -> _State:
         # page() and facets() work on ids from match(), which caught up: no second look at the log.
@@ -249,6 +258,7 @@ class FilterIndex:
             title_keys=tuple(titles),
             creator_keys=tuple(creators),
             last_change_id=last_change_id,
+            refresh_pending=refresh_pending(),
             recent_change_ids=set(
                 FilterChange.objects.filter(created_at__gte=timezone.now() - _LOG_OVERLAP).values_list("id", flat=True)
             ),
@@ -273,11 +283,21 @@ class FilterIndex:
         the window, bench/worker.py --mixed on a busy machine).
         """
         since = timezone.now() - _LOG_OVERLAP
-        rows = list(
-            FilterChange.objects.filter(Q(id__gt=state.last_change_id) | Q(created_at__gte=since)).values_list(
-                "id", "work_id"
-            )
+        changes = (
+            FilterChange.objects.filter(Q(id__gt=state.last_change_id) | Q(created_at__gte=since))
+            .order_by()
+            .values_list("id", "work_id")
         )
+        # In the same round trip, whether wrangling refreshes are pending (works.filters.refresh_pending):
+        # then a row (0, their count), as no change has id 0. A listing then says its counts are updating.
+        pending = refresh_jobs().order_by().values("kind").annotate(n=Count("pk")).values_list(Value(_PENDING_ROW), "n")
+        rows, refreshing = [], False
+        for change_id, work_id in changes.union(pending, all=True):
+            if change_id == _PENDING_ROW:
+                refreshing = work_id > 0
+            else:
+                rows.append((change_id, work_id))
+        state.refresh_pending = refreshing
         fresh = [
             (change_id, work_id)
             for change_id, work_id in rows

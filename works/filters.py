@@ -21,9 +21,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from jobs.queue import enqueue, handler, pending_jobs
+from jobs.models import Job
+from jobs.queue import active_jobs, enqueue, handler, pending_jobs
 from tags.models import MetaTagging, Tag, TagType
 from works import hooks
 from works.models import FilterChange, FilterTagging, Tagging, Work
@@ -205,8 +207,14 @@ def queue_refresh_for_tags(tag_ids: Iterable[int]) -> None:
 
 
 def refresh_pending() -> bool:
-    """True while wrangling changes are still being applied to works (counts may lag)."""
+    """True while wrangling changes are still being applied to works (counts may lag). Listings
+    read it with their look at the change log instead (works.filter_index: refresh_pending)."""
     return pending_jobs(REFRESH_JOB) > 0
+
+
+def refresh_jobs() -> QuerySet[Job]:
+    """The refresh jobs pending or running (see refresh_pending)."""
+    return active_jobs(REFRESH_JOB)
 
 
 @handler(REFRESH_JOB)

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SavedFilter, User
+from accounts.reader import saved_filters
 from lib.languages import LANGUAGES
 from lib.lookups import AnyOf
 from lib.querystring import query_without_page
@@ -28,7 +29,6 @@ from works import hooks
 from works.blurbs import blurb_prefetches, prefill_blurbs, with_blurb_keys
 from works.filter_form import SORT_LABELS, ParsedFilters, parse_work_query
 from works.filter_index import FACET_TYPES, FILTER_ENGINE, INDEX
-from works.filters import refresh_pending
 from works.models import Work
 from works.query import WorkEngine, WorkQuery, WorkResult
 
@@ -207,7 +207,7 @@ def list_works(
     listing_extra: dict[str, object] = {}
     if isinstance(user, User):
         listing_extra["exclusion_count"] = len(spec.exclusion_list)
-        listing_extra["saved_filters"] = list(SavedFilter.objects.filter(user=user))
+        listing_extra["saved_filters"] = saved_filters(user)
     if parsed.impossible:
         spec.only_ids = set()
     muted = set(spec.muted_users)
@@ -244,7 +244,8 @@ def list_works(
         capped=total > settings.MAX_PAGED_RESULTS,
         hidden_by_exclusions=hidden,
         hidden_by_mutes=hidden_by_mutes,
-        counts_updating=refresh_pending(),
+        # Read with the match's look at the change log: no query of its own.
+        counts_updating=INDEX.refresh_pending(),
         query=query_without_page(request),
         max_paged=settings.MAX_PAGED_RESULTS,
         **listing_extra,  # type: ignore[arg-type]

@@ -16,7 +16,6 @@ from tags.visibility import may_see_tag, visible_tags
 from works import autocomplete
 from works.filter_index import INDEX
 from works.filter_sheet import count_response, wants_count
-from works.filters import refresh_pending
 from works.listing import list_works
 
 
@@ -43,7 +42,8 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
         "meta_tags": visible.filter(sub_links__sub_tag=tag).order_by("name"),
         "sub_tags": visible.filter(meta_links__meta_tag=tag).order_by("name"),
         "may_wrangle": tag_hooks.may_wrangle(request.user, tag),
-        "counts_updating": refresh_pending(),
+        # Read with the count's look at the change log: no query of its own.
+        "counts_updating": INDEX.refresh_pending(),
     }
     return render(request, "tags/tag_detail.html", context)
 

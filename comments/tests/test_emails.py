@@ -8,7 +8,8 @@ from django.test import override_settings
 
 from accounts.unsubscribe import unsubscribe_token
 from comments.tests.helpers import CommentsTestCase, email_html
-from community.models import InboxItem, Mute
+from community.actions import mute_user
+from community.models import InboxItem
 from jobs.queue import run_pending
 from works.models import Work
 
@@ -120,7 +121,7 @@ class CommentEmailTests(CommentsTestCase):
         self.client.post(f"/comments/{self.last_comment().pk}/delete")
         carol = self.make_user("carol")
         self.comment(self.work, "Carol here.", user=carol)
-        Mute.objects.create(muter=self.alice, muted=carol)
+        mute_user(self.alice, carol)
         run_pending()
         self.assertEqual(mail.outbox, [])
 

@@ -2,7 +2,8 @@
 
 from comments.models import Comment
 from comments.tests.helpers import CommentsTestCase
-from community.models import InboxItem, Mute
+from community.actions import mute_user
+from community.models import InboxItem
 from works.models import Work
 
 
@@ -109,7 +110,7 @@ class InboxTests(CommentsTestCase):
         self.comment(self.work, "Carol's comment.", user=carol)
         self.login(self.alice)
         self.assertContains(self.client.get("/inbox"), "Carol's comment.")
-        Mute.objects.create(muter=self.alice, muted=carol)
+        mute_user(self.alice, carol)
         page = self.client.get("/inbox")
         self.assertNotContains(page, "Carol's comment.")
         self.assertContains(page, "1 unread item.")

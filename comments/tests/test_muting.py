@@ -1,7 +1,7 @@
 """Muting, server side: the muted user's comments (and the replies under them) leave the muter's pages, counts too."""
 
 from comments.tests.helpers import CommentsTestCase, comments_count_shown
-from community.models import Mute
+from community.actions import mute_user, unmute_user
 
 
 class MutingTests(CommentsTestCase):
@@ -16,7 +16,7 @@ class MutingTests(CommentsTestCase):
         self.comment(self.work, "Alice answers Carol.", user=self.alice, parent=self.carols)
         self.answer = self.last_comment()
         self.comment(self.work, "Carol replies to Bob.", user=self.carol, parent=self.bobs)
-        Mute.objects.create(muter=self.bob, muted=self.carol)
+        mute_user(self.bob, self.carol)
 
     def test_the_muter_does_not_see_the_muted_users_comments_and_the_count_says_so(self):
         page = self.work_page(self.work, self.bob)
@@ -42,5 +42,5 @@ class MutingTests(CommentsTestCase):
         self.assertNotContains(thread, "Carol replies to Bob.")
 
     def test_unmuting_brings_them_back(self):
-        Mute.objects.filter(muter=self.bob).delete()
+        unmute_user(self.bob, self.carol)
         self.assertEqual(comments_count_shown(self.work_page(self.work, self.bob)), 4)

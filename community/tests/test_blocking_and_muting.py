@@ -5,6 +5,7 @@ from unittest import mock
 
 from accounts.actions import create_account
 from bookmarks.models import Bookmark
+from community.actions import mute_user
 from community.models import Block, Mute
 from community.muting import muted_user_ids
 from fanarchive.test import BaseTestCase
@@ -83,7 +84,7 @@ class MutingTests(BaseTestCase):
         Bookmark.objects.create(user=self.carol, pseud=self.carol.default_pseud, work=self.alices, notes="Carol's rec")
         Bookmark.objects.create(user=self.bob, pseud=self.bob.default_pseud, work=self.carols, notes="Bob's own")
         Bookmark.objects.create(user=self.alice, pseud=self.alice.default_pseud, work=self.alices, notes="Alice's")
-        Mute.objects.create(muter=self.bob, muted=self.carol)
+        mute_user(self.bob, self.carol)
         self.login(self.bob)
         work_page = self.client.get(f"/works/{self.alices.pk}/bookmarks")
         self.assertNotContains(work_page, "Carol's rec")

@@ -8,7 +8,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
 from accounts.actions import create_account
-from community.models import InboxItem, Mute, Subscription
+from community.actions import mute_user
+from community.models import InboxItem, Subscription
 from community.notify import DIGEST_JOB, queue_digests
 from jobs.models import Job
 from jobs.queue import run_pending
@@ -101,7 +102,7 @@ class NotificationTests(WorksTestCase):
         self.assertEqual(self.items(InboxItem.Kind.NEW_SERIES_PART), [("carol", "Second Light")])
 
     def test_restricted_works_reach_subscribers_and_muters_of_the_creator_hear_nothing(self):
-        Mute.objects.create(muter=self.carol, muted=self.alice)
+        mute_user(self.carol, self.alice)
         self.make_work(title="Members Only", restricted="on")
         self.assertEqual(self.items(InboxItem.Kind.NEW_WORK), [("bob", "Members Only")])
 

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.actions import create_account
 from accounts.models import User
 from comments.models import COMMENT_MAX, THREAD_DISPLAY_DEPTH
-from community.models import Block, Mute
+from community.actions import mute_user
+from community.models import Block
 from fanarchive.test import ParallelTestCase
 from moderation.models import LogEntry, Notice, Report
 from moderation.tests.helpers import ModerationTestCase
@@ -99,7 +100,7 @@ class ThreadTests(NewsCommentsTestCase):
     def test_muted_users_comments_and_their_replies_are_left_out(self) -> None:
         self.say(self.bob, "Bob's thoughts")
         self.say(self.staff, "Answer to Bob", parent=self.last())
-        Mute.objects.create(muter=self.alice, muted=self.bob)
+        mute_user(self.alice, self.bob)
         page = self.page(self.alice)
         self.assertNotIn("Bob's thoughts", page)
         self.assertNotIn("Answer to Bob", page)

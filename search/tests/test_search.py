@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import TagExclusion, User
-from community.models import Mute
+from accounts.actions import exclude_tags
+from accounts.models import User
+from community.actions import mute_user, unmute_user
 from fanarchive.test import BaseTestCase
 from search import engine
 from search.models import SearchUpdate
@@ -218,10 +219,10 @@ class VisibilityTests(SearchTestCase):
         viewer = self.make_viewer()
         self.login(viewer)
         self.assertEqual(sorted(self.search("harbour")), ["Alice Harbour", "Bob Harbour"])
-        Mute.objects.create(muter=viewer, muted=self.bob)
+        mute_user(viewer, self.bob)
         self.assertEqual(self.search("harbour"), ["Alice Harbour"])
-        Mute.objects.all().delete()
-        TagExclusion.objects.create(user=viewer, tag=Tag.objects.get(name="Angst"))
+        unmute_user(viewer, self.bob)
+        exclude_tags(viewer, [Tag.objects.get(name="Angst").pk])
         self.assertEqual(self.search("harbour"), ["Alice Harbour"])
         self.assertEqual(sorted(self.search("harbour", exclusions="off")), ["Alice Harbour", "Bob Harbour"])
 
@@ -255,7 +256,7 @@ class MutedCountsTests(SearchTestCase):
         self.client.logout()
         self.assertEqual(blurb_counts(self.client.get("/works")), (2, 2))
         self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (2, 2))
-        Mute.objects.create(muter=self.bob, muted=carol)
+        mute_user(self.bob, carol)
         self.login(self.bob)
         self.assertEqual(blurb_counts(self.client.get("/works")), (1, 1))
         self.assertEqual(blurb_counts(self.client.get("/search/", {"q": "harbour"})), (1, 1))
@@ -302,7 +303,6 @@ class WranglingTests(WranglingTestCase):
         self.assertEqual(sorted(found), ["Meta Tag Harbour", "Sub Tag Harbour"])
         found = result_titles(self.client.get("/search/", {"q": "harbour", "other_include": "Tooth-Rotting Fluff"}))
         self.assertEqual(found, ["Sub Tag Harbour"])
-
 
     def test_a_renamed_tag_is_found_by_its_new_name_once_wrangling_reaches_the_index(self):
         self.make_work(title="Lantern Harbour", content=STORY, fandoms="Tidewater (TV)", freeforms="Quokka Feelings")

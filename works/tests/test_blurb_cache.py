@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.actions import change_username, create_account
 from accounts.models import Pseud
-from community.models import Mute
+from community.actions import mute_user
 from tags.actions import rename_tag
 from tags.models import USER_DEFINED_TYPES, Tag, TagType
 from works.models import Creatorship, SerialWork, Series, Tagging, Work
@@ -64,7 +64,7 @@ class BlurbCacheTests(FilterTestCase):
         self.assertIn("Comments:</dt><dd>1</dd>", self.client.get("/works").content.decode())
         # Carol muted Bob: the same cached blurb, but her count leaves his comment out.
         carol = create_account("carol", "carol@example.org", self.password)
-        Mute.objects.create(muter=carol, muted=self.bob)
+        mute_user(carol, self.bob)
         self.login(carol)
         page = self.client.get("/works").content.decode()
         self.assertIn("The Lighthouse Keeper", page)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.test import override_settings
 
 from accounts.models import SavedFilter, TagExclusion
+from community.actions import mute_user
 from fanarchive.test import BaseTestCase
 from jobs.queue import run_pending
 from tags.models import MetaTagging, Tag
@@ -337,7 +338,6 @@ class MutingInListingsTests(FilterTestCase):
     def test_a_muted_creator_leaves_lists_series_and_blurb_counts(self):
         from accounts.actions import create_account
         from comments.models import Comment
-        from community.models import Mute
 
         carol = create_account("carol", "carol@example.org", self.password)
         alices = self.make_work(title="Alice's", new_series_title="Saga")
@@ -346,7 +346,7 @@ class MutingInListingsTests(FilterTestCase):
         Comment.objects.create(work=alices, user=carol, content="<p>Hi</p>")
         Comment.objects.create(work=alices, user=self.bob, content="<p>Hello</p>")
         Work.objects.filter(pk=alices.pk).update(comments_count=2)
-        Mute.objects.create(muter=self.bob, muted=carol)
+        mute_user(self.bob, carol)
         self.login(self.bob)
         self.assertEqual(self.titles("/works"), ["Alice&#x27;s"])
         self.assertIn("of 1 Work", self.client.get("/works").content.decode())

@@ -2,8 +2,7 @@
 
 import re
 
-from accounts.actions import create_account
-from accounts.models import TagExclusion
+from accounts.actions import create_account, exclude_tags
 from community.actions import mute_user
 from fanarchive.test import BaseTestCase
 from tags.models import Tag
@@ -75,7 +74,7 @@ class MutedAndExcludedCountsTests(BaseTestCase):
         self.make_work(title="Fluff By Bob", author=self.bob, freeforms="Fluff")
         self.carol = create_account("carol", "carol@example.org", self.password)
         mute_user(self.carol, self.alice)
-        TagExclusion.objects.create(user=self.carol, tag=Tag.objects.get(name="Angst"))
+        exclude_tags(self.carol, [Tag.objects.get(name="Angst").pk])
         self.login(self.carol)
 
     def test_each_notice_counts_the_works_it_hid(self) -> None:

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 
 from accounts.models import User
-from community.models import Mute
+from community.actions import mute_user
 from fanarchive.test import BaseTestCase
 from search.backend import SEARCH_ENGINE
 from tags.models import Tag
@@ -92,7 +92,7 @@ class BothEnginesTests(BaseTestCase):
 
     def test_filters_sorts_mutes_and_visibility_agree(self):
         fluff = Tag.objects.get(name="Fluff").pk
-        Mute.objects.create(muter=self.alice, muted=self.bob)
+        mute_user(self.alice, self.bob)
         expectations = [
             (f"include={fluff}&sort=title", None, ["Alpha", "Carol's", "Charlie"]),
             (f"include={fluff}&sort=title&direction=desc", None, ["Charlie", "Carol's", "Alpha"]),

@@ -25,6 +25,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Collate
 
 from accounts.models import TagExclusion, User
+from accounts.reader import reader_changed
 from community.models import Mute
 from fanarchive.test import BaseTestCase
 from search.indexer import apply_pending, queue_updates, rebuild
@@ -191,6 +192,8 @@ class WorkQueryOracleTests(BaseTestCase):
             Mute.objects.create(muter=self.bob, muted_id=muted)
         for tag_id in self.rng.sample(self.filter_tags, 3):
             TagExclusion.objects.create(user=self.bob, tag_id=tag_id)
+        # Written directly (the oracle's own rows): the reader's record is told, as actions tell it.
+        reader_changed(self.bob)
 
     def random_params(self, *, for_search: bool) -> dict[str, Any]:
         rng = self.rng
