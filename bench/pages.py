@@ -53,6 +53,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from accounts.models import TagExclusion, User
+from lib.startup import freeze_startup_heap, tune_garbage_collector_for_serving
 from tags.models import Tag, TagType
 from works.filter_index import INDEX
 from works.models import Chapter, Work
@@ -176,9 +177,10 @@ def main() -> None:
     INDEX.reset()
     INDEX.ensure_current()
     index_seconds = time.perf_counter() - started
-    # As the server's parent process does before forking its workers (fanarchive/wsgi.py).
-    gc.collect()
-    gc.freeze()
+    # As the server does (fanarchive/wsgi.py): its parent process freezes what it built before
+    # forking the workers, and web processes collect young objects less often.
+    freeze_startup_heap()
+    tune_garbage_collector_for_serving()
     biggest = (
         Tag.objects.filter(type=TagType.FANDOM)
         .annotate(n=Count("taggings"))
