@@ -62,7 +62,7 @@ class BookmarkVisibilityTests(BaseTestCase):
         path = f"/works/{self.work.pk}/bookmarks"
         # The work (and, for a member, whether they created it) once, then the bookmarks: no second
         # look at the work to ask whether it is visible.
-        for viewer, queries in ((None, 11), (self.bob, 17)):
+        for viewer, queries in ((None, 11), (self.bob, 15)):
             with self.subTest(viewer=viewer):
                 if viewer:
                     self.login(viewer)

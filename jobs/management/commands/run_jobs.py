@@ -41,11 +41,13 @@ class _Stopper:
     def on_signal(self, signum: int, frame: FrameType | None) -> None:
         # Idle, the loop sees the flag at its next step: raising here could land inside a database
         # call and leave the connection unusable. Busy, the job gets a grace period, then is released.
-        if self.busy and (self.stopping or self.grace <= 0):
-            raise WorkerStopping
         first = not self.stopping
+        # Set before raising: a raise that lands in a __del__ or a garbage collector callback is
+        # printed and dropped by Python, and the loop must still stop once the job is over.
         self.stopping = True
-        if self.busy and first:
+        if self.busy and (not first or self.grace <= 0):
+            raise WorkerStopping
+        if self.busy:
             logger.warning("%s: finishing the current job (at most %ss)", signal.strsignal(signum), self.grace)
             signal.alarm(self.grace)
 
