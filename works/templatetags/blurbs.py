@@ -110,31 +110,31 @@ def blurb_stats(work: Work) -> SafeString:
     here because a template's variable lookups for these ten values cost more than the rest
     of a cached blurb. Counts as AO3 shows them: engagement only when there is something to count."""
     label = _stats_labels()
-    html = [
-        f'<dl class="stats"><dt>{label["language"]}</dt><dd><bdi lang="{escape(work.language)}">'
-        f"{escape(LANGUAGE_NAMES.get(work.language, work.language))}</bdi></dd>"
-        f"<dt>{label['words']}</dt><dd>{localize(work.word_count)}</dd>"
-        f"<dt>{label['chapters']}</dt><dd>{localize(work.chapter_count)}/{escape(work.chapter_total_display)}</dd>"
+    pairs = [
+        f'<dt>{label["language"]}</dt><dd><bdi lang="{escape(work.language)}">'
+        f"{escape(LANGUAGE_NAMES.get(work.language, work.language))}</bdi></dd>",
+        f"<dt>{label['words']}</dt><dd>{localize(work.word_count)}</dd>",
+        f"<dt>{label['chapters']}</dt><dd>{localize(work.chapter_count)}/{escape(work.chapter_total_display)}</dd>",
     ]
     if work.comments_count:
-        html.append(f"<dt>{label['comments']}</dt><dd>{localize(work.comments_count)}</dd>")
+        pairs.append(f"<dt>{label['comments']}</dt><dd>{localize(work.comments_count)}</dd>")
     if work.kudos_count:
-        html.append(f"<dt>{label['kudos']}</dt><dd>{localize(work.kudos_count)}</dd>")
+        pairs.append(f"<dt>{label['kudos']}</dt><dd>{localize(work.kudos_count)}</dd>")
     if work.bookmarks_count:
-        html.append(
+        pairs.append(
             f'<dt>{label["bookmarks"]}</dt><dd><a href="/works/{int(work.pk):d}/bookmarks">'
             f"{localize(work.bookmarks_count)}</a></dd>"
         )
-    html.append(f"<dt>{label['hits']}</dt><dd>{localize(work.hits)}</dd>")
+    pairs.append(f"<dt>{label['hits']}</dt><dd>{localize(work.hits)}</dd>")
     if work.restricted:
-        html.append(
+        pairs.append(
             f'<dt class="visually-hidden">{label["visibility"]}</dt>'
             f'<dd class="restricted-note">{label["restricted"]}</dd>'
         )
-    html.append("</dl>")
     # A line between the pairs, as the template gave: the list's text ("Words: 9 Chapters: 1/?")
     # keeps its words apart when copied or read without styles.
-    return SafeString("".join(html).replace("</dd><dt", "</dd>\n<dt"))
+    lines = "\n".join(pairs)
+    return SafeString(f'<dl class="stats">{lines}</dl>')
 
 
 @register.simple_tag(takes_context=True)
