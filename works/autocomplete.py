@@ -277,14 +277,7 @@ def _starting_with(key: str, item: Callable[[int], str], length: int) -> tuple[i
     """The range [low, high) of a sorted sequence (`item(i)`, `length` items) starting with `key`."""
 
     def first_at_least(bound: str, low: int) -> int:
-        high = length
-        while low < high:
-            middle = (low + high) // 2
-            if item(middle) < bound:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+        return bisect_left(range(length), bound, lo=low, key=item)
 
     low = first_at_least(key, 0)
     if key[-1] == _LAST_CHARACTER:
