@@ -20,14 +20,6 @@ def standing_of(user: AnyUser) -> Standing | None:
     return Standing.objects.filter(user_id=user.pk).first()
 
 
-def _role_annotations() -> dict[str, Exists]:
-    return {
-        "moderator": role_member_exists(Role.MODERATOR),
-        "support": role_member_exists(Role.SUPPORT),
-        "wrangler": Exists(WranglerAssignment.objects.filter(user=OuterRef("pk"))),
-    }
-
-
 # Annotations on the request's user (accounts.backends loads it with them): role -> attribute.
 _LOADED_ROLES = {
     Role.MODERATOR: "moderation_moderator",
@@ -39,8 +31,13 @@ _LOADED_ROLES = {
 def with_standing_and_roles(users: QuerySet[User]) -> QuerySet[User]:
     """The request's user with their standing and roles (accounts.hooks.REQUEST_USER_QUERY): read
     in the query that loads the user, so they are as current as the account itself."""
-    roles = _role_annotations()
-    return users.select_related("standing").annotate(**{_LOADED_ROLES[Role(role)]: roles[role] for role in roles})
+    return users.select_related("standing").annotate(
+        **{
+            _LOADED_ROLES[Role.MODERATOR]: role_member_exists(Role.MODERATOR),
+            _LOADED_ROLES[Role.SUPPORT]: role_member_exists(Role.SUPPORT),
+            _LOADED_ROLES[Role.WRANGLER]: Exists(WranglerAssignment.objects.filter(user=OuterRef("pk"))),
+        }
+    )
 
 
 def load_standing_and_roles(user: AnyUser) -> Standing | None:
