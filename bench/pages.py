@@ -15,9 +15,11 @@ work page with a 100,000-word chapter, the search results for the index's most
 common word (when a search index exists; once answered from the search results cache,
 as a repeated search is, and once with that cache off), a tag's Atom feed, an OPDS acquisition
 feed and /api/v1/works with filters. CPU time is the steadier figure on a shared
-machine; the load average is printed before and after. The last column lists the pauses (ms) of
-full garbage collections that fell within the page's timed requests: at a million works one such
-pause was most of a page's p95. --only TEXT runs the pages
+machine; the load average is printed before and after. A request is timed until its response is
+finished (request_finished, as a server has sent the last byte), before the collections that web
+processes run after a response (lib/startup.py collect_after_response); the last column lists the
+pauses (ms) of the collections that still fell within the page's timed requests, and the summary
+those run after responses. --only TEXT runs the pages
 whose label contains TEXT (several: comma-separated). --profile N prints, after each
 page's figures, the N functions with the most CPU time of their own over 10 more requests
 (cProfile: slower than the timed requests, but it says where the time goes), and the
@@ -47,6 +49,7 @@ django.setup()
 
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import request_finished
 from django.db import connection, reset_queries
 from django.db.models import Count
 from django.test import Client
@@ -60,54 +63,82 @@ from works.models import Chapter, Work
 
 
 class CollectionTimer:
-    """The garbage collector's pauses during the timed requests: a full (generation 2) collection
-    walks every tracked object of the process, so with a big heap it is a request's p95."""
+    """The garbage collector's pauses during the timed requests, by whether they fell within a
+    response (before it was finished) or after it (lib/startup.py collect_after_response)."""
 
     def __init__(self) -> None:
-        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.pauses: list[tuple[int, float, float]] = []  # (generation, started, ms)
         self._started = 0.0
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
         else:
-            self.pauses[info["generation"]].append((time.perf_counter() - self._started) * 1000)
+            self.pauses.append((info["generation"], self._started, (time.perf_counter() - self._started) * 1000))
 
-    def summary(self) -> str:
-        full = self.pauses[2]
-        young = self.pauses[0] + self.pauses[1]
+    def summary(self, windows: list[tuple[float, float]]) -> str:
+        inside = [p for p in self.pauses if any(start <= p[1] < end for start, end in windows)]
+        after = [p for p in self.pauses if p not in inside]
+
+        def described(pauses: list[tuple[int, float, float]]) -> str:
+            by_generation = [[ms for g, _s, ms in pauses if g == generation] for generation in (0, 1, 2)]
+            return ", ".join(
+                f"{len(ms)} of generation {generation} ({sum(ms):.1f} ms, longest {max(ms, default=0):.1f})"
+                for generation, ms in enumerate(by_generation)
+            )
+
         return (
-            f"gc: {len(young)} young collections ({sum(young):.1f} ms), {len(full)} full "
-            f"({sum(full):.1f} ms, longest {max(full, default=0):.1f} ms); {len(gc.get_objects()):,} tracked objects"
+            f"gc within responses: {described(inside)}\ngc after responses: {described(after)}\n"
+            f"{len(gc.get_objects()):,} tracked objects"
         )
 
 
 COLLECTIONS = CollectionTimer()
 
 
+class ResponseClock:
+    """When the last response was finished: connected to request_finished before the collector's
+    receiver (lib/startup.py), so a request's time ends where a server has sent the last byte."""
+
+    def __init__(self) -> None:
+        self.finished_at = 0.0
+        self.finished_cpu = 0.0
+
+    def __call__(self, **_kwargs: object) -> None:
+        self.finished_at, self.finished_cpu = time.perf_counter(), time.process_time()
+
+
+RESPONSE_CLOCK = ResponseClock()
+# Every timed request's (start, finish), to tell the collections within responses from those after.
+TIMED: list[tuple[float, float]] = []
+
+
 def measure(
     client: Client, url: str, runs: int, headers: dict[str, str] | None = None
 ) -> tuple[list[float], list[float], int, int, list[float]]:
-    """Wall-clock and CPU milliseconds per request (CPU time of this process: on a busy
-    shared machine it varies far less than wall time), queries, response size (as sent),
-    and the pauses of full garbage collections during the timed requests."""
+    """Wall-clock and CPU milliseconds per request until its response was finished (CPU time of
+    this process: on a busy shared machine it varies far less than wall time), queries, response
+    size (as sent), and the pauses of the garbage collections within the timed responses."""
     headers = headers or {}
     for _ in range(3):
         response = client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.status_code)
     timings, cpu = [], []
-    full_before = len(COLLECTIONS.pauses[2])
+    windows = []
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, headers=headers)
-        timings.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+        assert RESPONSE_CLOCK.finished_at > started, "request_finished was not sent"
+        timings.append((RESPONSE_CLOCK.finished_at - started) * 1000)
+        cpu.append((RESPONSE_CLOCK.finished_cpu - started_cpu) * 1000)
+        windows.append((started, RESPONSE_CLOCK.finished_at))
+    TIMED.extend(windows)
     with override_settings(DEBUG=True):
         reset_queries()
         client.get(url, headers=headers)
         queries = len(connection.queries)
-    full = COLLECTIONS.pauses[2][full_before:]
-    return timings, cpu, queries, len(response.content), full
+    within = [ms for _g, at, ms in COLLECTIONS.pauses if any(start <= at < end for start, end in windows)]
+    return timings, cpu, queries, len(response.content), within
 
 
 def profile(client: Client, url: str, top: int) -> None:
@@ -180,6 +211,7 @@ def main() -> None:
     # As the server does (fanarchive/wsgi.py): its parent process freezes what it built before
     # forking the workers, and web processes collect young objects less often.
     freeze_startup_heap()
+    request_finished.connect(RESPONSE_CLOCK)
     tune_garbage_collector_for_serving()
     biggest = (
         Tag.objects.filter(type=TagType.FANDOM)
@@ -236,7 +268,7 @@ def main() -> None:
         f"Accept-Encoding: {args.accept_encoding or '(none)'}"
     )
     columns = ("p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95", "queries")
-    print(f"{'page':52} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6} full gc (ms)")
+    print(f"{'page':52} " + " ".join(f"{c:>8}" for c in columns) + f" {'KB':>6} gc in page (ms)")
     gc.callbacks.append(COLLECTIONS)
     # Readers' tools are rate limited per address; lifted for the run (they would answer 429).
     with override_settings(API_RATE_LIMIT_ADDRESS=10**9, API_RATE_LIMIT_TOKEN=10**9):
@@ -245,8 +277,8 @@ def main() -> None:
                 continue
             caches = {**settings.CACHES, "search": NO_SEARCH_CACHE} if UNCACHED in label else settings.CACHES
             with override_settings(CACHES=caches):
-                timings, cpu, queries, size, full_gc = measure(member if as_member else guest, url, args.runs, headers)
-            pauses = ", ".join(f"{pause:.0f}" for pause in full_gc) or "-"
+                timings, cpu, queries, size, in_page = measure(member if as_member else guest, url, args.runs, headers)
+            pauses = ", ".join(f"{pause:.0f}" for pause in in_page) or "-"
             print(
                 f"{label:52} {statistics.median(timings):8.1f} {percentile_95(timings):8.1f} {max(timings):8.1f} "
                 f"{statistics.median(cpu):8.1f} {percentile_95(cpu):8.1f} {queries:8d} {size / 1024:6.0f} {pauses}",
@@ -255,7 +287,7 @@ def main() -> None:
             if args.profile:
                 with override_settings(CACHES=caches):
                     profile(member if as_member else guest, url, args.profile)
-    print(COLLECTIONS.summary())
+    print(COLLECTIONS.summary(TIMED))
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
