@@ -15,6 +15,7 @@ whether they still match, and whether this reader may see them (tags.visibility)
 time until the page is full. What the reader gets (names, visibility) always comes from that query.
 """
 
+import logging
 import re
 import threading
 import time
@@ -34,7 +35,11 @@ from tags.visibility import visible_tags
 from works.access import AnyUser
 from works.filter_index import INDEX
 
+logger = logging.getLogger(__name__)
+
 LIMIT = 15
+# After a failed rebuild of the tag name table, seconds before the next try.
+_RETRY_SECONDS = 60
 # Words of a tag name start after these: "Mara Quill/Jonah Reyes", "Tidewater (TV)", "Half-Blood".
 WORD_BREAKS = " /(-"
 # Types a work can carry ("any" means these), plus media for the wrangling forms.
@@ -66,8 +71,12 @@ class TagNames:
     Kept current, before each use, from new tag ids and from the wrangling log (every change of a
     tag's name, type or canonical flag writes one: tags.actions, the admin), re-reading the last
     _LOG_OVERLAP of the log, and ids skipped for as long, for rows committed out of id order;
-    rebuilt after REBUILD_AFTER in case anything changed otherwise (an import, a raw update).
-    A stale entry costs a suggestion its place, never a leak: the database checks every tag shown."""
+    rebuilt after REBUILD_AFTER in case anything changed otherwise (an import, a raw update): the
+    first build before the first answer, later ones in a thread of their own while the table they
+    replace keeps answering (at a million works a build takes ~3 s, which one typist's request
+    waited for every hour in every process; beside them it shares the interpreter lock, so requests
+    run a little slower meanwhile instead of stopping). A stale entry costs a suggestion its place, never a
+    leak: the database checks every tag shown."""
 
     REBUILD_AFTER = 3600.0
     _LOG_OVERLAP = timedelta(seconds=30)
@@ -79,6 +88,10 @@ class TagNames:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._built_at = 0.0
+        # The build running beside the requests (see _rebuild_aside), if any.
+        self.rebuilding: threading.Thread | None = None
+        # Bumped by reset(): a build begun before a reset is not put in place after it.
+        self._resets = 0
         self.keys: list[str] = []
         self.ids = np.zeros(0, dtype=np.int64)
         # Words as (tag id, offset in its key), in code point order of key[offset:]: no string kept twice.
@@ -99,6 +112,7 @@ class TagNames:
         """Forget everything; the next use rebuilds from the database (tests use this)."""
         with self._lock:
             self._built_at = 0.0
+            self._resets += 1
 
     def ensure_current(self) -> None:
         """Build the table, or catch up with changes since the last use."""
@@ -143,10 +157,13 @@ class TagNames:
 
     def _ensure_current(self) -> None:
         now = time.monotonic()
-        if not self._built_at or now - self._built_at > self.REBUILD_AFTER:
+        if not self._built_at:
             self._build()
             self._built_at = now
             return
+        if now - self._built_at > self.REBUILD_AFTER and self.rebuilding is None:
+            self.rebuilding = threading.Thread(target=self._rebuild_aside, name="tag-names-rebuild", daemon=True)
+            self.rebuilding.start()
         since = timezone.now() - self._LOG_OVERLAP
         logged = list(
             WranglingLog.objects.filter(Q(pk__gt=self._last_log_id) | Q(created_at__gte=since))
@@ -178,6 +195,31 @@ class TagNames:
             self._gaps.update((pk, now) for pk in range(last_tag_id + 1, newest) if pk not in new_ids)
         if rows or changed:
             self._patch(rows, changed)
+
+    def _rebuild_aside(self) -> None:
+        """Build a new table without the lock, then put it in place of this one. What changed
+        meanwhile is caught up by the next use: the new table's log position was read before its
+        tags were (as in any build)."""
+        resets = self._resets
+        try:
+            fresh = TagNames()
+            fresh._build()
+            with self._lock:
+                if self._resets == resets:
+                    for name, value in vars(fresh).items():
+                        if name not in ("_lock", "rebuilding", "_resets"):
+                            setattr(self, name, value)
+                    self._built_at = time.monotonic()
+        except Exception:
+            # The table in use stays (kept current from the log); the build is tried again in a minute.
+            logger.exception("Rebuilding the autocomplete's tag name table failed")
+            with self._lock:
+                if self._built_at:
+                    self._built_at = time.monotonic() - self.REBUILD_AFTER + _RETRY_SECONDS
+        finally:
+            self.rebuilding = None
+            # This thread's own connection (Django keeps one per thread) is not needed again.
+            connection.close()
 
     def _build(self) -> None:
         self._last_log_id = WranglingLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -3,8 +3,9 @@ from typing import Any
 from django.contrib.staticfiles import finders
 
 from accounts.models import User
-from fanarchive.test import BaseTestCase
-from tags.models import Tag, TagParent, TagType
+from fanarchive.test import BaseTestCase, ParallelTestCase
+from tags.models import Tag, TagParent, TagType, tag_name_key
+from works.autocomplete import TAG_NAMES, TagNames
 
 URL = "/autocomplete/tags"
 
@@ -267,3 +268,35 @@ class MediaAutocompleteTests(BaseTestCase):
         response = self.client.get("/autocomplete/tags", {"term": "tv", "type": "media"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual([r["name"] for r in response.json()["results"]], ["TV Shows"])
+
+
+class TagNameTableRebuildTests(ParallelTestCase):
+    """The hourly rebuild of the tag name table (for changes that leave no log entry, such as an
+    import's raw update) runs beside the requests, which keep the table they have until it is done."""
+
+    def names(self, term: str) -> list[str]:
+        response = self.client.get(URL, {"term": term, "type": "any"})
+        self.assertEqual(response.status_code, 200, response.content)
+        return [result["name"] for result in response.json()["results"]]
+
+    def test_a_due_rebuild_answers_from_the_old_table_then_puts_the_new_one_in_place(self):
+        tag = Tag.objects.create(name="Lantern Keeper", type=TagType.FREEFORM)
+        Tag.objects.create(name="Łódź Harbour Lights", type=TagType.FREEFORM)
+        self.assertEqual(self.names("lantern"), ["Lantern Keeper"])
+        # A change that writes no wrangling log entry: only a rebuild sees it.
+        Tag.objects.filter(pk=tag.pk).update(name="Beacon Keeper", name_key=tag_name_key("Beacon Keeper"))
+        self.assertEqual(self.names("beacon"), [])
+        TAG_NAMES.REBUILD_AFTER = 0.0
+        self.addCleanup(vars(TAG_NAMES).pop, "REBUILD_AFTER", None)
+        # The request that finds the table due starts the rebuild and is answered from the old table.
+        self.assertEqual(self.names("beacon"), [])
+        rebuild = TAG_NAMES.rebuilding
+        self.assertIsNotNone(rebuild)
+        assert rebuild is not None
+        rebuild.join(timeout=60)
+        self.assertFalse(rebuild.is_alive())
+        del TAG_NAMES.REBUILD_AFTER
+        self.assertEqual(TAG_NAMES.REBUILD_AFTER, TagNames.REBUILD_AFTER)
+        self.assertEqual(self.names("beacon"), ["Beacon Keeper"])
+        self.assertEqual(self.names("lantern"), [])
+        self.assertEqual(self.names("łódź"), ["Łódź Harbour Lights"])
