@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lib.languages import LANGUAGES
 from lib.querystring import query_without_page
-from works.access import visible_works
 from works.filter_form import SEARCH_SORT_LABELS
 from works.filter_sheet import count_json, wants_count
 from works.listing import CountedPages, Listing, load_works, parse_work_query_for
@@ -54,7 +53,9 @@ def search(request: HttpRequest) -> HttpResponse:
     # The index decides what matches; the database still decides what this reader may see.
     # Loaded as listings load theirs (cached blurbs, counts without muted users' comments and
     # bookmarks); passages stay per search.
-    ordered = load_works(result.ids, set(query.muted_users), html=True, within=visible_works(request.user))
+    ordered = load_works(
+        result.ids, set(query.muted_users), html=True, visible_to_members=request.user.is_authenticated
+    )
     for work in ordered:
         work.search_snippets = result.snippets.get(work.pk, [])  # type: ignore[attr-defined]
     total = result.total

@@ -115,24 +115,31 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
 
 
 @functools.cache
-def _keyed_works() -> QuerySet[Work]:
+def _keyed_works(members: bool | None = None) -> QuerySet[Work]:
     """The works as a listing loads them, with their blurbs' keys (works.blurbs.with_blurb_keys):
     built once per process and filtered per page (as a class-based view's queryset is), since
-    annotating a queryset with the key's three subqueries cost ~1 ms of CPU a page."""
-    return with_blurb_keys(Work.objects.defer("notes", "endnotes"))
+    annotating a queryset with the key's three subqueries cost ~1 ms of CPU a page. One per
+    visibility class (`_works_visible_to`): a search's works are loaded as its reader may see them."""
+    return with_blurb_keys(_works_visible_to(members).defer("notes", "endnotes"))
 
 
-def load_works(ids: list[int], muted: set[int], *, html: bool, within: QuerySet[Work] | None = None) -> list[Work]:
+def _works_visible_to(members: bool | None) -> QuerySet[Work]:
+    """The works a member (True) or a guest (False) may see, as works.access.visible_works
+    decides from the reader's `is_authenticated` alone; None: all of them."""
+    return Work.objects.all() if members is None else Work.objects.visible(members=members)
+
+
+def load_works(ids: list[int], muted: set[int], *, html: bool, visible_to_members: bool | None = None) -> list[Work]:
     """The works of a page, in `ids` order, with blurb counts as a reader who muted `muted` sees
     them (listings and search alike). For an HTML page (`html`), with the cached parts of
     their blurbs (works.blurbs.prefill_blurbs: tags and creators are loaded only for works whose
     blurb is not cached); otherwise with their tags, creators and series, for callers that read them.
-    `within` (e.g. works.access.visible_works) leaves out ids the reader may not see."""
+    `visible_to_members` (the reader's `is_authenticated`, for ids the database has not checked,
+    e.g. a search's) leaves out the works such a reader may not see (works.access.visible_works)."""
     if html:
-        keyed = _keyed_works() if within is None else with_blurb_keys(within.defer("notes", "endnotes"))
-        loaded = prefill_blurbs(list(keyed.filter(pk__in=ids)))
+        loaded = prefill_blurbs(list(_keyed_works(visible_to_members).filter(pk__in=ids)))
     else:
-        works_qs = (Work.objects.all() if within is None else within).filter(pk__in=ids).defer("notes", "endnotes")
+        works_qs = _works_visible_to(visible_to_members).filter(pk__in=ids).defer("notes", "endnotes")
         loaded = list(with_blurb_data(works_qs))
     works = {w.pk: w for w in loaded}
     if muted:

@@ -212,6 +212,18 @@ class VisibilityTests(SearchTestCase):
         self.assertEqual(sorted(self.search("harbour")), ["Members Harbour", "Open Harbour"])
         self.assertEqual(engine.searcher().num_docs, 2)
 
+    def test_the_database_decides_for_a_work_restricted_since_it_was_indexed(self):
+        self.post_work(title="Open Harbour", content=STORY)
+        lately = self.post_work(title="Café Harbour", content=STORY)
+        self.index_search()
+        # The index has not heard yet: the page still loads the work as this reader may see it.
+        Work.objects.filter(pk=lately.pk).update(restricted=True)
+        self.assertEqual(self.search("harbour"), ["Open Harbour"])
+        self.login(self.bob)
+        self.assertEqual(sorted(self.search("harbour")), ["Café Harbour", "Open Harbour"])
+        self.client.logout()
+        self.assertEqual(self.search("harbour"), ["Open Harbour"])
+
     def test_muted_creators_and_excluded_tags_are_left_out(self):
         self.post_work(title="Alice Harbour", content=STORY)
         self.post_work(author=self.bob, title="Bob Harbour", content=STORY, freeforms="Angst")
