@@ -182,6 +182,19 @@ def _u64_any(name: str, values: list[int]) -> tantivy.Query:
     return tantivy.Query.term_set_query(engine.SCHEMA, name, values)
 
 
+# Up to this many works, `_any_work` looks each one up.
+WORK_LOOKUPS_MOST = 2000
+
+
+def _any_work(ids: list[int]) -> tantivy.Query:
+    """Any of these works. A term set query walks the id field's whole term dictionary (1.8 ms for
+    120 ids at a million works), where looking each id up costs 0.3 ms, and still less up to a
+    few thousand ids."""
+    if len(ids) > WORK_LOOKUPS_MOST:
+        return _u64_any("work_id", ids)
+    return _any([tantivy.Query.term_query(engine.SCHEMA, "work_id", pk) for pk in ids]) or tantivy.Query.empty_query()
+
+
 def _filters(request: WorkQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
     schema = engine.SCHEMA
@@ -519,7 +532,7 @@ def counter_sorted_page(
         take = min(len(universe), int(wanted * len(universe) / total * 1.5) + WALK_SLACK)
         while True:
             candidates = FILTER_INDEX.page(universe, sort, 0, take, descending=descending)
-            matching = _matching_ids(searcher, _and(query, _u64_any("work_id", candidates)), len(candidates))
+            matching = _matching_ids(searcher, _and(query, _any_work(candidates)), len(candidates))
             page = [pk for pk in candidates if pk in matching]
             if len(page) >= wanted or (take >= len(universe) and len(page) >= total):
                 return page[offset:wanted], total
@@ -628,9 +641,7 @@ def _field_query(parsed: ParsedQuery, field_name: str) -> tantivy.Query | None:
 
 def _matched_in(searcher: tantivy.Searcher, field_query: tantivy.Query, ids: list[int]) -> set[int]:
     """Which of these works have a whole word or phrase of the query in the field."""
-    query = tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, field_query), (tantivy.Occur.Must, _u64_any("work_id", ids))]
-    )
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, field_query), (tantivy.Occur.Must, _any_work(ids))])
     result = searcher.search(query, len(ids), count=False)
     addresses = [address for _key, address in result.hits]
     return {int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)} if addresses else set()
