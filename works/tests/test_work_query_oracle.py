@@ -16,6 +16,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from typing import Any
+from unittest.mock import patch
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from accounts.models import TagExclusion, User
 from accounts.reader import reader_changed
 from community.models import Mute
 from fanarchive.test import BaseTestCase
+from search import backend
 from search.indexer import apply_pending, queue_updates, rebuild
 from tags.models import Tag, TagType
 from works.filters import note_changed
@@ -293,3 +295,48 @@ class BestMatchTiesTests(BaseTestCase):
             self.assertContains(response, f"of {len(expected)} Works found")
             shown += [int(pk) for pk in BLURB_ID.findall(response.content.decode())]
         self.assertEqual(shown, expected)
+
+
+class GuestBestMatchTests(BaseTestCase):
+    """A guest's one-word search leaves restricted works out of the word's ranking after reading
+    it (search.backend._public_window): its pages and total must be those of the query that leaves
+    them out itself, with restricted works among the stronger matches and all through a long tie."""
+
+    def test_pages_and_totals_are_as_ordered_by_score_then_id_for_guests_and_members(self) -> None:
+        text = "Über die Brücke ging die Fährfrau.\n\nThe quillwort beds were silver at dawn."
+        stronger = [
+            self.make_work(title="Fluss", summary="Quillwort again.", content=text, restricted=on)
+            for on in ("", "on", "", "on", "")
+        ]
+        # Every fifth tied work is restricted, so restricted works sit all through the tie.
+        tied = [self.make_work(title="Fluss", content=text, restricted="on" if n % 5 == 2 else "") for n in range(160)]
+        apply_pending()
+        # Rewritten works go to a new segment, after the others in Tantivy's own order.
+        queue_updates([w.pk for w in tied[::2]])
+        apply_pending()
+        everyone = [w.pk for w in stronger] + [w.pk for w in tied]
+        restricted = set(Work.objects.filter(restricted=True).values_list("pk", flat=True))
+        public = [pk for pk in everyone if pk not in restricted]
+        self.assertEqual(len(restricted), 2 + 32)
+
+        self.assertEqual(self.best_match_pages(), public)
+        # The same pages where the ranking is read by the query that leaves restricted works out.
+        with patch.object(backend, "PUBLIC_WINDOW_MOST", 0):
+            self.assertEqual(self.best_match_pages(), public)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.best_match_pages(), everyone)
+
+    def best_match_pages(self) -> list[int]:
+        """The ids on every results page for the word, in order; each page states the whole total."""
+        shown: list[int] = []
+        total = 0
+        for number in range(1, 10):
+            response = self.client.get("/search/", {"q": "QUILLWORT", "page": number})
+            page = [int(pk) for pk in BLURB_ID.findall(response.content.decode())]
+            total = total or int(TOTAL.search(response.content.decode()).group(1))  # type: ignore[union-attr]
+            self.assertContains(response, f"of {total} Works found")
+            if len(shown) + len(page) > total:
+                break  # past the end: the last page again
+            shown += page
+        self.assertEqual(len(shown), total)
+        return shown
