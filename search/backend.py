@@ -14,7 +14,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -790,7 +790,7 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
 
     works = {w.pk: w for w in Work.objects.filter(pk__in=ids).only("title", "summary", "notes", "endnotes")}
     tag_lines = _tag_lines(list(matched["tags"])) if matched["tags"] else {}
-    first_chapters = _first_chapters([pk for pk in ids if pk in matched["text"]])
+    passages = _text_snippets([pk for pk in ids if pk in matched["text"] and pk in works], snip, needles, phrase_length)
     for hit in hits:
         work = works.get(hit.work_id)
         if work is None:
@@ -808,10 +808,8 @@ def _add_snippets(searcher: tantivy.Searcher, parsed: ParsedQuery, hits: list[Hi
             found = snip(name, value)
             if found is not None:
                 hit.snippets.append(Snippet(where=name, html=_marked(found, prepare(value), phrase_length)))
-        if hit.work_id in matched["text"]:
-            text_snippet = _text_snippet(hit.work_id, snip, needles, phrase_length, first_chapters.get(hit.work_id))
-            if text_snippet is not None:
-                hit.snippets.append(text_snippet)
+        if hit.work_id in passages:
+            hit.snippets.append(passages[hit.work_id])
     return tag_lines
 
 
@@ -843,40 +841,84 @@ def _first_chapters(work_ids: list[int]) -> dict[int, ChapterRow]:
     return {work_id: (pk, position, title, content) for work_id, pk, position, title, content in rows}
 
 
-def _text_snippet(
-    work_id: int, snip: Any, needles: list[str], phrase_length: int, first: ChapterRow | None = None
-) -> Snippet | None:
-    """The first chapter passage that matches, with the chapter and paragraph to link to.
+# Chapters read per work in one round (see `_first_found`) once a few rounds found nothing.
+CHAPTERS_PER_ROUND_MOST = 4
 
-    Chapters are read one at a time, in order (the first one may be given, read with the
-    page's others). Where a needle occurs, only a few thousand characters around it are
-    tokenized, so a 100,000-word chapter costs no more than a short one. Only if the needles
-    find nothing (an accent the query lacks, a stem that isn't a prefix) are whole chapters
-    tried, within a budget.
+
+def _posted_chapters(work_ids: list[int], skip: int, take: int) -> dict[int, list[ChapterRow]]:
+    """Each work's posted chapters from the `skip`-th (0: the first) on, `take` of them at most, in
+    order: for all the works in one query."""
+    wanted = Chapter.objects.filter(work_id=OuterRef("work_id"), posted=True).order_by("position").values("pk")
+    rows = (
+        Chapter.objects.filter(work_id__in=work_ids, pk__in=Subquery(wanted[skip : skip + take]))
+        .order_by("work_id", "position")
+        .values_list("work_id", "pk", "position", "title", "content")
+    )
+    chapters: dict[int, list[ChapterRow]] = {}
+    for work_id, pk, position, title, content in rows:
+        chapters.setdefault(work_id, []).append((pk, position, title, content))
+    return chapters
+
+
+def _first_found(
+    first: dict[int, ChapterRow], find: Callable[[ChapterRow], Snippet | None], budget: int | None = None
+) -> dict[int, Snippet]:
+    """Each work's passage from the first of its chapters where `find` finds one (works keyed by
+    id, with their first chapters), reading chapters in order within `budget` characters a work.
+
+    The works are read together: the next chapter of every work still without a passage in one
+    query, then the next two, then four at a time (a passage is most often in the first chapter
+    or the second; a 100,000-word chapter is never read with all the others of its work).
     """
+    found: dict[int, Snippet] = {}
+    limited = budget is not None
+    left = dict.fromkeys(first, budget or 0)
+    batch = {pk: [row] for pk, row in first.items()}
+    asked, read = 1, 1
+    while batch:
+        for pk, rows in batch.items():
+            for row in rows:
+                if limited:
+                    if left[pk] <= 0:
+                        break
+                    left[pk] -= len(row[3])
+                passage = find(row)
+                if passage is not None:
+                    found[pk] = passage
+                    break
+        # A work that had fewer chapters than asked for has no more.
+        unread = [
+            pk for pk, rows in batch.items() if pk not in found and len(rows) == asked and (not limited or left[pk] > 0)
+        ]
+        asked = min(read, CHAPTERS_PER_ROUND_MOST)
+        batch = _posted_chapters(unread, read, asked) if unread else {}
+        read += asked
+    return found
 
-    def chapters() -> Iterator[ChapterRow]:
-        if first is not None:
-            yield first
-        later = Chapter.objects.filter(work_id=work_id, posted=True, position__gt=first[1] if first else 0)
-        yield from later.order_by("position").values_list("pk", "position", "title", "content").iterator(chunk_size=4)
 
-    if needles:
-        for row in chapters():
-            lowered = row[3].lower()
-            for at in _needle_positions(lowered, needles):
-                found = _snippet_in(row, snip, phrase_length, window_around=at)
-                if found is not None:
-                    return found
-    budget = SNIPPET_BUDGET_CHARS
-    for row in chapters():
-        if budget <= 0:
-            break
-        budget -= len(row[3])
-        found = _snippet_in(row, snip, phrase_length)
-        if found is not None:
-            return found
-    return None
+def _text_snippets(work_ids: list[int], snip: Any, needles: list[str], phrase_length: int) -> dict[int, Snippet]:
+    """Each work's first chapter passage that matches, with the chapter and paragraph to link to.
+
+    Each work's chapters are read in order (see `_first_found`). Where a needle occurs, only a few
+    thousand characters around it are tokenized, so a 100,000-word chapter costs no more than a
+    short one. Only where the needles find nothing (an accent the query lacks, a stem that isn't a
+    prefix) are whole chapters tried, within a budget.
+    """
+    first = _first_chapters(work_ids)
+
+    def around_needles(row: ChapterRow) -> Snippet | None:
+        for at in _needle_positions(row[3].lower(), needles):
+            found = _snippet_in(row, snip, phrase_length, window_around=at)
+            if found is not None:
+                return found
+        return None
+
+    passages = _first_found(first, around_needles) if needles else {}
+    unfound = {pk: row for pk, row in first.items() if pk not in passages}
+    if unfound:
+        whole = _first_found(unfound, lambda row: _snippet_in(row, snip, phrase_length), budget=SNIPPET_BUDGET_CHARS)
+        passages |= whole
+    return passages
 
 
 def _needle_positions(lowered: str, needles: list[str], most: int = 5) -> list[int]:

@@ -87,6 +87,44 @@ class FindingTests(SearchTestCase):
         self.assertContains(response, f'href="/works/{later.pk}/chapters/{birds.pk}#c{birds.position}p2"')
         self.assertNotContains(response, "in a draft")
 
+    def test_each_work_quotes_the_first_of_its_chapters_that_has_a_passage(self):
+        # Works whose passage is in chapter 2, 3 (after a draft) and 6, and one whose only match is
+        # accented as the query is not ("Pétrel" for "petrel": found by reading whole chapters).
+        fog, rain = "Fog all morning.", "Rain all afternoon."
+        second = self.work_with_chapters("Second", [fog, "Calm at noon.\n\nThe petrel came back."])
+        third = self.work_with_chapters("Third", [fog, rain, "Wind.\n\nA petrel, then two."], draft_before=3)
+        sixth = self.work_with_chapters("Sixth", [fog] * 5 + ["Ice at dusk.\n\nSnow.\n\nThe last petrel."])
+        accented = self.work_with_chapters("Accented", [fog, rain, "Thé au Café Pétrel, à Brest."])
+        self.index_search()
+        response = self.client.get("/search/", {"q": "petrel"})
+        for work, paragraph in ((second, 2), (third, 2), (sixth, 3), (accented, 1)):
+            chapter = work.chapters.filter(posted=True).last()  # where each work's match is
+            assert chapter is not None
+            link = f'href="/works/{work.pk}/chapters/{chapter.pk}#c{chapter.position}p{paragraph}"'
+            self.assertContains(response, link)
+        self.assertContains(response, "<q>The <mark>petrel</mark> came back …</q>")
+        self.assertContains(response, "<q>A <mark>petrel</mark>, then two …</q>")
+        self.assertContains(response, "<q>The last <mark>petrel</mark> …</q>")
+        self.assertContains(response, "<q>Thé au Café <mark>Pétrel</mark>, à Brest …</q>")
+        self.assertNotContains(response, "in a draft")
+
+    def work_with_chapters(self, title: str, contents: list[str], draft_before: int = 0) -> Work:
+        """A work of these posted chapters (with a draft chapter before the `draft_before`-th)."""
+        work = self.post_work(title=title, content=contents[0], expected_chapters=str(len(contents) + 1))
+        self.login(self.alice)
+        for number, content in enumerate(contents[1:], start=2):
+            if number == draft_before:
+                self.add_chapter(work, "A petrel in a draft.", action="save")
+            self.add_chapter(work, content, action="post")
+        self.client.logout()
+        return work
+
+    def add_chapter(self, work: Work, content: str, *, action: str) -> None:
+        response = self.client.post(
+            f"/works/{work.pk}/chapters/new", {"chapter_title": "", "content": content, "action": action}
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+
     def test_passages_are_quoted_from_the_fields_that_matched_and_only_those(self):
         self.post_work(
             title="Heron at Dusk",
