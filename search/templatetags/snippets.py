@@ -11,8 +11,18 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
+
+# Lazy: only the label a passage shows is translated (a page has some forty passages).
+FIELD_LABELS = {
+    "tags": gettext_lazy("Tags:"),
+    "title": gettext_lazy("Title:"),
+    "summary": gettext_lazy("Summary:"),
+    "notes": gettext_lazy("Notes:"),
+    "creators": gettext_lazy("Creators:"),
+}
 
 
 def _where(snippet: Any, work_id: int) -> SafeString:
@@ -27,9 +37,8 @@ def _where(snippet: Any, work_id: int) -> SafeString:
         if snippet.paragraph:
             label += _(", paragraph %(paragraph)s") % {"paragraph": snippet.paragraph}
         return format_html('<a href="{}">{}</a>:', url, label)
-    names = {"tags": _("Tags:"), "title": _("Title:"), "summary": _("Summary:"), "notes": _("Notes:")}
-    names["creators"] = _("Creators:")
-    name = names.get(snippet.where) or f"{snippet.where.capitalize()}:"
+    field_label = FIELD_LABELS.get(snippet.where)
+    name = str(field_label) if field_label is not None else f"{snippet.where.capitalize()}:"
     return format_html('<span class="snippet-where">{}</span>', name)
 
 
