@@ -227,41 +227,23 @@ def _filters(request: WorkQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     return parts
 
 
-@dataclass
-class CompiledQuery:
-    query: tantivy.Query
-    # The part of it that snippets highlight (None: nothing to highlight).
-    highlight: tantivy.Query | None
-    # Whether any word or phrase of the search had something to look for.
-    searchable: bool
-    # A guest's search for one word or phrase and nothing else: the word's field queries, whose
-    # disjunction `query` is with restricted works left out (see best_match_page).
-    guest_disjunction: list[tantivy.Query] | None = None
-
-
-def compile_query(parsed: ParsedQuery, request: WorkQuery) -> CompiledQuery:
+def compile_query(parsed: ParsedQuery, request: WorkQuery) -> tuple[tantivy.Query, tantivy.Query | None, bool]:
+    """The whole query; the part of it that snippets highlight (None: nothing to highlight);
+    and whether any word or phrase of the search had something to look for."""
     compiled = [(clause, query) for clause in parsed.clauses if (query := _clause(clause)) is not None]
     text_parts = [(tantivy.Occur.MustNot if c.negated else tantivy.Occur.Must, q) for c, q in compiled]
     single = [c for c, _q in compiled if not c.negated]
     highlight = _any([q for c, q in compiled if not c.negated])
-    filters = _filters(request)
-    parts = text_parts + filters
+    parts = text_parts + _filters(request)
     exclusions: list[tuple[tantivy.Occur, tantivy.Query]] = [(o, q) for o, q in parts if o == tantivy.Occur.MustNot]
     if len(single) == 1 and len(single[0].alternatives) == 1 and len(exclusions) == len(parts) - 1:
         # One word or phrase and nothing else required: its fields as a flat disjunction
         # (same matches and scores as the nested form, but Tantivy can skip hopeless documents).
-        field_parts = _field_parts(single[0].alternatives[0])
-        flat = [(tantivy.Occur.Should, q) for q in field_parts]
-        only_restricted_left_out = len(text_parts) == 1 and len(filters) == 1 and not request.members
-        return CompiledQuery(
-            tantivy.Query.boolean_query(flat + exclusions),
-            highlight,
-            True,
-            guest_disjunction=field_parts if only_restricted_left_out else None,
-        )
+        flat = [(tantivy.Occur.Should, q) for q in _field_parts(single[0].alternatives[0])]
+        return tantivy.Query.boolean_query(flat + exclusions), highlight, True
     if highlight is None:
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    return CompiledQuery(tantivy.Query.boolean_query(parts), highlight, bool(compiled))
+    return tantivy.Query.boolean_query(parts), highlight, bool(compiled)
 
 
 # --- running it ----------------------------------------------------------------------------
@@ -275,9 +257,8 @@ def _search(request: WorkQuery, *, snippets: bool) -> tuple[SearchResponse, dict
     """The answer, and the tags lines its passages were looked for in (`_tag_lines`)."""
     parsed = parse_query(request.text)
     notices = list(parsed.notices)
-    compiled = compile_query(parsed, request)
-    query, highlight = compiled.query, compiled.highlight
-    if parsed.clauses and not compiled.searchable:
+    query, highlight, searchable = compile_query(parsed, request)
+    if parsed.clauses and not searchable:
         notices.append(_("The search had no letters or numbers to look for, so it shows every work."))
     searcher = engine.searcher()
     limit = max(1, min(request.per_page, 100))
@@ -286,7 +267,7 @@ def _search(request: WorkQuery, *, snippets: bool) -> tuple[SearchResponse, dict
     if sort == "relevance" and highlight is None:
         sort = "updated"
     if sort == "relevance":
-        hits, total = best_match_page(searcher, query, offset, limit, guest_disjunction=compiled.guest_disjunction)
+        hits, total = best_match_page(searcher, query, offset, limit)
     else:
         field_name, descending = SORT_FIELDS[sort]
         if request.descending is not None:
@@ -370,22 +351,9 @@ def run_cached(request: WorkQuery) -> SearchResponse:
 
 
 TIE_SLACK = 64
-# A guest's one-word search reads its window from the word's plain disjunction, down to this
-# rank at most, and leaves the restricted works out itself (see `_public_window`); deeper, or
-# where restricted works crowd the window, the query leaves them out.
-PUBLIC_WINDOW_MOST = 1024
-
-Ranked = list[tuple[float, tantivy.DocAddress]]
 
 
-def best_match_page(
-    searcher: tantivy.Searcher,
-    query: tantivy.Query,
-    offset: int,
-    limit: int,
-    *,
-    guest_disjunction: list[tantivy.Query] | None = None,
-) -> tuple[list[Hit], int]:
+def best_match_page(searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int) -> tuple[list[Hit], int]:
     """The hits at [offset, offset+limit) ordered exactly as `ORDER BY score DESC, id`, and the
     number of matches.
 
@@ -396,9 +364,6 @@ def best_match_page(
     the page's first score (a higher score just before it) and its last (a lower one just after it,
     or the end): then, ordered by (-score, id), the window's hits from the page's offset on are the
     page. Without long ties at the edges that is one search, as before.
-
-    `guest_disjunction` (CompiledQuery's): `query` is their disjunction without restricted works,
-    which `_public_window` may read faster.
     """
     # Deeper pages sit in longer runs of equal scores: their first window is wider. It reaches
     # at least TIE_SLACK hits past the page: a few dozen more cost nothing measurable (with the
@@ -409,16 +374,9 @@ def best_match_page(
     widen = max(limit, 64, 8 * margin)
     total = 0
     while True:
-        public = None
-        if guest_disjunction is not None:
-            public = _public_window(searcher, guest_disjunction, low, high, count=not total)
-        if public is None:
-            result = searcher.search(query, high - low, count=not total, offset=low)
-            hits, counted = result.hits, _count(result)
-        else:
-            hits, counted = public
-        total = total or counted
-        scores = [float(score) for score, _a in hits]
+        result = searcher.search(query, high - low, count=not total, offset=low)
+        total = total or _count(result)
+        scores = [float(score) for score, _a in result.hits]
         if len(scores) <= offset - low:
             return [], total
         first, last = scores[offset - low], scores[min(offset + limit, low + len(scores)) - 1 - low]
@@ -437,68 +395,11 @@ def best_match_page(
     # every match before `start` scores higher than the page's first (those before the window too).
     start = next(i for i, score in enumerate(scores) if score <= first)
     end = next((i for i in range(len(scores) - 1, -1, -1) if scores[i] >= last), start) + 1
-    addresses = [address for _score, address in hits[start:end]]
+    addresses = [address for _score, address in result.hits[start:end]]
     work_ids = [int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)]
     ranked = sorted(zip(scores[start:end], work_ids, strict=True), key=lambda pair: (-pair[0], pair[1]))
     skip = offset - (low + start)
     return [Hit(work_id=pk, score=score) for score, pk in ranked[skip : skip + limit]], total
-
-
-def _public_window(
-    searcher: tantivy.Searcher, parts: list[tantivy.Query], low: int, high: int, *, count: bool
-) -> tuple[Ranked, int] | None:
-    """The hits [low, high) of the parts' disjunction without restricted works, and (if `count`)
-    their number; None where this way can't give them (see PUBLIC_WINDOW_MOST).
-
-    A pure disjunction is scored a block of documents at a time; leaving restricted works out
-    inside the query makes Tantivy step through the matches one by one, ~4 ms more for a word
-    in most of a million works. So the disjunction's own ranking is read from the top, a little
-    deeper than the window, and the restricted works among it dropped: what remains is a prefix
-    of the public ranking, with the same scores (a left-out clause adds nothing to a score), which
-    is all best_match_page needs of a window. The number of restricted matches is counted from
-    the restricted works' side, the few of them that lack the word.
-    """
-    if high > PUBLIC_WINDOW_MOST:
-        return None
-    disjunction = tantivy.Query.boolean_query([(tantivy.Occur.Should, part) for part in parts])
-    # Room for the restricted works among the top hits (a twentieth of a common word's matches
-    # in the bench's archive); more of them and the query leaves them out after all.
-    read = high + high // 4 + 16
-    result = searcher.search(disjunction, read, count=count)
-    addresses = [address for _score, address in result.hits]
-    ids = [int(cast(int, pk)) for pk in searcher.fast_field_values("work_id", addresses)] if addresses else []
-    restricted = _restricted_among(searcher, ids)
-    public = [hit for hit, pk in zip(result.hits, ids, strict=True) if pk not in restricted]
-    if len(public) < high and len(result.hits) == read:
-        return None  # restricted works crowd the top: the ranking read ends before the window does
-    total = _count(result) - _restricted_matches(searcher, parts) if count else 0
-    return public[low:high], total
-
-
-def _restricted_query() -> tantivy.Query:
-    return tantivy.Query.term_query(engine.SCHEMA, "restricted", 1)
-
-
-def _restricted_among(searcher: tantivy.Searcher, ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    query = _and(_restricted_query(), _any_work(ids))
-    return set(_work_ids(searcher, searcher.search(query, len(ids), count=False)))
-
-
-def _restricted_matches(searcher: tantivy.Searcher, parts: list[tantivy.Query]) -> int:
-    """How many restricted works match any of the parts: all restricted works but those matching
-    none, each part a plain lookup (1.7 ms for a word in most of a million works, where the
-    restricted works intersected with the disjunction took 3.2: each lookup in a disjunction
-    refills its block)."""
-    restricted = _restricted_query()
-    unmatched = restricted
-    # For a word searched in every field the last part is the text field's, where most works
-    # match: checked first, it leaves few restricted works for the others to be looked up in.
-    for part in reversed(parts):
-        unmatched = tantivy.Query.boolean_query([(tantivy.Occur.Must, unmatched), (tantivy.Occur.MustNot, part)])
-    everywhere = _count(searcher.search(tantivy.Query.const_score_query(restricted, 1.0), 1, count=True))
-    return everywhere - _count(searcher.search(tantivy.Query.const_score_query(unmatched, 1.0), 1, count=True))
 
 
 def _count(result: tantivy.SearchResult) -> int:
