@@ -20,7 +20,7 @@ from search.indexer import apply_pending
 from works import hits
 from works.autocomplete import TAG_NAMES
 from works.filter_index import INDEX
-from works.models import Work
+from works.models import Chapter, Work
 
 
 def work_form_data(**overrides: Any) -> dict[str, Any]:
@@ -92,6 +92,15 @@ class BaseTestCase(TestCase):
         assert work is not None
         self.client.logout()
         return work
+
+    def edit_chapter(self, chapter: Chapter, content: str) -> None:
+        """Post new text for a chapter through its edit form (keeping its title), as the client's
+        logged-in user."""
+        response = self.client.post(
+            f"/works/{chapter.work_id}/chapters/{chapter.pk}/edit",
+            {"chapter_title": chapter.title, "content": content, "action": "post"},
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
 
     def accept_invitations(self, user: User) -> None:
         """`user` accepts every co-creator invitation waiting for them (as from /invitations)."""

@@ -29,11 +29,7 @@ class DownloadCacheTests(DownloadTestCase):
         self.assertIn(b"The lamp turned all night.", self.download(work, "txt"))
         chapter = work.chapters.get()
         self.login(self.alice)
-        response = self.client.post(
-            f"/works/{work.pk}/chapters/{chapter.pk}/edit",
-            {"chapter_title": "", "content": "The lamp went out at midnight.", "action": "post"},
-        )
-        self.assertEqual(response.status_code, 302)
+        self.edit_chapter(chapter, "The lamp went out at midnight.")
         self.assertIn(b"The lamp went out at midnight.", self.download(work, "txt"))
         Tag.objects.filter(name="Found Family").update(name="Found Family (Renamed)")
         self.assertIn(b"Found Family (Renamed)", self.download(work, "txt"))

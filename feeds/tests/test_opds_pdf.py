@@ -56,11 +56,7 @@ class PdfLinkTests(OpdsPdfTestCase):
         # A chapter edit: the built file is of the old text, so no link until it is printed again.
         chapter = work.chapters.get()
         self.login(self.alice)
-        response = self.client.post(
-            f"/works/{work.pk}/chapters/{chapter.pk}/edit",
-            {"chapter_title": "", "content": "The lamp went out at midnight.", "action": "post"},
-        )
-        self.assertEqual(response.status_code, 302)
+        self.edit_chapter(chapter, "The lamp went out at midnight.")
         self.client.logout()
         self.assertNotIn(PDF, self.acquisitions("/opds/works")["Lighthouse 灯台"])
         self.print_pdf(work)

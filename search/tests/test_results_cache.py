@@ -55,11 +55,7 @@ class ResultsCacheTests(SearchTestCase):
         self.assertIn("The <mark>heron</mark> waited", passages(page)["text"])
         self.login(self.alice)
         chapter = work.chapters.get()
-        edited = self.client.post(
-            f"/works/{work.pk}/chapters/{chapter.pk}/edit",
-            {"chapter_title": "", "content": "A heron flew over the quay.", "action": "post"},
-        )
-        self.assertEqual(edited.status_code, 302)
+        self.edit_chapter(chapter, "A heron flew over the quay.")
         self.client.logout()
         # Not applied to the index yet: it still finds the work by its old text, but the passage
         # is read from the chapter as it is now, not from the page cached before the edit.

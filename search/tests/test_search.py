@@ -218,11 +218,7 @@ class FindingTests(SearchTestCase):
         self.index_search()
         self.login(self.alice)
         chapter = work.chapters.get()
-        response = self.client.post(
-            f"/works/{work.pk}/chapters/{chapter.pk}/edit",
-            {"chapter_title": "", "content": "An entirely new story about otters.", "action": "post"},
-        )
-        self.assertEqual(response.status_code, 302)
+        self.edit_chapter(chapter, "An entirely new story about otters.")
         self.index_search()
         self.assertEqual(self.search("otters"), ["Harbour Lights"])
         self.assertEqual(self.search("laughed"), [])

@@ -33,11 +33,7 @@ class ChapterTextCacheTests(WorksTestCase):
 
     def edit(self, chapter: Chapter, content: str) -> None:
         self.login(self.alice)
-        response = self.client.post(
-            f"/works/{self.work.pk}/chapters/{chapter.pk}/edit",
-            {"chapter_title": chapter.title, "content": content, "action": "post"},
-        )
-        self.assertEqual(response.status_code, 302)
+        self.edit_chapter(chapter, content)
         self.client.logout()
 
     def test_a_second_view_does_not_read_the_chapter_text_again(self):
