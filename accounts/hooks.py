@@ -24,50 +24,28 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from lib.hooks import Hook
+from lib.hooks import FunctionList, FunctionsByName, Hook
 
 account_deleting: Hook[[User, bool, bool]] = Hook("account_deleting")
 data_export_ready: Hook[[User]] = Hook("data_export_ready")
 
 ExportSection = Callable[[User], dict[str, Any]]
 ExportFiles = Callable[[User, zipfile.ZipFile], None]
-EXPORT_SECTIONS: list[ExportSection] = []
-EXPORT_FILES: list[ExportFiles] = []
-
-
-def export_section(function: ExportSection) -> ExportSection:
-    if function not in EXPORT_SECTIONS:
-        EXPORT_SECTIONS.append(function)
-    return function
-
-
-def export_files(function: ExportFiles) -> ExportFiles:
-    if function not in EXPORT_FILES:
-        EXPORT_FILES.append(function)
-    return function
+EXPORT_SECTIONS: FunctionList[ExportSection] = FunctionList()
+EXPORT_FILES: FunctionList[ExportFiles] = FunctionList()
+export_section = EXPORT_SECTIONS.add
+export_files = EXPORT_FILES.add
 
 
 creator_names_changed: Hook[[Iterable[int]]] = Hook("creator_names_changed")
 
 
 RequestUserQuery = Callable[[QuerySet[User]], QuerySet[User]]
-REQUEST_USER_QUERY: list[RequestUserQuery] = []
-
-
-def request_user_query(function: RequestUserQuery) -> RequestUserQuery:
-    if function not in REQUEST_USER_QUERY:
-        REQUEST_USER_QUERY.append(function)
-    return function
+REQUEST_USER_QUERY: FunctionList[RequestUserQuery] = FunctionList()
+request_user_query = REQUEST_USER_QUERY.add
 
 
 # A part's loader takes the user's id and returns a value the cache can pickle (tuples of plain values).
 ReaderPart = Callable[[int], Any]
-READER_PARTS: dict[str, ReaderPart] = {}
-
-
-def reader_part(name: str) -> Callable[[ReaderPart], ReaderPart]:
-    def register(function: ReaderPart) -> ReaderPart:
-        READER_PARTS[name] = function
-        return function
-
-    return register
+READER_PARTS: FunctionsByName[ReaderPart] = FunctionsByName()
+reader_part = READER_PARTS.register

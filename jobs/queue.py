@@ -35,11 +35,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from jobs.models import Job, WorkerHeartbeat
+from lib.hooks import FunctionsByName
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
-_handlers: dict[str, Handler] = {}
+_handlers: FunctionsByName[Handler] = FunctionsByName()
 ACTIVE = [Job.Status.PENDING, Job.Status.RUNNING]
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -50,12 +51,7 @@ class WorkerStopping(BaseException):
     A BaseException, so a handler's `except Exception` never swallows it."""
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(function: Handler) -> Handler:
-        _handlers[kind] = function
-        return function
-
-    return register
+handler = _handlers.register
 
 
 def enqueue(

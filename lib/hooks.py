@@ -8,10 +8,11 @@ with its arguments typed, and receivers run in the caller's transaction in regis
 """
 
 from collections.abc import Callable
-from typing import Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Hook(Generic[P]):
@@ -50,3 +51,26 @@ class Provider(Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"<Provider {self.name}: {self.function.__module__}.{self.function.__qualname__}>"
+
+
+class FunctionList(list[F]):
+    """Functions higher apps add, each once, with `@FUNCTIONS.add` (a part of the data export, a
+    part of the request user's query): the lower app calls them all, in the order added."""
+
+    def add(self, function: F) -> F:
+        # ready() may run again (a test re-populating apps): never add a function twice.
+        if function not in self:
+            self.append(function)
+        return function
+
+
+class FunctionsByName(dict[str, F]):
+    """Functions higher apps give under a name, with `@FUNCTIONS.register(name)` (a job kind's
+    handler, a part of the reader's record): the lower app looks one up by its name."""
+
+    def register(self, name: str) -> Callable[[F], F]:
+        def register(function: F) -> F:
+            self[name] = function
+            return function
+
+        return register

@@ -23,7 +23,7 @@ and asks them:
 from collections.abc import Callable
 
 from accounts.models import Pseud, User
-from lib.hooks import Hook, Provider
+from lib.hooks import FunctionsByName, Hook, Provider
 from works.access import AnyUser
 from works.models import Chapter, Work
 
@@ -49,14 +49,6 @@ def _no_refusal(inviter: User, pseud: Pseud) -> str | None:
 co_creator_refusal: Provider[[User, Pseud], str | None] = Provider("co_creator_refusal", default=_no_refusal)
 
 MutedCount = Callable[[list[int], set[int]], dict[int, int]]
-MUTED_COUNTS: dict[str, MutedCount] = {}
-
-
-def muted_count(counter: str) -> Callable[[MutedCount], MutedCount]:
-    """Register how many of a counter's things (a Work field) on these works are by muted users."""
-
-    def register(function: MutedCount) -> MutedCount:
-        MUTED_COUNTS[counter] = function
-        return function
-
-    return register
+# By counter (a Work field): how many of its things on these works are by muted users.
+MUTED_COUNTS: FunctionsByName[MutedCount] = FunctionsByName()
+muted_count = MUTED_COUNTS.register
