@@ -119,6 +119,13 @@ class GenerateArchiveTests(BaseTestCase):
         self.assertEqual(self.client.get(work.get_absolute_url()).status_code, 200)
 
 
+def journal_mode() -> str:
+    """SQLite's journal mode for this connection's database file."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        return str(cursor.fetchone()[0])
+
+
 def planner_statistics(table: str) -> int:
     """Rows of the planner's statistics for a table: SQLite's sqlite_stat1 entries; PostgreSQL's
     row estimate (pg_class.reltuples: -1 until the table is first analyzed)."""
@@ -201,9 +208,7 @@ class PlannerStatisticsAreWritten(ParallelTestCase):
         self.assertGreaterEqual(time.monotonic() - started, 2.0)
         self.assertIn("ANALYZE: another connection holds the database (database is locked); waiting", stderr.getvalue())
         self.assertGreater(planner_statistics("works_work"), 0)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            self.assertEqual(cursor.fetchone()[0], "wal")
+        self.assertEqual(journal_mode(), "wal")
 
     @skipUnless(connection.vendor == "sqlite", "SQLite's file locks")
     def test_a_reader_that_never_lets_go_stops_the_run_with_a_way_out(self) -> None:
@@ -225,9 +230,7 @@ class PlannerStatisticsAreWritten(ParallelTestCase):
         self.assertEqual(planner_statistics("works_work"), 0)
         self.run_generator(StringIO(), "--analyze-only", works=None)
         self.assertGreater(planner_statistics("works_work"), 0)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            self.assertEqual(cursor.fetchone()[0], "wal")
+        self.assertEqual(journal_mode(), "wal")
 
     @skipUnless(connection.vendor == "sqlite", "SQLite's file locks")
     def test_a_file_open_elsewhere_from_the_start_keeps_wal_and_gets_its_statistics(self) -> None:
