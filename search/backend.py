@@ -730,18 +730,6 @@ def _tag_lines(work_ids: list[int]) -> dict[int, str]:
 ChapterRow = tuple[int, int, str, str]
 
 
-def _first_chapters(work_ids: list[int]) -> dict[int, ChapterRow]:
-    """Each work's first posted chapter (id, position, title, content), for all of a page's works in
-    one query: the passage is most often there."""
-    if not work_ids:
-        return {}
-    first = Chapter.objects.filter(work_id=OuterRef("work_id"), posted=True).order_by("position").values("pk")[:1]
-    rows = Chapter.objects.filter(work_id__in=work_ids, pk=Subquery(first)).values_list(
-        "work_id", "pk", "position", "title", "content"
-    )
-    return {work_id: (pk, position, title, content) for work_id, pk, position, title, content in rows}
-
-
 # Chapters read per work in one round (see `_first_found`) once a few rounds found nothing.
 CHAPTERS_PER_ROUND_MOST = 4
 
@@ -805,7 +793,8 @@ def _text_snippets(work_ids: list[int], snip: Any, needles: list[str], phrase_le
     short one. Only where the needles find nothing (an accent the query lacks, a stem that isn't a
     prefix) are whole chapters tried, within a budget.
     """
-    first = _first_chapters(work_ids)
+    # The passage is most often in the first chapter: the page's are read in one query.
+    first = {pk: rows[0] for pk, rows in _posted_chapters(work_ids, 0, 1).items()}
 
     def around_needles(row: ChapterRow) -> Snippet | None:
         for at in _needle_positions(row[3].lower(), needles):
