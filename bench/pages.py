@@ -76,9 +76,13 @@ class CollectionTimer:
         else:
             self.pauses.append((info["generation"], self._started, (time.perf_counter() - self._started) * 1000))
 
+    def within(self, windows: list[tuple[float, float]]) -> list[tuple[int, float, float]]:
+        """The pauses that began inside one of these (start, finish) spans of timed responses."""
+        return [pause for pause in self.pauses if any(start <= pause[1] < end for start, end in windows)]
+
     def summary(self, windows: list[tuple[float, float]]) -> str:
-        inside = [p for p in self.pauses if any(start <= p[1] < end for start, end in windows)]
-        after = [p for p in self.pauses if p not in inside]
+        inside = self.within(windows)
+        after = [pause for pause in self.pauses if pause not in inside]
 
         def described(pauses: list[tuple[int, float, float]]) -> str:
             by_generation = [[ms for g, _s, ms in pauses if g == generation] for generation in (0, 1, 2)]
@@ -137,7 +141,7 @@ def measure(
         reset_queries()
         client.get(url, headers=headers)
         queries = len(connection.queries)
-    within = [ms for _g, at, ms in COLLECTIONS.pauses if any(start <= at < end for start, end in windows)]
+    within = [ms for _generation, _started, ms in COLLECTIONS.within(windows)]
     return timings, cpu, queries, len(response.content), within
 
 
